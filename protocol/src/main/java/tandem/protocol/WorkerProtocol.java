@@ -1,0 +1,72 @@
+package tandem.protocol;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The conversation between a node (which owns jobs) and a worker process (which runs CPU jobs).
+ *
+ * <p>Workers find nodes through the receptionist under {@link #NODES}, announce themselves with
+ * {@link WorkerReady}, and then receive {@link RunTasks}. A node never sends a worker more tasks
+ * than the capacity the worker announced, so a worker's queue stays bounded however many nodes
+ * use it.
+ */
+public final class WorkerProtocol {
+  private WorkerProtocol() {}
+
+  /** Every node registers its worker-facing inbox under this key. */
+  public static final ServiceKey<ToNode> NODES = ServiceKey.create(ToNode.class, "tandem-nodes");
+
+  /** What a worker tells a node. */
+  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone {}
+
+  /** What a node tells a worker. */
+  public sealed interface ToWorker extends WireMessage permits RunTasks {}
+
+  /**
+   * A worker is ready to take up to {@code capacity} tasks at once from the node it is sent to.
+   *
+   * @param pid the worker's operating-system process id, shown to users and used to tell a local
+   *     child's death from the OS before the cluster notices
+   */
+  public record WorkerReady(ActorRef<ToWorker> worker, long pid, int capacity) implements ToNode {}
+
+  /** Tasks for a worker to run, in order; results go back to {@code owner}. */
+  public record RunTasks(ActorRef<ToNode> owner, List<Task> tasks) implements ToWorker {}
+
+  /**
+   * One unit of CPU work.
+   *
+   * @param params the job's parameters as JSON object text: plain values, so the wire never
+   *     instantiates a class it does not know
+   */
+  public record Task(long taskId, String job, String params) implements WireMessage {}
+
+  /** Results of tasks a worker finished; each one frees one unit of the owner's capacity. */
+  public record TasksDone(ActorRef<ToWorker> worker, List<TaskResult> results) implements ToNode {}
+
+  /**
+   * How one task ended.
+   *
+   * @param result the result as JSON text, or null when the task failed
+   * @param error a one-line reason when the task failed, else null
+   * @param thread the name of the worker thread that ran it
+   * @param runMicros time spent running, measured on the worker
+   */
+  public record TaskResult(
+      long taskId, String result, String error, String thread, long runMicros)
+      implements WireMessage {
+    public static TaskResult succeeded(long taskId, String result, String thread, long runMicros) {
+      return new TaskResult(taskId, result, null, thread, runMicros);
+    }
+
+    public static TaskResult failed(long taskId, String error, String thread, long runMicros) {
+      return new TaskResult(taskId, null, error, thread, runMicros);
+    }
+
+    public boolean ok() {
+      return error == null;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package tandem.protocol.job;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/** What a node lends an {@link IoJob}: timers, a bounded pool for blocking calls, an HTTP client. */
+public interface IoContext {
+
+  /** Completes after {@code delay}, without holding a thread meanwhile. */
+  CompletionStage<Void> after(Duration delay);
+
+  /** Runs a call that can only block (e.g. reading a file) on a bounded pool sized for waiting. */
+  <T> CompletionStage<T> blocking(Callable<T> call);
+
+  /** A shared asynchronous HTTP client. */
+  HttpClient httpClient();
+
+  /** Where callbacks continue: the node's I/O dispatcher. */
+  Executor executor();
+
+  /** The only folder file jobs may read below. */
+  Path dataDir();
+}

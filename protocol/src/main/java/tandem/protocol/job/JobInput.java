@@ -1,0 +1,127 @@
+package tandem.protocol.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A job's parameters, checked against the job's {@link Param}s before the job is accepted. */
+public final class JobInput {
+  private final ObjectNode params;
+
+  private JobInput(ObjectNode params) {
+    this.params = params;
+  }
+
+  /**
+   * Checks {@code params} against what {@code job} takes: no unknown names, every required one
+   * present, each of the right type and range, then the job's own {@link Job#validate}.
+   *
+   * @throws BadInputException naming the parameter and what to change
+   */
+  public static JobInput checked(Job job, ObjectNode params) {
+    List<Param> specs = job.params();
+    for (Iterator<String> names = params.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (specs.stream().noneMatch(p -> p.name().equals(name))) {
+        throw new BadInputException(
+            "job '" + job.name() + "' has no parameter '" + name + "'; it takes: " + usage(job));
+      }
+    }
+    for (Param p : specs) {
+      JsonNode value = params.get(p.name());
+      if (value == null || value.isNull()) {
+        if (p.required()) {
+          throw new BadInputException(
+              "job '" + job.name() + "' needs " + p.name() + "=<" + p.type().label() + ">: "
+                  + p.help());
+        }
+        continue;
+      }
+      checkType(job, p, value);
+    }
+    JobInput input = new JobInput(params);
+    job.validate(input);
+    return input;
+  }
+
+  /** Wraps parameters that were checked already (e.g. on the node, before they reached a worker). */
+  public static JobInput trusted(ObjectNode params) {
+    return new JobInput(params);
+  }
+
+  private static void checkType(Job job, Param p, JsonNode value) {
+    String where = "parameter " + p.name() + " of job '" + job.name() + "'";
+    switch (p.type()) {
+      case INTEGER -> {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+          throw new BadInputException(where + " must be a whole number, not " + value);
+        }
+        long v = value.asLong();
+        if ((p.min() != null && v < p.min()) || (p.max() != null && v > p.max())) {
+          throw new BadInputException(
+              where + " must be between " + p.min() + " and " + p.max() + ", not " + v);
+        }
+      }
+      case NUMBER -> {
+        if (!value.isNumber()) {
+          throw new BadInputException(where + " must be a number, not " + value);
+        }
+      }
+      case BOOLEAN -> {
+        if (!value.isBoolean()) {
+          throw new BadInputException(where + " must be true or false, not " + value);
+        }
+      }
+      case STRING -> {
+        if (!value.isValueNode()) {
+          throw new BadInputException(where + " must be a plain value, not " + value);
+        }
+      }
+    }
+  }
+
+  /** {@code n=<integer 0..1000> [x=<string>]}: what a job takes, for messages and the catalog. */
+  public static String usage(Job job) {
+    if (job.params().isEmpty()) {
+      return "no parameters";
+    }
+    return job.params().stream().map(Param::usage).collect(Collectors.joining(" "));
+  }
+
+  public boolean has(String name) {
+    JsonNode v = params.get(name);
+    return v != null && !v.isNull();
+  }
+
+  public long getLong(String name) {
+    return require(name).asLong();
+  }
+
+  public long getLong(String name, long otherwise) {
+    return has(name) ? params.get(name).asLong() : otherwise;
+  }
+
+  public boolean getBoolean(String name, boolean otherwise) {
+    return has(name) ? params.get(name).asBoolean() : otherwise;
+  }
+
+  /** A parameter as text; numbers and booleans given for a string parameter are spelled out. */
+  public String getString(String name) {
+    return require(name).asText();
+  }
+
+  /** The parameters as given. */
+  public ObjectNode params() {
+    return params;
+  }
+
+  private JsonNode require(String name) {
+    JsonNode v = params.get(name);
+    if (v == null || v.isNull()) {
+      throw new BadInputException("missing parameter " + name);
+    }
+    return v;
+  }
+}

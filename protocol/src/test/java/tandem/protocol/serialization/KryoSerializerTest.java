@@ -1,0 +1,128 @@
+package tandem.protocol.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.protocol.NodeProtocol;
+import tandem.protocol.WireMessage;
+import tandem.protocol.WorkerProtocol;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KryoSerializerTest {
+  private final ActorTestKit kit = ActorTestKit.create();
+  private final Serialization serialization =
+      SerializationExtension.get(Adapter.toClassic(kit.system()));
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  /** One example of every registered class; the tests below fail when a class lacks one. */
+  private List<Object> samples() {
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
+    TestProbe<NodeProtocol.NodeDescription> peer = kit.createTestProbe();
+    WorkerProtocol.Task task = new WorkerProtocol.Task(7, "square", "{\"x\":12}");
+    WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, "144", "compute-1", 12);
+    WorkerProtocol.TaskResult failed =
+        WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3);
+    return List.of(
+        new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2),
+        new WorkerProtocol.RunTasks(node.ref(), List.of(task, task)),
+        task,
+        new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
+        ok,
+        new NodeProtocol.DescribeNode(peer.ref()),
+        new NodeProtocol.NodeDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x", 2));
+  }
+
+  @Test
+  @DisplayName("every registered message survives a round trip through the Kryo serializer")
+  void roundTripsEveryRegisteredMessage() throws Exception {
+    Set<Class<?>> covered = new HashSet<>();
+    for (Object sample : samples()) {
+      Serializer serializer = serialization.findSerializerFor(sample);
+      assertInstanceOf(KryoSerializer.class, serializer, "serializer for " + sample.getClass());
+      byte[] bytes = serializer.toBinary(sample);
+      assertEquals(sample, serializer.fromBinary(bytes, sample.getClass()));
+      covered.add(sample.getClass());
+    }
+    Set<Class<?>> registered =
+        Registrations.messages().stream().map(Registrations.Entry::type).collect(Collectors.toSet());
+    assertEquals(registered, covered, "each registered class needs a sample in this test");
+  }
+
+  @Test
+  @DisplayName("every message type in the sealed protocols is registered with a unique id")
+  void everyProtocolRecordIsRegistered() {
+    Set<Class<?>> registered =
+        Registrations.messages().stream().map(Registrations.Entry::type).collect(Collectors.toSet());
+    Deque<Class<?>> todo =
+        new ArrayDeque<>(
+            List.of(
+                WorkerProtocol.ToNode.class,
+                WorkerProtocol.ToWorker.class,
+                NodeProtocol.ToPeer.class));
+    while (!todo.isEmpty()) {
+      Class<?> type = todo.pop();
+      if (type.isSealed()) {
+        todo.addAll(List.of(type.getPermittedSubclasses()));
+      } else {
+        assertTrue(registered.contains(type), type + " crosses the wire but is not registered");
+      }
+    }
+    for (Class<?> type : registered) {
+      assertTrue(
+          WireMessage.class.isAssignableFrom(type) || type.getEnclosingClass() != null,
+          type + " is registered but is no protocol type");
+    }
+    Set<Integer> ids =
+        Registrations.messages().stream().map(Registrations.Entry::id).collect(Collectors.toSet());
+    assertEquals(Registrations.messages().size(), ids.size(), "ids must be unique");
+  }
+
+  @Test
+  @DisplayName("a small task message is a few dozen bytes, not Java serialization's hundreds")
+  void smallMessagesAreSmall() throws Exception {
+    TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
+    Object message =
+        new WorkerProtocol.RunTasks(
+            node.ref(), List.of(new WorkerProtocol.Task(1, "square", "{\"x\":12}")));
+    byte[] bytes = serialization.findSerializerFor(message).toBinary(message);
+    assertTrue(bytes.length < 120, "RunTasks of one task took " + bytes.length + " bytes");
+  }
+
+  @Test
+  @DisplayName("garbage, unregistered class ids and huge declared lengths are refused, not obeyed")
+  void refusesRogueBytes() throws Exception {
+    Serializer serializer = serialization.serializerFor(WorkerProtocol.Task.class);
+    byte[][] rogue = {
+      {1, 2, 3, 4, 5},
+      {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
+      // registered list class id (100 + 2) followed by a count of about 2^28 elements
+      {(byte) 102, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f},
+    };
+    for (byte[] bytes : rogue) {
+      assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(bytes, Object.class));
+    }
+  }
+}
