@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRefResolver;
-import tandem.protocol.NodeProtocol;
+import tandem.protocol.MemberProtocol;
 import tandem.protocol.WorkerProtocol;
 
 /**
@@ -27,8 +27,8 @@ public final class Registrations {
           new Entry(WorkerProtocol.Task.class, 202),
           new Entry(WorkerProtocol.TasksDone.class, 203),
           new Entry(WorkerProtocol.TaskResult.class, 204),
-          new Entry(NodeProtocol.DescribeNode.class, 300),
-          new Entry(NodeProtocol.NodeDescription.class, 301));
+          new Entry(MemberProtocol.DescribeMember.class, 300),
+          new Entry(MemberProtocol.MemberDescription.class, 301));
 
   private static final int ARRAY_LIST = 100;
   private static final int LIST_12 = 101;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tandem.protocol.NodeProtocol;
+import tandem.protocol.MemberProtocol;
 import tandem.protocol.WireMessage;
 import tandem.protocol.WorkerProtocol;
 
@@ -40,7 +40,7 @@ class KryoSerializerTest {
   private List<Object> samples() {
     TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
-    TestProbe<NodeProtocol.NodeDescription> peer = kit.createTestProbe();
+    TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
     WorkerProtocol.Task task = new WorkerProtocol.Task(7, "square", "{\"x\":12}");
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, "144", "compute-1", 12);
     WorkerProtocol.TaskResult failed =
@@ -51,8 +51,8 @@ class KryoSerializerTest {
         task,
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         ok,
-        new NodeProtocol.DescribeNode(peer.ref()),
-        new NodeProtocol.NodeDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x", 2));
+        new MemberProtocol.DescribeMember(peer.ref()),
+        new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"));
   }
 
   @Test
@@ -81,7 +81,7 @@ class KryoSerializerTest {
             List.of(
                 WorkerProtocol.ToNode.class,
                 WorkerProtocol.ToWorker.class,
-                NodeProtocol.ToPeer.class));
+                MemberProtocol.ToMember.class));
     while (!todo.isEmpty()) {
       Class<?> type = todo.pop();
       if (type.isSealed()) {

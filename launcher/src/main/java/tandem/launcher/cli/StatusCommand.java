@@ -1,0 +1,45 @@
+package tandem.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tandem.node.Json;
+
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show one job.")
+final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClusterTarget target;
+
+  @Parameters(paramLabel = "ID", description = "the job's id, as submit and jobs print it")
+  String id;
+
+  @Option(names = "--json", description = "print the job as one JSON object")
+  boolean json;
+
+  @Option(names = "--wait", description = "wait until the job is final")
+  boolean await;
+
+  @Override
+  public Integer call() {
+    var client = target.client();
+    JsonNode job = (await ? client.awaitJob(id) : client.job(id)).join();
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.write(job));
+    } else {
+      out.println(JobText.summary(job));
+      out.println("params: " + Json.write(job.path("params")));
+      out.println("result: " + (job.path("result").isNull() ? "-" : JobText.result(job)));
+      out.println("owner:  " + job.path("owner").asText());
+    }
+    out.flush();
+    String state = job.path("state").asText();
+    return state.equals("failed") || state.equals("cancelled") || state.equals("timed-out")
+        ? ExitCodes.JOB_FAILED : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,54 @@
+package tandem.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.client.TandemClient;
+import tandem.node.Json;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = {"Submit one job and (by default) wait for it.",
+        "Prints the result on stdout and where and how long it ran on stderr.",
+        "Example: tandem submit primes n=1000000"})
+final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClusterTarget target;
+
+  @Parameters(index = "0", paramLabel = "JOB", description = "the job's name; 'tandem catalog' lists them")
+  String job;
+
+  @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "parameters; numbers and true/false are JSON values")
+  List<String> params = List.of();
+
+  @Option(names = "--json", description = "print the job as one JSON object")
+  boolean json;
+
+  @Option(names = "--no-wait", description = "print the job's id at once instead of waiting")
+  boolean noWait;
+
+  @Override
+  public Integer call() {
+    TandemClient client = target.client();
+    var parameters = Params.parse(params);
+    JsonNode result = (noWait ? client.submit(job, parameters) : client.run(job, parameters)).join();
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.write(result));
+    } else if (noWait) {
+      out.println(result.path("id").asText());
+    } else {
+      if (JobText.succeeded(result)) {
+        out.println(JobText.result(result));
+      }
+      spec.commandLine().getErr().println(JobText.summary(result));
+    }
+    out.flush();
+    return noWait || JobText.succeeded(result) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+  }
+}

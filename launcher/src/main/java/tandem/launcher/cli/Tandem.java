@@ -1,0 +1,62 @@
+package tandem.launcher.cli;
+
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import tandem.launcher.client.TandemException;
+import tandem.launcher.client.UnreachableException;
+
+/** The {@code tandem} command and the one place where failures become messages and exit codes. */
+@Command(
+    name = "tandem",
+    mixinStandardHelpOptions = true,
+    version = "tandem 0.1.0",
+    description = "Tandem: I/O jobs on node threads, CPU jobs in worker processes, one Pekko cluster.",
+    subcommands = {
+      DemoCommand.class, UpCommand.class, DownCommand.class, MembersCommand.class,
+      SubmitCommand.class, StatusCommand.class, JobsCommand.class, NodeCommand.class, WorkerCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Tandem implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. tandem demo");
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Tandem());
+    cli.setExecutionExceptionHandler(Tandem::onFailure);
+    cli.setParameterExceptionHandler(Tandem::onBadUsage);
+    return cli;
+  }
+
+  private static int onBadUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println("tandem: " + e.getMessage());
+    cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+    return ExitCodes.USAGE;
+  }
+
+  private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    var err = cmd.getErr();
+    if (cause instanceof CliException c) {
+      err.println("tandem: " + c.getMessage());
+      return c.exitCode();
+    }
+    if (cause instanceof UnreachableException u) {
+      err.println("tandem: " + u.getMessage());
+      err.println("start a cluster with 'tandem up' (or 'tandem node'), or point at one with --node URL or TANDEM_URL");
+      return ExitCodes.UNREACHABLE;
+    }
+    if (cause instanceof TandemException t) {
+      err.println("tandem: " + t.getMessage());
+      return t.status() >= 500 ? ExitCodes.UNREACHABLE : ExitCodes.USAGE;
+    }
+    err.println("tandem: unexpected failure: " + cause);
+    return ExitCodes.JOB_FAILED;
+  }
+}

@@ -1,0 +1,144 @@
+package tandem.launcher.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import tandem.node.Json;
+
+/**
+ * A client for a node's HTTP API, used by the CLI and by Java programs. Calls return {@link
+ * CompletableFuture}s; one client reuses its connections, so keep one per program.
+ */
+public final class TandemClient {
+  private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "timed-out");
+
+  private final URI base;
+  private final String how;
+  private final HttpClient http;
+
+  public TandemClient(URI base) {
+    this(base, "");
+  }
+
+  /** @param how where the URL came from, for the message when no node answers there */
+  public TandemClient(URI base, String how) {
+    this.base = base;
+    this.how = how;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(3))
+        .build();
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Submits a job; the future holds the job as accepted (queued or running). */
+  public CompletableFuture<JsonNode> submit(String job, ObjectNode params) {
+    return post(job, params, false);
+  }
+
+  /** Submits a job and completes once it is final (succeeded, failed, cancelled or timed out). */
+  public CompletableFuture<JsonNode> run(String job, ObjectNode params) {
+    return post(job, params, true).thenCompose(this::untilFinal);
+  }
+
+  /** The job as it stands now. */
+  public CompletableFuture<JsonNode> job(String id) {
+    return send(get("/jobs/" + encode(id)));
+  }
+
+  /** The job once it is final. */
+  public CompletableFuture<JsonNode> awaitJob(String id) {
+    return send(get("/jobs/" + encode(id) + "?wait=true")).thenCompose(this::untilFinal);
+  }
+
+  /** {@code {"jobs": [...newest first], "queued": .., "running": .., "workers": ..}}. */
+  public CompletableFuture<JsonNode> jobs(int limit) {
+    return send(get("/jobs?limit=" + limit));
+  }
+
+  /** Every member: {@code [{address, roles, status, pid, httpUrl?}]}. */
+  public CompletableFuture<JsonNode> members() {
+    return send(get("/members"));
+  }
+
+  public CompletableFuture<JsonNode> health() {
+    return send(get("/health"));
+  }
+
+  public static boolean isFinal(JsonNode job) {
+    return FINAL.contains(job.path("state").asText());
+  }
+
+  private CompletableFuture<JsonNode> post(String job, ObjectNode params, boolean wait) {
+    ObjectNode body = Json.object();
+    body.put("job", job);
+    body.set("params", params);
+    HttpRequest request = HttpRequest.newBuilder(base.resolve("/jobs" + (wait ? "?wait=true" : "")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .build();
+    return send(request);
+  }
+
+  /** A node answers a waiting request after at most its max-wait; ask again until the job is final. */
+  private CompletableFuture<JsonNode> untilFinal(JsonNode job) {
+    return isFinal(job) ? CompletableFuture.completedFuture(job) : awaitJob(job.path("id").asText());
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).GET().build();
+  }
+
+  private CompletableFuture<JsonNode> send(HttpRequest request) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .handle((response, error) -> {
+          if (error != null) {
+            throw unreachable(error);
+          }
+          return parse(response);
+        });
+  }
+
+  private RuntimeException unreachable(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+        || cause instanceof IOException) {
+      return new UnreachableException(base, how, cause);
+    }
+    return cause instanceof RuntimeException r ? r : new CompletionException(cause);
+  }
+
+  private static JsonNode parse(HttpResponse<String> response) {
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(response.body());
+    } catch (JsonProcessingException e) {
+      throw new TandemException(response.statusCode(), "the node sent something that is not JSON: "
+          + response.body().lines().findFirst().orElse(""));
+    }
+    if (response.statusCode() >= 400) {
+      throw new TandemException(response.statusCode(), body.path("error").asText("HTTP " + response.statusCode()));
+    }
+    return body;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,237 @@
+package tandem.launcher.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import tandem.launcher.cli.CliException;
+import tandem.launcher.cli.ExitCodes;
+import tandem.launcher.client.TandemClient;
+import tandem.launcher.process.Distribution;
+import tandem.node.Json;
+
+/**
+ * A cluster of node processes on this machine, started in the background and remembered in one
+ * folder ({@code .tandem/} by default): their pids, ports and logs. {@link #stop} ends exactly
+ * those processes and the workers they started, nothing else.
+ */
+public final class LocalCluster {
+  private static final String STATE_FILE = "cluster.json";
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Path dir;
+
+  private LocalCluster(Path dir) {
+    this.dir = dir;
+  }
+
+  public static Path defaultDir() {
+    return Path.of(".tandem").toAbsolutePath();
+  }
+
+  public static LocalCluster in(Path dir) {
+    return new LocalCluster(dir);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Optional<ClusterState> read() {
+    Path file = dir.resolve(STATE_FILE);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.MAPPER.readValue(file.toFile(), ClusterState.class));
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + file + " (" + e.getMessage() + "); delete it and run 'tandem up' again");
+    }
+  }
+
+  /**
+   * Starts {@code nodes} nodes with {@code workers} local workers each and returns once every
+   * member is Up.
+   */
+  public ClusterState start(int nodes, int workers, Path configFile, List<String> nodeJvmOptions,
+      Duration timeout, PrintWriter out) {
+    Optional<ClusterState> earlier = read();
+    if (earlier.isPresent() && earlier.get().nodes().stream().anyMatch(NodeEntry::alive)) {
+      throw CliException.usage("a cluster started here is still running (" + dir
+          + "); stop it with 'tandem down' first");
+    }
+    try {
+      Files.createDirectories(dir.resolve("logs"));
+    } catch (IOException e) {
+      throw CliException.usage("cannot create " + dir + ": " + e.getMessage());
+    }
+    List<NodeEntry> started = new ArrayList<>();
+    try {
+      for (int i = 1; i <= nodes; i++) {
+        started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), configFile, nodeJvmOptions));
+        write(new ClusterState(started, workers));
+      }
+      awaitUp(started, workers, timeout, out);
+      return new ClusterState(started, workers);
+    } catch (RuntimeException e) {
+      stop(Duration.ofSeconds(5));
+      throw e;
+    }
+  }
+
+  private NodeEntry startNode(int index, int workers, NodeEntry seed, Path configFile, List<String> jvmOptions) {
+    int port = freePort();
+    int httpPort = freePort();
+    List<String> args = new ArrayList<>(List.of("node", "--port", String.valueOf(port),
+        "--http-port", String.valueOf(httpPort), "--workers", String.valueOf(workers)));
+    if (seed != null) {
+      args.addAll(List.of("--seed", "127.0.0.1:" + seed.port()));
+    }
+    if (configFile != null) {
+      args.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
+    }
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      command.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up leave it alone
+    }
+    command.addAll(Distribution.javaCommand(jvmOptions, args));
+    Path log = dir.resolve("logs").resolve("node-" + index + ".log");
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(log.toFile())
+          .redirectErrorStream(true)
+          .start();
+      return new NodeEntry(index, process.pid(), port, httpPort, "http://127.0.0.1:" + httpPort, log.toString());
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.JOB_FAILED, "cannot start node " + index + ": " + e.getMessage());
+    }
+  }
+
+  private void awaitUp(List<NodeEntry> nodes, int workers, Duration timeout, PrintWriter out) {
+    TandemClient client = new TandemClient(URI.create(nodes.get(0).url()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int wantWorkers = nodes.size() * workers;
+    String last = "no answer yet";
+    while (System.nanoTime() < deadline) {
+      for (NodeEntry node : nodes) {
+        if (!node.alive()) {
+          throw new CliException(ExitCodes.JOB_FAILED, "node " + node.index() + " exited while starting; the end of its log "
+              + node.log() + ":\n" + tail(Path.of(node.log()), 15));
+        }
+      }
+      try {
+        JsonNode members = client.members().join();
+        long upNodes = count(members, "node");
+        long upWorkers = count(members, "worker");
+        last = upNodes + "/" + nodes.size() + " nodes and " + upWorkers + "/" + wantWorkers + " workers Up";
+        if (upNodes == nodes.size() && upWorkers >= wantWorkers) {
+          return;
+        }
+      } catch (CompletionException notYet) {
+        // the first node is still starting
+      }
+      sleep(POLL);
+    }
+    throw new CliException(ExitCodes.UNREACHABLE, "the cluster was not Up within " + timeout.toSeconds()
+        + " s (" + last + "); see the logs in " + dir.resolve("logs"));
+  }
+
+  private static long count(JsonNode members, String role) {
+    long n = 0;
+    for (JsonNode m : members) {
+      if ("Up".equals(m.path("status").asText()) && m.path("roles").toString().contains("\"" + role + "\"")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Stops the nodes this folder remembers (politely, then by force after {@code grace}) and the
+   * workers they started, then forgets the folder.
+   */
+  public StopReport stop(Duration grace) {
+    Optional<ClusterState> state = read();
+    if (state.isEmpty()) {
+      return new StopReport(0, 0, false);
+    }
+    List<ProcessHandle> nodes = state.get().nodes().stream()
+        .map(NodeEntry::handle).flatMap(Optional::stream).toList();
+    Set<ProcessHandle> workers = nodes.stream().flatMap(ProcessHandle::descendants).collect(Collectors.toSet());
+    nodes.forEach(ProcessHandle::destroy);
+    waitForExit(nodes, grace);
+    nodes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    waitForExit(List.copyOf(workers), Duration.ofSeconds(3));
+    workers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    boolean clean = Stream.concat(nodes.stream(), workers.stream()).noneMatch(ProcessHandle::isAlive);
+    deleteFolder();
+    return new StopReport(nodes.size(), workers.size(), clean);
+  }
+
+  /** How many processes {@link #stop} ended, and whether all are gone. */
+  public record StopReport(int nodes, int workers, boolean clean) {}
+
+  private static void waitForExit(List<ProcessHandle> processes, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  private void write(ClusterState state) {
+    try {
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_FILE).toFile(), state);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void deleteFolder() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // already gone
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String tail(Path file, int lines) {
+    try (Stream<String> all = Files.lines(file)) {
+      List<String> list = all.toList();
+      return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.JOB_FAILED, "interrupted");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package tandem.launcher.process;
+
+import com.typesafe.config.Config;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import tandem.launcher.cli.CliException;
+import tandem.launcher.cli.ExitCodes;
+
+/** Starts the one ActorSystem of a node or worker process, joins the cluster, and runs it to its end. */
+public final class ClusterProcess {
+  public static final String SYSTEM_NAME = "tandem";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ActorSystem<?> system;
+
+  private ClusterProcess(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** Starts the system; with no seeds it founds a new cluster on its own. */
+  public static <T> ClusterProcess start(Behavior<T> guardian, Config config, List<Address> seeds) {
+    // Logging is set up before Pekko starts logging from several threads at once; otherwise
+    // SLF4J buffers and replays those first events with a warning.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    ActorSystem<T> system;
+    try {
+      system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+    } catch (RuntimeException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot start: " + rootMessage(e)
+          + " (is the port in use? pick another with --port)");
+    }
+    Cluster cluster = Cluster.get(system);
+    if (seeds.isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+    return new ClusterProcess(system);
+  }
+
+  public String address() {
+    return Cluster.get(system).selfMember().address().toString();
+  }
+
+  /** Waits until this member is Up and {@code alsoReady} is done, or explains why it is not. */
+  public <T> T awaitUp(CompletableFuture<T> alsoReady, String seedsForMessage) {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
+    try {
+      up.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return alsoReady.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      stop();
+      throw new CliException(ExitCodes.UNREACHABLE, "could not join the cluster within "
+          + READY_TIMEOUT.toSeconds() + " s; is a node running at " + seedsForMessage + "?");
+    } catch (ExecutionException e) {
+      stop();
+      throw new CliException(ExitCodes.USAGE, "cannot start: " + rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new CliException(ExitCodes.UNREACHABLE, "interrupted while starting");
+    }
+  }
+
+  /** Blocks until the system ends (SIGTERM, downing, failed join); the process's exit code. */
+  public int awaitTermination(PrintWriter err) {
+    system.getWhenTerminated().toCompletableFuture().join();
+    CoordinatedShutdown.Reason reason =
+        CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().orElse(null);
+    if (reason == CoordinatedShutdown.clusterJoinUnsuccessfulReason()) {
+      err.println("tandem: could not join the cluster's seed nodes; is a node running there?");
+      return ExitCodes.UNREACHABLE;
+    }
+    if (reason == CoordinatedShutdown.clusterDowningReason()) {
+      err.println("tandem: this member was removed from the cluster (downed); exiting");
+      return ExitCodes.JOB_FAILED;
+    }
+    return ExitCodes.OK;
+  }
+
+  public void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

@@ -1,0 +1,106 @@
+package tandem.node;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import tandem.node.http.HttpApi;
+import tandem.node.io.IoRunner;
+import tandem.node.io.NodeIoContext;
+import tandem.node.jobs.JobCatalog;
+import tandem.node.member.MemberInfo;
+import tandem.node.owner.JobManager;
+import tandem.node.pool.WorkerPool;
+import tandem.node.pool.WorkerProcessFactory;
+import tandem.node.worker.TaskRunner;
+import tandem.node.worker.Worker;
+
+/** The root of a Tandem process: spawns the actors of its cluster role. */
+public final class Guardian {
+  private Guardian() {}
+
+  public sealed interface Command extends NoSerializationVerificationNeeded permits Bound {}
+
+  private record Bound(ServerBinding binding, Throwable error) implements Command {}
+
+  /** What a node tells the launcher once its HTTP API is serving. */
+  public record NodeStarted(String address, String httpUrl) {}
+
+  private static final Duration STOP_WORKERS = Duration.ofSeconds(10);
+
+  /**
+   * A node: the JobManager, its I/O runner, its local workers (if {@code factory} is given and
+   * {@code settings.workers() > 0}) and the HTTP API.
+   */
+  public static Behavior<Command> node(
+      NodeSettings settings, WorkerProcessFactory factory, CompletableFuture<NodeStarted> started) {
+    return Behaviors.setup(context -> {
+      ActorSystem<Void> system = context.getSystem();
+      String address = Cluster.get(system).selfMember().address().toString();
+      ActorRef<IoRunner.Command> io = context.spawn(
+          IoRunner.create(new NodeIoContext(system, settings.dataDir())), "io",
+          DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+      ActorRef<JobManager.Command> jobs = context.spawn(
+          Behaviors.supervise(JobManager.create(JobCatalog.load(), settings, io, address))
+              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
+          "jobs");
+      if (factory != null && settings.workers() > 0) {
+        stopWorkersOnShutdown(system, context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers"));
+      }
+      context.pipeToSelf(
+          Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
+              .bind(new HttpApi(system, jobs, settings, address).routes()),
+          Bound::new);
+      return Behaviors.receive(Command.class)
+          .onMessage(Bound.class, bound -> onBound(context, bound, address, started))
+          .build();
+    });
+  }
+
+  private static Behavior<Command> onBound(
+      ActorContext<Command> context, Bound bound, String address, CompletableFuture<NodeStarted> started) {
+    if (bound.error() != null) {
+      started.completeExceptionally(bound.error());
+      return Behaviors.stopped();
+    }
+    var local = bound.binding().localAddress();
+    String url = "http://" + local.getHostString() + ":" + local.getPort();
+    context.spawn(MemberInfo.create(url), "member");
+    CoordinatedShutdown.get(Adapter.toClassic(context.getSystem())).addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+        () -> bound.binding().unbind().thenApply(x -> Done.getInstance()));
+    started.complete(new NodeStarted(address, url));
+    return Behaviors.same();
+  }
+
+  /** On a graceful stop, workers are asked to leave (and then forced) before the node leaves. */
+  private static void stopWorkersOnShutdown(ActorSystem<Void> system, ActorRef<WorkerPool.Command> pool) {
+    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-local-workers",
+        () -> AskPattern.<WorkerPool.Command, Done>ask(pool, WorkerPool.StopAll::new, STOP_WORKERS, system.scheduler())
+            .exceptionally(timeout -> Done.getInstance()));
+  }
+
+  /** A worker process: the Worker that takes CPU tasks from every node. */
+  public static Behavior<Void> worker(WorkerSettings settings) {
+    return Behaviors.setup(context -> {
+      TaskRunner runner = new TaskRunner(JobCatalog.load(), settings.maxResultBytes());
+      context.spawn(Worker.create(runner, settings), "worker");
+      context.spawn(MemberInfo.create(""), "member");
+      return Behaviors.empty();
+    });
+  }
+}

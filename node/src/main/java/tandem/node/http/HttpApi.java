@@ -1,0 +1,237 @@
+package tandem.node.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tandem.node.Json;
+import tandem.node.NodeSettings;
+import tandem.node.owner.JobManager;
+import tandem.node.owner.JobRecord;
+import tandem.protocol.job.BadInputException;
+
+/**
+ * The node's JSON API. Every answer is JSON; every mistake a client can make gets a 4xx with a
+ * one-line {@code {"error": ...}}, never a stack trace.
+ */
+public final class HttpApi extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final Duration ASK = Duration.ofSeconds(10);
+  private static final int DEFAULT_LIST = 50;
+
+  private final ActorSystem<?> system;
+  private final ActorRef<JobManager.Command> jobs;
+  private final NodeSettings settings;
+  private final MembersQuery members;
+  private final String address;
+
+  public HttpApi(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings, String address) {
+    this.system = system;
+    this.jobs = jobs;
+    this.settings = settings;
+    this.members = new MembersQuery(system);
+    this.address = address;
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+        pathPrefix("jobs", () -> concat(
+            pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
+            path(segment(), id -> pathEndOrSingleSlash(() -> get(() -> job(id)))))),
+        path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
+        path("health", () -> get(this::health)))));
+  }
+
+  private Route submit() {
+    return extractRequestEntity(entity -> {
+      if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return complete(error(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+            "send the job as JSON with the header Content-Type: application/json"));
+      }
+      return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), body ->
+          parameterOptional("wait", wait -> completeWithFuture(submit(SubmitRequest.parse(body), flag("wait", wait))))));
+    });
+  }
+
+  private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
+    return AskPattern.<JobManager.Command, JobManager.SubmitReply>ask(
+            jobs, replyTo -> new JobManager.Submit(request.job(), request.params(), replyTo), ASK, system.scheduler())
+        .thenCompose(reply -> {
+          if (reply instanceof JobManager.Rejected rejected) {
+            return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));
+          }
+          JobRecord job = ((JobManager.Accepted) reply).job();
+          return wait ? awaitFinal(job.id()) : CompletableFuture.completedFuture(json(StatusCodes.ACCEPTED, render(job)));
+        });
+  }
+
+  private Route job(String id) {
+    return parameterOptional("wait", wait -> completeWithFuture(flag("wait", wait)
+        ? awaitFinal(id)
+        : lookup(id, JobManager.Get::new, ASK).thenApply(found -> found.job()
+            .map(job -> json(StatusCodes.OK, render(job)))
+            .orElseGet(() -> unknown(id)))));
+  }
+
+  /** The job once final (200), or as it stands when {@code max-wait} runs out (202): poll again. */
+  private CompletionStage<HttpResponse> awaitFinal(String id) {
+    return lookup(id, JobManager.Watch::new, settings.maxWait())
+        .thenApply(found -> found.job().map(job -> json(StatusCodes.OK, render(job))).orElseGet(() -> unknown(id)))
+        .exceptionallyCompose(error -> isTimeout(error)
+            ? lookup(id, JobManager.Get::new, ASK).thenApply(found -> found.job()
+                .map(job -> json(StatusCodes.ACCEPTED, render(job))).orElseGet(() -> unknown(id)))
+            : CompletableFuture.failedStage(error));
+  }
+
+  private CompletionStage<JobManager.JobLookup> lookup(
+      String id, java.util.function.BiFunction<String, ActorRef<JobManager.JobLookup>, JobManager.Command> ask,
+      Duration timeout) {
+    return AskPattern.ask(jobs, replyTo -> ask.apply(id, replyTo), timeout, system.scheduler());
+  }
+
+  private Route list() {
+    return parameterOptional("limit", limit -> {
+      int n = limit.map(HttpApi::parseLimit).orElse(DEFAULT_LIST);
+      return completeWithFuture(AskPattern.<JobManager.Command, JobManager.JobList>ask(
+              jobs, replyTo -> new JobManager.ListJobs(n, replyTo), ASK, system.scheduler())
+          .thenApply(listing -> {
+            ObjectNode out = summary(listing);
+            ArrayNode rows = out.putArray("jobs");
+            long now = System.nanoTime();
+            listing.jobs().forEach(job -> rows.add(JobJson.of(job, now)));
+            return json(StatusCodes.OK, out);
+          }));
+    });
+  }
+
+  private Route health() {
+    return completeWithFuture(AskPattern.<JobManager.Command, JobManager.JobList>ask(
+            jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK, system.scheduler())
+        .thenApply(listing -> {
+          ObjectNode out = summary(listing);
+          out.put("status", "ok");
+          out.put("address", address);
+          out.put("pid", ProcessHandle.current().pid());
+          return json(StatusCodes.OK, out);
+        }));
+  }
+
+  private static ObjectNode summary(JobManager.JobList listing) {
+    ObjectNode out = Json.object();
+    out.put("queued", listing.queued());
+    out.put("running", listing.running());
+    out.put("workers", listing.workers());
+    return out;
+  }
+
+  private static int parseLimit(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 0 && n <= 100_000) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new BadInputException("limit must be a whole number from 0 to 100000, not '" + text + "'");
+  }
+
+  private static boolean flag(String name, Optional<String> value) {
+    if (value.isEmpty() || value.get().equals("false")) {
+      return false;
+    }
+    if (value.get().equals("true") || value.get().isEmpty()) {
+      return true;
+    }
+    throw new BadInputException(name + " must be true or false, not '" + value.get() + "'");
+  }
+
+  private static JsonNode render(JobRecord job) {
+    return JobJson.of(job, System.nanoTime());
+  }
+
+  private static HttpResponse unknown(String id) {
+    return error(StatusCodes.NOT_FOUND,
+        "no job '" + id + "' on this node; ask the node that accepted it (tandem jobs lists them)");
+  }
+
+  private static boolean isTimeout(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    return cause instanceof TimeoutException;
+  }
+
+  static HttpResponse json(StatusCode status, JsonNode body) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(ContentTypes.APPLICATION_JSON, Json.write(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static HttpResponse error(StatusCode status, String reason) {
+    ObjectNode body = Json.object();
+    body.put("error", reason);
+    return json(status, body);
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(BadInputException.class, e -> complete(error(StatusCodes.BAD_REQUEST, e.getMessage())))
+        .matchAny(e -> complete(classify(e)))
+        .build();
+  }
+
+  private HttpResponse classify(Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof BadInputException) {
+      return error(StatusCodes.BAD_REQUEST, cause.getMessage());
+    }
+    if (cause instanceof EntityStreamSizeException) {
+      return error(StatusCodes.PAYLOAD_TOO_LARGE,
+          "the request body is larger than " + settings.maxBodyBytes() + " bytes (tandem.http.max-body-bytes)");
+    }
+    if (cause instanceof TimeoutException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "the node did not answer in time; try again");
+    }
+    log.error("unexpected failure serving a request", cause);
+    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
+  }
+
+  /** Pekko's own rejections (unknown path, wrong method, ...), with their text put into JSON. */
+  private static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(HttpApi::asJsonError);
+  }
+
+  private static HttpResponse asJsonError(HttpResponse response) {
+    if (response.entity() instanceof HttpEntity.Strict strict
+        && !strict.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+      String text = strict.getData().utf8String().trim();
+      return error(response.status(), text.isEmpty() ? response.status().reason() : text);
+    }
+    return response;
+  }
+
+}

@@ -1,0 +1,45 @@
+package tandem.node.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import tandem.node.Json;
+import tandem.node.owner.JobRecord;
+import tandem.node.owner.RanOn;
+
+/** A job as users see it over HTTP and with {@code --json}. */
+final class JobJson {
+  private JobJson() {}
+
+  static ObjectNode of(JobRecord job, long nowNanos) {
+    ObjectNode out = Json.object();
+    out.put("id", job.id());
+    out.put("job", job.job());
+    out.put("kind", job.kind().label());
+    out.set("params", job.params());
+    out.put("state", job.state().label());
+    if (job.result() == null) {
+      out.putNull("result");
+    } else {
+      out.set("result", Json.read(job.result()));
+    }
+    out.put("error", job.error());
+    out.put("owner", job.owner());
+    RanOn where = job.ranOn();
+    if (where == null) {
+      out.putNull("ranOn");
+    } else {
+      ObjectNode ranOn = out.putObject("ranOn");
+      ranOn.put("role", where.role());
+      ranOn.put("address", where.address());
+      ranOn.put("pid", where.pid());
+      ranOn.put("thread", where.thread());
+    }
+    out.put("attempts", job.attempts());
+    out.put("submittedAt", Instant.ofEpochMilli(job.submittedAtMillis()).toString());
+    ObjectNode timings = out.putObject("timings");
+    timings.put("queuedMs", job.queuedMs(nowNanos));
+    timings.put("runMs", job.runMs());
+    timings.put("totalMs", job.totalMs(nowNanos));
+    return out;
+  }
+}

@@ -1,0 +1,83 @@
+package tandem.node.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import tandem.node.Json;
+import tandem.protocol.MemberProtocol;
+
+/**
+ * Who is in the cluster: membership and status from the cluster itself, pid and HTTP URL from each
+ * member's {@link tandem.node.member.MemberInfo}. A member that does not answer in time is still
+ * listed, with a null pid.
+ */
+final class MembersQuery {
+  private static final Duration ASK = Duration.ofSeconds(2);
+  private final ActorSystem<?> system;
+
+  MembersQuery(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  CompletionStage<ArrayNode> members() {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK, system.scheduler())
+        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)))
+        .thenApply(this::render);
+  }
+
+  private CompletionStage<Map<String, MemberProtocol.MemberDescription>> describeAll(
+      java.util.Set<org.apache.pekko.actor.typed.ActorRef<MemberProtocol.ToMember>> refs) {
+    Map<String, MemberProtocol.MemberDescription> byAddress = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> asks = new ArrayList<>();
+    for (var ref : refs) {
+      asks.add(AskPattern.<MemberProtocol.ToMember, MemberProtocol.MemberDescription>ask(
+              ref, MemberProtocol.DescribeMember::new, ASK, system.scheduler())
+          .thenAccept(d -> byAddress.put(d.address(), d))
+          .exceptionally(error -> null)
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> byAddress);
+  }
+
+  private ArrayNode render(Map<String, MemberProtocol.MemberDescription> described) {
+    List<Member> members = new ArrayList<>();
+    Cluster.get(system).state().getMembers().forEach(members::add);
+    members.sort(Comparator.comparing((Member m) -> !m.hasRole("node")).thenComparing(m -> m.address().toString()));
+    ArrayNode out = Json.NODES.arrayNode();
+    for (Member m : members) {
+      ObjectNode row = out.addObject();
+      String address = m.address().toString();
+      row.put("address", address);
+      ArrayNode roles = row.putArray("roles");
+      StreamSupport.stream(m.getRoles().spliterator(), false)
+          .filter(r -> !r.startsWith("dc-"))
+          .sorted()
+          .forEach(roles::add);
+      row.put("status", m.status().toString());
+      MemberProtocol.MemberDescription d = described.get(address);
+      if (d == null) {
+        row.putNull("pid");
+      } else {
+        row.put("pid", d.pid());
+        if (!d.httpUrl().isEmpty()) {
+          row.put("httpUrl", d.httpUrl());
+        }
+      }
+    }
+    return out;
+  }
+}

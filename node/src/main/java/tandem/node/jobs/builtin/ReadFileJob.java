@@ -1,0 +1,94 @@
+package tandem.node.jobs.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import tandem.node.Json;
+import tandem.protocol.job.BadInputException;
+import tandem.protocol.job.IoContext;
+import tandem.protocol.job.IoJob;
+import tandem.protocol.job.JobInput;
+import tandem.protocol.job.Param;
+
+/** Reads a file below the node's data directory: bytes, lines and SHA-256. */
+public final class ReadFileJob implements IoJob {
+  @Override
+  public String name() {
+    return "read-file";
+  }
+
+  @Override
+  public String description() {
+    return "reads a file below the node's data directory: bytes, lines, SHA-256";
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(Param.string("path", "a path relative to the node's data directory"));
+  }
+
+  @Override
+  public void validate(JobInput input) {
+    Path path = Path.of(input.getString("path"));
+    if (path.isAbsolute() || path.normalize().startsWith("..")) {
+      throw new BadInputException(
+          "read-file reads only below the node's data directory: give a relative path without '..', not "
+              + path);
+    }
+  }
+
+  @Override
+  public CompletionStage<JsonNode> start(JobInput input, IoContext io) {
+    String given = input.getString("path");
+    return io.blocking(() -> read(io.dataDir(), given));
+  }
+
+  private static JsonNode read(Path dataDir, String given) throws IOException {
+    Path root = dataDir.toRealPath();
+    Path file;
+    try {
+      file = root.resolve(given).toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("no file " + given + " in the data directory " + root);
+    }
+    if (!file.startsWith(root)) {
+      throw new BadInputException(given + " leads outside the data directory " + root + "; refused");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(given + " is not a regular file");
+    }
+    MessageDigest sha = Hashing.sha256();
+    long bytes = 0;
+    long lines = 0;
+    int last = '\n';
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+        bytes += n;
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            lines++;
+          }
+        }
+        last = buffer[n - 1];
+      }
+    }
+    if (last != '\n') {
+      lines++; // a last line without a newline still counts
+    }
+    ObjectNode result = Json.object();
+    result.put("path", given);
+    result.put("bytes", bytes);
+    result.put("lines", lines);
+    result.put("sha256", Hashing.hex(sha.digest()));
+    return result;
+  }
+}

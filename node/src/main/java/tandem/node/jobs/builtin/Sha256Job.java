@@ -1,0 +1,44 @@
+package tandem.node.jobs.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import tandem.protocol.job.CpuJob;
+import tandem.protocol.job.JobInput;
+import tandem.protocol.job.Param;
+
+/** SHA-256 of the text, then of that digest, {@code rounds} times in all. */
+public final class Sha256Job implements CpuJob {
+  @Override
+  public String name() {
+    return "sha256";
+  }
+
+  @Override
+  public String description() {
+    return "hex of SHA-256 applied rounds times to text";
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(
+        Param.string("text", "the text to hash (UTF-8)"),
+        Param.optionalInteger("rounds", 1, 100_000_000, "how many times to hash (default 1)"));
+  }
+
+  @Override
+  public JsonNode compute(JobInput input) throws InterruptedException {
+    long rounds = input.getLong("rounds", 1);
+    MessageDigest sha = Hashing.sha256();
+    byte[] digest = input.getString("text").getBytes(StandardCharsets.UTF_8);
+    for (long i = 0; i < rounds; i++) {
+      if ((i & 0x3FFF) == 0x3FFF && Thread.interrupted()) {
+        throw new InterruptedException("interrupted after " + i + " rounds");
+      }
+      digest = sha.digest(digest);
+    }
+    return TextNode.valueOf(Hashing.hex(digest));
+  }
+}

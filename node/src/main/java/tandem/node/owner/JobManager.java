@@ -1,0 +1,294 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import tandem.node.Json;
+import tandem.node.NodeSettings;
+import tandem.node.io.IoRunner;
+import tandem.node.jobs.JobCatalog;
+import tandem.protocol.WorkerProtocol;
+import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.TaskResult;
+import tandem.protocol.job.BadInputException;
+import tandem.protocol.job.IoJob;
+import tandem.protocol.job.Job;
+import tandem.protocol.job.JobInput;
+import tandem.protocol.job.JobKind;
+
+/**
+ * Owns the jobs this node accepted: gives each an id, sends CPU jobs to workers with free slots
+ * and I/O jobs to the {@link IoRunner}, records every outcome, and answers for them. A job whose
+ * worker is lost is started again elsewhere, up to the configured retries.
+ */
+public final class JobManager extends AbstractBehavior<JobManager.Command> {
+
+  /** Everything this actor handles; none of it crosses a process boundary. */
+  public sealed interface Command extends NoSerializationVerificationNeeded
+      permits Submit, Get, Watch, ListJobs, LocalWorkerExited, FromWorker, IoFinished,
+          WorkerTerminated {}
+
+  /** Accept a job, or refuse it with a one-line reason. */
+  public record Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo)
+      implements Command {}
+
+  /** The answer to {@link Submit}. */
+  public sealed interface SubmitReply extends NoSerializationVerificationNeeded
+      permits Accepted, Rejected {}
+
+  public record Accepted(JobRecord job) implements SubmitReply {}
+
+  public record Rejected(String reason) implements SubmitReply {}
+
+  /** The job's current record, at once. */
+  public record Get(String id, ActorRef<JobLookup> replyTo) implements Command {}
+
+  /** The job's record once it is final (at once if it already is, or unknown). */
+  public record Watch(String id, ActorRef<JobLookup> replyTo) implements Command {}
+
+  public record JobLookup(Optional<JobRecord> job) implements NoSerializationVerificationNeeded {}
+
+  /** The newest jobs and a summary of the node's load. */
+  public record ListJobs(int limit, ActorRef<JobList> replyTo) implements Command {}
+
+  public record JobList(List<JobRecord> jobs, int queued, int running, int workers)
+      implements NoSerializationVerificationNeeded {}
+
+  /** The OS says a local worker process ended: faster than the cluster can tell. */
+  public record LocalWorkerExited(long pid) implements Command {}
+
+  private record FromWorker(WorkerProtocol.ToNode message) implements Command {}
+
+  private record IoFinished(IoRunner.Finished outcome) implements Command {}
+
+  private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
+
+  /**
+   * @param address this node's cluster address, the owner of every job it accepts
+   */
+  public static Behavior<Command> create(
+      JobCatalog catalog, NodeSettings settings, ActorRef<IoRunner.Command> io, String address) {
+    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, address));
+  }
+
+  private final JobCatalog catalog;
+  private final NodeSettings settings;
+  private final ActorRef<IoRunner.Command> io;
+  private final String address;
+  private final long pid = ProcessHandle.current().pid();
+  private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+  private final ActorRef<WorkerProtocol.ToNode> inbox;
+  private final ActorRef<IoRunner.Finished> ioReplies;
+  private final JobTable jobs;
+  private final WorkerRoster roster = new WorkerRoster();
+  private final Map<Long, List<ActorRef<JobLookup>>> watchers = new HashMap<>();
+  private long lastSeq;
+
+  private JobManager(
+      ActorContext<Command> context,
+      JobCatalog catalog,
+      NodeSettings settings,
+      ActorRef<IoRunner.Command> io,
+      String address) {
+    super(context);
+    this.catalog = catalog;
+    this.settings = settings;
+    this.io = io;
+    this.address = address;
+    this.jobs = new JobTable(settings.retainFinished());
+    this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
+    this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
+    context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, inbox));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Get.class, this::onGet)
+        .onMessage(Watch.class, this::onWatch)
+        .onMessage(ListJobs.class, this::onListJobs)
+        .onMessage(FromWorker.class, this::onFromWorker)
+        .onMessage(IoFinished.class, this::onIoFinished)
+        .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
+        .onMessage(LocalWorkerExited.class, m -> onWorkerLost(roster.byPid(m.pid()).flatMap(s -> roster.remove(s.ref))))
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit submit) {
+    Optional<Job> found = catalog.find(submit.job());
+    if (found.isEmpty()) {
+      submit.replyTo().tell(new Rejected(
+          "unknown job '" + submit.job() + "'; known jobs: " + catalog.names()));
+      return this;
+    }
+    Job job = found.get();
+    JobInput input;
+    try {
+      input = JobInput.checked(job, submit.params());
+    } catch (BadInputException e) {
+      submit.replyTo().tell(new Rejected(e.getMessage()));
+      return this;
+    }
+    long seq = ++lastSeq;
+    long now = System.nanoTime();
+    JobRecord record =
+        JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.params(), address, now);
+    if (job instanceof IoJob ioJob) {
+      record = record.running(new RanOn("node", address, pid, null), now);
+      io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
+    } else {
+      roster.enqueue(new Task(seq, job.name(), Json.write(submit.params())));
+    }
+    jobs.put(record);
+    submit.replyTo().tell(new Accepted(record));
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onGet(Get get) {
+    get.replyTo().tell(new JobLookup(lookup(get.id())));
+    return this;
+  }
+
+  private Behavior<Command> onWatch(Watch watch) {
+    Optional<JobRecord> job = lookup(watch.id());
+    if (job.isEmpty() || job.get().state().isFinal()) {
+      watch.replyTo().tell(new JobLookup(job));
+    } else {
+      watchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(watch.replyTo());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onListJobs(ListJobs list) {
+    list.replyTo().tell(new JobList(
+        jobs.newest(list.limit()), roster.queued(), jobs.count(JobState.RUNNING), roster.workers().size()));
+    return this;
+  }
+
+  private Behavior<Command> onFromWorker(FromWorker wrapped) {
+    WorkerProtocol.ToNode message = wrapped.message();
+    if (message instanceof WorkerProtocol.WorkerReady ready) {
+      onWorkerReady(ready);
+    } else if (message instanceof WorkerProtocol.TasksDone done) {
+      onTasksDone(done);
+    }
+    dispatch();
+    return this;
+  }
+
+  private void onWorkerReady(WorkerProtocol.WorkerReady ready) {
+    if (roster.add(ready.worker(), ready.pid(), ready.capacity())) {
+      getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
+      getContext().getLog().info(
+          "worker pid {} at {} takes up to {} tasks{}",
+          ready.pid(), ready.worker().path().address(), ready.capacity(), sinceSpawn(ready.pid()));
+    }
+  }
+
+  /** For a local child, how long it took from process start to ready: a figure users tune. */
+  private static String sinceSpawn(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(p -> p.info().startInstant())
+        .map(start -> String.format(
+            "; ready %d ms after its process started",
+            java.time.Duration.between(start, java.time.Instant.now()).toMillis()))
+        .orElse("");
+  }
+
+  private void onTasksDone(WorkerProtocol.TasksDone done) {
+    long now = System.nanoTime();
+    for (TaskResult result : done.results()) {
+      if (!roster.complete(done.worker(), result.taskId())) {
+        getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
+        continue;
+      }
+      jobs.get(result.taskId()).ifPresent(job -> finish(result.ok()
+          ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
+          : job.failed(result.error(), result.thread(), result.runMicros(), now)));
+    }
+  }
+
+  private Behavior<Command> onIoFinished(IoFinished wrapped) {
+    IoRunner.Finished outcome = wrapped.outcome();
+    long now = System.nanoTime();
+    jobs.get(outcome.seq()).ifPresent(job -> finish(outcome.error() == null
+        ? job.succeeded(outcome.result(), outcome.thread(), outcome.runMicros(), now)
+        : job.failed(outcome.error(), outcome.thread(), outcome.runMicros(), now)));
+    return this;
+  }
+
+  private Behavior<Command> onWorkerLost(Optional<WorkerRoster.Slot> lost) {
+    if (lost.isEmpty()) {
+      return this;
+    }
+    WorkerRoster.Slot slot = lost.get();
+    getContext().getLog().warn(
+        "worker pid {} at {} is gone with {} of this node's tasks", slot.pid, slot.address(), slot.inFlight.size());
+    long now = System.nanoTime();
+    List<Task> running = new ArrayList<>(slot.inFlight.values());
+    for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
+      Task task = running.get(i);
+      jobs.get(task.taskId()).ifPresent(job -> {
+        if (job.attempts() > settings.retries()) {
+          finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
+        } else {
+          jobs.put(job.requeued());
+          roster.retryFirst(task);
+        }
+      });
+    }
+    dispatch();
+    return this;
+  }
+
+  /** Sends queued CPU tasks to workers with free slots. */
+  private void dispatch() {
+    if (roster.queued() == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (WorkerRoster.Assignment a : roster.assign()) {
+      RanOn where = new RanOn("worker", a.worker().address(), a.worker().pid, null);
+      for (Task task : a.tasks()) {
+        jobs.get(task.taskId()).ifPresent(job -> jobs.put(job.running(where, now)));
+      }
+      a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, a.tasks()));
+    }
+  }
+
+  private void finish(JobRecord job) {
+    jobs.put(job);
+    List<ActorRef<JobLookup>> waiting = watchers.remove(job.seq());
+    if (waiting != null) {
+      JobLookup answer = new JobLookup(Optional.of(job));
+      waiting.forEach(w -> w.tell(answer));
+    }
+  }
+
+  /** Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */
+  private Optional<JobRecord> lookup(String id) {
+    int dash = id.lastIndexOf('-');
+    if (dash < 0 || !id.substring(0, dash).equals(tag)) {
+      return Optional.empty();
+    }
+    try {
+      return jobs.get(Long.parseLong(id.substring(dash + 1)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import tandem.protocol.job.JobKind;
+
+/**
+ * Everything the owner knows about one job, as an immutable value: the JobManager replaces it on
+ * every change, so a copy handed to the HTTP layer never changes under it.
+ *
+ * @param params as accepted; never modified after acceptance
+ * @param result the result as JSON text, or null
+ * @param error a one-line reason for a job that did not succeed, or null
+ * @param ranOn where it ran (or runs), or null while queued
+ * @param attempts how many times it was started
+ * @param runMicros the run time measured where it ran, or -1 until it finished
+ */
+public record JobRecord(
+    long seq,
+    String id,
+    String job,
+    JobKind kind,
+    ObjectNode params,
+    JobState state,
+    String result,
+    String error,
+    String owner,
+    RanOn ranOn,
+    int attempts,
+    long submittedAtMillis,
+    long submittedNanos,
+    long startedNanos,
+    long finishedNanos,
+    long runMicros)
+    implements NoSerializationVerificationNeeded {
+
+  public static JobRecord queued(
+      long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
+    return new JobRecord(
+        seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, 0,
+        System.currentTimeMillis(), nanos, 0, 0, -1);
+  }
+
+  /** Handed to a worker or the I/O runner. */
+  public JobRecord running(RanOn where, long nanos) {
+    return new JobRecord(
+        seq, id, job, kind, params, JobState.RUNNING, null, null, owner, where, attempts + 1,
+        submittedAtMillis, submittedNanos, nanos, 0, -1);
+  }
+
+  /** Back in the queue after the worker running it was lost. */
+  public JobRecord requeued() {
+    return new JobRecord(
+        seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, attempts,
+        submittedAtMillis, submittedNanos, 0, 0, -1);
+  }
+
+  public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
+    return finished(JobState.SUCCEEDED, resultJson, null, thread, micros, nanos);
+  }
+
+  public JobRecord failed(String reason, String thread, long micros, long nanos) {
+    return finished(JobState.FAILED, null, reason, thread, micros, nanos);
+  }
+
+  private JobRecord finished(
+      JobState end, String resultJson, String reason, String thread, long micros, long nanos) {
+    RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
+    return new JobRecord(
+        seq, id, job, kind, params, end, resultJson, reason, owner, where, attempts,
+        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros);
+  }
+
+  /** Milliseconds from submission until it finished (or until now while it is not final). */
+  public double totalMs(long nowNanos) {
+    return ms((state.isFinal() ? finishedNanos : nowNanos) - submittedNanos);
+  }
+
+  /** Milliseconds it ran, as measured where it ran; null until it finished. */
+  public Double runMs() {
+    return runMicros < 0 ? null : runMicros / 1000.0;
+  }
+
+  /** Milliseconds it waited before running: the part of the total that was not the run. */
+  public double queuedMs(long nowNanos) {
+    Double run = runMs();
+    if (run != null) {
+      return Math.max(0, Math.round((totalMs(nowNanos) - run) * 1000) / 1000.0);
+    }
+    return ms((startedNanos == 0 ? nowNanos : startedNanos) - submittedNanos);
+  }
+
+  private static double ms(long nanos) {
+    return Math.round(nanos / 1000.0) / 1000.0;
+  }
+}

@@ -1,0 +1,118 @@
+package tandem.node.owner;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.ToWorker;
+
+/**
+ * The CPU side of a node's scheduling: the workers it knows, what each runs for this node, and the
+ * tasks waiting for a free slot. A worker never gets more tasks from this node than the capacity it
+ * announced, so its queue stays bounded. Not thread-safe: one actor owns it. Kept mutable because
+ * it sits on the hot path of every CPU task.
+ */
+final class WorkerRoster {
+
+  /** One worker as this node sees it. */
+  static final class Slot {
+    final ActorRef<ToWorker> ref;
+    final long pid;
+    final int capacity;
+    final Map<Long, Task> inFlight = new LinkedHashMap<>();
+
+    Slot(ActorRef<ToWorker> ref, long pid, int capacity) {
+      this.ref = ref;
+      this.pid = pid;
+      this.capacity = capacity;
+    }
+
+    int free() {
+      return capacity - inFlight.size();
+    }
+
+    String address() {
+      return ref.path().address().toString();
+    }
+  }
+
+  /** Tasks to send to one worker. */
+  record Assignment(Slot worker, List<Task> tasks) {}
+
+  private final Map<ActorRef<ToWorker>, Slot> workers = new LinkedHashMap<>();
+  private final Deque<Task> queue = new ArrayDeque<>();
+
+  /** Adds a worker; false if it was known already. */
+  boolean add(ActorRef<ToWorker> ref, long pid, int capacity) {
+    return workers.putIfAbsent(ref, new Slot(ref, pid, Math.max(1, capacity))) == null;
+  }
+
+  /** Forgets a worker; the tasks it was running for this node come back to be retried or failed. */
+  Optional<Slot> remove(ActorRef<ToWorker> ref) {
+    return Optional.ofNullable(workers.remove(ref));
+  }
+
+  Optional<Slot> byPid(long pid) {
+    return workers.values().stream().filter(s -> s.pid == pid).findFirst();
+  }
+
+  Optional<Slot> byRef(ActorRef<ToWorker> ref) {
+    return Optional.ofNullable(workers.get(ref));
+  }
+
+  void enqueue(Task task) {
+    queue.addLast(task);
+  }
+
+  /** Puts a task that must be retried ahead of new work. */
+  void retryFirst(Task task) {
+    queue.addFirst(task);
+  }
+
+  /**
+   * Marks a task done on a worker.
+   *
+   * @return false for a result this node no longer expects from that worker (a late result from a
+   *     worker declared lost): it must be ignored, so every result is delivered once
+   */
+  boolean complete(ActorRef<ToWorker> ref, long taskId) {
+    Slot slot = workers.get(ref);
+    return slot != null && slot.inFlight.remove(taskId) != null;
+  }
+
+  /** Hands queued tasks to the workers with the most free slots, until either runs out. */
+  List<Assignment> assign() {
+    Map<Slot, List<Task>> batches = new LinkedHashMap<>();
+    while (!queue.isEmpty()) {
+      Slot best = null;
+      for (Slot s : workers.values()) {
+        if (s.free() > 0 && (best == null || s.free() > best.free())) {
+          best = s;
+        }
+      }
+      if (best == null) {
+        break;
+      }
+      Task task = queue.pollFirst();
+      best.inFlight.put(task.taskId(), task);
+      batches.computeIfAbsent(best, s -> new ArrayList<>()).add(task);
+    }
+    List<Assignment> out = new ArrayList<>(batches.size());
+    batches.forEach((slot, tasks) -> out.add(new Assignment(slot, tasks)));
+    return out;
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  Collection<Slot> workers() {
+    return workers.values();
+  }
+}

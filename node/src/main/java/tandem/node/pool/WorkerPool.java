@@ -1,0 +1,163 @@
+package tandem.node.pool;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.Cluster;
+import tandem.node.owner.JobManager;
+
+/**
+ * Keeps a node's local worker processes running: starts them, hears of each one's end from the OS
+ * at once (and tells the JobManager, so its tasks are retried without waiting for the cluster),
+ * starts a replacement with back-off when one keeps dying, and stops them all when the node stops.
+ */
+public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
+
+  public sealed interface Command extends NoSerializationVerificationNeeded
+      permits StopAll, Exited, Replace, ForceKill {}
+
+  /** Stop every worker (politely, then by force) and answer once all are gone. */
+  public record StopAll(ActorRef<Done> replyTo) implements Command {}
+
+  private record Exited(Process process) implements Command {}
+
+  private enum Replace implements Command { INSTANCE }
+
+  private enum ForceKill implements Command { INSTANCE }
+
+  private static final Duration QUICK_DEATH = Duration.ofSeconds(10);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+  public static Behavior<Command> create(
+      int count, WorkerProcessFactory factory, ActorRef<JobManager.Command> jobs) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new WorkerPool(context, timers, count, factory, jobs)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final int wanted;
+  private final WorkerProcessFactory factory;
+  private final ActorRef<JobManager.Command> jobs;
+  private final String seed;
+  private final Map<Long, Process> running = new HashMap<>();
+  private final Map<Long, Instant> startedAt = new HashMap<>();
+  private final List<ActorRef<Done>> stoppers = new ArrayList<>();
+  private int quickDeaths;
+  private boolean stopping;
+
+  private WorkerPool(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      int wanted,
+      WorkerProcessFactory factory,
+      ActorRef<JobManager.Command> jobs) {
+    super(context);
+    this.timers = timers;
+    this.wanted = wanted;
+    this.factory = factory;
+    this.jobs = jobs;
+    var self = Cluster.get(context.getSystem()).selfMember().address();
+    this.seed = self.getHost().get() + ":" + self.getPort().get();
+    for (int i = 0; i < wanted; i++) {
+      startOne();
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Exited.class, this::onExited)
+        .onMessage(Replace.class, r -> topUp())
+        .onMessage(StopAll.class, this::onStopAll)
+        .onMessage(ForceKill.class, k -> forceKill())
+        .onSignal(PostStop.class, s -> forceKill())
+        .build();
+  }
+
+  private void startOne() {
+    try {
+      Process process = factory.start(seed);
+      running.put(process.pid(), process);
+      startedAt.put(process.pid(), Instant.now());
+      getContext().pipeToSelf(process.onExit(), (p, error) -> new Exited(process));
+      getContext().getLog().info("started worker process pid {}", process.pid());
+    } catch (IOException e) {
+      getContext().getLog().error("cannot start a worker process: {}", e.getMessage());
+      scheduleReplacement();
+    }
+  }
+
+  private Behavior<Command> onExited(Exited exited) {
+    Process process = exited.process();
+    running.remove(process.pid());
+    Instant started = startedAt.remove(process.pid());
+    jobs.tell(new JobManager.LocalWorkerExited(process.pid()));
+    if (stopping) {
+      return running.isEmpty() ? stopped() : this;
+    }
+    Duration lived = Duration.between(started, Instant.now());
+    getContext().getLog().warn(
+        "worker pid {} exited with code {} after {} ms; starting a replacement",
+        process.pid(), process.exitValue(), lived.toMillis());
+    quickDeaths = lived.compareTo(QUICK_DEATH) < 0 ? quickDeaths + 1 : 0;
+    if (quickDeaths == 0) {
+      startOne();
+    } else {
+      scheduleReplacement();
+    }
+    return this;
+  }
+
+  /** A worker that keeps dying young is replaced after 1, 2, 4 ... 30 s: no restart storm. */
+  private void scheduleReplacement() {
+    long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(quickDeaths, 5));
+    if (!timers.isTimerActive(Replace.INSTANCE)) {
+      getContext().getLog().info("next worker start in {} s", seconds);
+      timers.startSingleTimer(Replace.INSTANCE, Replace.INSTANCE, Duration.ofSeconds(seconds));
+    }
+  }
+
+  private Behavior<Command> topUp() {
+    if (!stopping && running.size() < wanted) {
+      startOne();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStopAll(StopAll stop) {
+    stopping = true;
+    stoppers.add(stop.replyTo());
+    if (running.isEmpty()) {
+      return stopped();
+    }
+    running.values().forEach(Process::destroy);
+    timers.startSingleTimer(ForceKill.INSTANCE, ForceKill.INSTANCE, STOP_GRACE);
+    return this;
+  }
+
+  private Behavior<Command> forceKill() {
+    running.values().forEach(Process::destroyForcibly);
+    return this;
+  }
+
+  private Behavior<Command> stopped() {
+    stoppers.forEach(s -> s.tell(Done.getInstance()));
+    stoppers.clear();
+    return this;
+  }
+}

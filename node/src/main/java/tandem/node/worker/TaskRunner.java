@@ -1,0 +1,52 @@
+package tandem.node.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import tandem.node.Errors;
+import tandem.node.Json;
+import tandem.node.jobs.JobCatalog;
+import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.TaskResult;
+import tandem.protocol.job.CpuJob;
+import tandem.protocol.job.Job;
+import tandem.protocol.job.JobInput;
+
+/** Runs one CPU task on the calling thread and turns whatever happens into a {@link TaskResult}. */
+public final class TaskRunner {
+  private final JobCatalog catalog;
+  private final int maxResultBytes;
+
+  public TaskRunner(JobCatalog catalog, int maxResultBytes) {
+    this.catalog = catalog;
+    this.maxResultBytes = maxResultBytes;
+  }
+
+  public TaskResult run(Task task) {
+    String thread = Thread.currentThread().getName();
+    long start = System.nanoTime();
+    try {
+      Optional<Job> job = catalog.find(task.job());
+      if (job.isEmpty() || !(job.get() instanceof CpuJob cpu)) {
+        return TaskResult.failed(
+            task.taskId(), "this worker has no CPU job named '" + task.job() + "'", thread, 0);
+      }
+      JsonNode result = cpu.compute(JobInput.trusted(Json.readObject(task.params())));
+      String json = Json.write(result);
+      long micros = (System.nanoTime() - start) / 1000;
+      int bytes = json.length() * 3 <= maxResultBytes ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > maxResultBytes) {
+        return TaskResult.failed(
+            task.taskId(),
+            "the result is " + bytes + " bytes, over the " + maxResultBytes
+                + " bytes one message carries (tandem.worker.max-result-bytes)",
+            thread,
+            micros);
+      }
+      return TaskResult.succeeded(task.taskId(), json, thread, micros);
+    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+      // The job's own failure: report it and keep the worker serving.
+      return TaskResult.failed(task.taskId(), Errors.describe(e), thread, (System.nanoTime() - start) / 1000);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package tandem.node.worker;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import tandem.node.WorkerSettings;
+import tandem.protocol.WorkerProtocol;
+import tandem.protocol.WorkerProtocol.TaskResult;
+
+/**
+ * The heart of a worker process: finds every node in the cluster, tells each how many tasks it can
+ * take, and runs the tasks it is sent on the compute dispatcher, never on the actor's own thread.
+ */
+public final class Worker extends AbstractBehavior<Worker.Command> {
+
+  public sealed interface Command extends NoSerializationVerificationNeeded
+      permits FromNode, NodesChanged, TaskFinished, NodeGone {}
+
+  private record FromNode(WorkerProtocol.ToWorker message) implements Command {}
+
+  private record NodesChanged(Receptionist.Listing listing) implements Command {}
+
+  private record TaskFinished(ActorRef<WorkerProtocol.ToNode> owner, TaskResult result) implements Command {}
+
+  private record NodeGone(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
+
+  public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
+    return Behaviors.setup(context -> new Worker(context, runner, settings));
+  }
+
+  private final TaskRunner runner;
+  private final WorkerSettings settings;
+  private final Executor compute;
+  private final ActorRef<WorkerProtocol.ToWorker> inbox;
+  private final Set<ActorRef<WorkerProtocol.ToNode>> nodes = new HashSet<>();
+  private final long pid = ProcessHandle.current().pid();
+
+  private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings) {
+    super(context);
+    this.runner = runner;
+    this.settings = settings;
+    this.compute =
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.compute-dispatcher"));
+    this.inbox = context.messageAdapter(WorkerProtocol.ToWorker.class, FromNode::new);
+    ActorRef<Receptionist.Listing> listings =
+        context.messageAdapter(Receptionist.Listing.class, NodesChanged::new);
+    context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.NODES, listings));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(NodesChanged.class, this::onNodesChanged)
+        .onMessage(FromNode.class, this::onFromNode)
+        .onMessage(TaskFinished.class, this::onTaskFinished)
+        .onMessage(NodeGone.class, gone -> {
+          nodes.remove(gone.node());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onNodesChanged(NodesChanged changed) {
+    for (ActorRef<WorkerProtocol.ToNode> node : changed.listing().getServiceInstances(WorkerProtocol.NODES)) {
+      if (nodes.add(node)) {
+        node.tell(new WorkerProtocol.WorkerReady(inbox, pid, settings.capacity()));
+        getContext().watchWith(node, new NodeGone(node));
+        getContext().getLog().info("offering {} slots to the node at {}", settings.capacity(), node.path().address());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFromNode(FromNode wrapped) {
+    if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
+      for (WorkerProtocol.Task task : run.tasks()) {
+        getContext().pipeToSelf(
+            CompletableFuture.supplyAsync(() -> runner.run(task), compute),
+            (result, error) -> new TaskFinished(run.owner(), result != null
+                ? result
+                : TaskResult.failed(task.taskId(), "the worker could not run it: " + error, "", 0)));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTaskFinished(TaskFinished finished) {
+    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(finished.result())));
+    return this;
+  }
+}
