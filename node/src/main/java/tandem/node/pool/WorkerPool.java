@@ -145,7 +145,10 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     if (running.isEmpty()) {
       return stopped();
     }
-    running.values().forEach(Process::destroy);
+    // SIGTERM through the handle: Process.destroy() would also close the worker's stdin, and the
+    // worker would halt at once instead of leaving the cluster, leaving an unreachable member
+    // behind that holds up this node's own leave.
+    running.values().forEach(p -> p.toHandle().destroy());
     timers.startSingleTimer(ForceKill.INSTANCE, ForceKill.INSTANCE, STOP_GRACE);
     return this;
   }

@@ -1,0 +1,95 @@
+package tandem.node.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tandem.node.Json;
+import tandem.protocol.job.BadInputException;
+import tandem.protocol.job.CpuJob;
+import tandem.protocol.job.JobInput;
+import tandem.protocol.job.JobKind;
+
+class BuiltinJobsTest {
+  private final JobCatalog catalog = JobCatalog.load();
+
+  private JsonNode run(String job, String params) throws Exception {
+    CpuJob cpu = (CpuJob) catalog.find(job).orElseThrow();
+    return cpu.compute(JobInput.checked(cpu, (ObjectNode) Json.read(params)));
+  }
+
+  private void refused(String job, String params, String expected) {
+    var spec = catalog.find(job).orElseThrow();
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> JobInput.checked(spec, (ObjectNode) Json.read(params)));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("the catalog finds all eight built-ins with the right kinds")
+  void catalogHasTheBuiltins() {
+    Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
+    Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
+    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin"), cpu);
+    assertEquals(Set.of("sleep", "http-get", "read-file"), io);
+  }
+
+  @Test
+  @DisplayName("primes counts below n and in a range, as trial division says")
+  void primes() throws Exception {
+    assertEquals(78498, run("primes", "{\"n\":1000000}").asLong());
+    assertEquals(25, run("primes", "{\"n\":100}").asLong());
+    assertEquals(0, run("primes", "{\"n\":0}").asLong());
+    assertEquals(4, run("primes", "{\"from\":10,\"to\":20}").asLong());
+    refused("primes", "{}", "either n=");
+    refused("primes", "{\"n\":5,\"from\":1,\"to\":2}", "either n=");
+    refused("primes", "{\"from\":1}", "both from= and to=");
+    refused("primes", "{\"from\":9,\"to\":2}", "from <= to");
+  }
+
+  @Test
+  @DisplayName("square, factorial, sha256 and spin compute known answers")
+  void computeKnownAnswers() throws Exception {
+    assertEquals(144, run("square", "{\"x\":12}").asLong());
+    assertEquals(9, run("square", "{\"x\":-3}").asLong());
+    JsonNode f = run("factorial", "{\"n\":10}");
+    assertEquals(7, f.get("digits").asInt()); // 3628800
+    assertEquals("cb7d3c1a0e9a2e2e4e0c5e5b3ba1a2b63f8c10ee85ae8e38ba3b4b7e1fa6fb6d".length(), f.get("sha256").asText().length());
+    assertEquals(456574, run("factorial", "{\"n\":100000}").get("digits").asInt());
+    // sha256("abc"), then sha256 of that digest
+    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", run("sha256", "{\"text\":\"abc\"}").asText());
+    assertEquals(64, run("sha256", "{\"text\":\"abc\",\"rounds\":1000}").asText().length());
+    long started = System.nanoTime();
+    assertTrue(run("spin", "{\"ms\":50}").asLong() > 0);
+    assertTrue(System.nanoTime() - started >= 50_000_000L);
+  }
+
+  @Test
+  @DisplayName("unknown, missing, ill-typed and out-of-range parameters are refused with a reason")
+  void refusesBadParameters() {
+    refused("square", "{}", "needs x=<integer>");
+    refused("square", "{\"x\":\"twelve\"}", "must be a whole number");
+    refused("square", "{\"x\":1.5}", "must be a whole number");
+    refused("square", "{\"x\":12,\"y\":1}", "has no parameter 'y'");
+    refused("spin", "{\"ms\":-1}", "between 0 and");
+    refused("sha256", "{\"text\":\"a\",\"rounds\":0}", "between 1 and");
+    refused("sha256", "{\"text\":{\"a\":1}}", "plain value");
+    refused("http-get", "{\"url\":\"ftp://x\"}", "http://");
+    refused("read-file", "{\"path\":\"/etc/passwd\"}", "relative path");
+    refused("read-file", "{\"path\":\"a/../../b\"}", "relative path");
+  }
+
+  @Test
+  @DisplayName("a long CPU job stops when its thread is interrupted")
+  void interruptStopsLongJobs() throws Exception {
+    Thread.currentThread().interrupt();
+    assertThrows(InterruptedException.class, () -> run("spin", "{\"ms\":60000}"));
+    Thread.interrupted();
+  }
+}

@@ -1,0 +1,184 @@
+package tandem.node.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tandem.node.Json;
+import tandem.node.NodeSettings;
+import tandem.node.io.IoRunner;
+import tandem.node.io.NodeIoContext;
+import tandem.node.jobs.JobCatalog;
+import tandem.protocol.WorkerProtocol;
+
+@ExtendWith(LogCapturingExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobManagerTest {
+  private static final String ADDRESS = "pekko://tandem@127.0.0.1:2551";
+  private final ActorTestKit kit = ActorTestKit.create("JobManagerTest");
+
+  private final List<ActorRef<?>> spawned = new java.util.ArrayList<>();
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  /** Each test's JobManager leaves the receptionist with it, so the next test finds only its own. */
+  @org.junit.jupiter.api.AfterEach
+  void stopActors() {
+    spawned.forEach(kit::stop);
+    spawned.clear();
+  }
+
+  private NodeSettings settings(int retries) {
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries);
+  }
+
+  private ActorRef<JobManager.Command> jobManager(int retries) {
+    ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."))),
+        DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+    ActorRef<JobManager.Command> jobs = kit.spawn(JobManager.create(JobCatalog.load(), settings(retries), io, ADDRESS));
+    spawned.add(io);
+    spawned.add(jobs);
+    return jobs;
+  }
+
+  /** The worker-facing inbox the JobManager registered, found the way a worker finds it. */
+  private ActorRef<WorkerProtocol.ToNode> inboxOf(int expectedNodes) {
+    TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
+    return listing.awaitAssert(() -> {
+      kit.system().receptionist().tell(Receptionist.find(WorkerProtocol.NODES, listing.ref()));
+      Set<ActorRef<WorkerProtocol.ToNode>> nodes =
+          listing.receiveMessage().getServiceInstances(WorkerProtocol.NODES);
+      assertEquals(expectedNodes, nodes.size());
+      return nodes.iterator().next();
+    });
+  }
+
+  private JobRecord submit(ActorRef<JobManager.Command> jobs, String job, String params) {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), reply.ref()));
+    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+  }
+
+  private JobRecord awaitFinal(ActorRef<JobManager.Command> jobs, String id, Duration within) {
+    TestProbe<JobManager.JobLookup> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Watch(id, reply.ref()));
+    return reply.receiveMessage(within).job().orElseThrow();
+  }
+
+  @Test
+  @DisplayName("a CPU job goes to a worker with a free slot, and its result comes back once")
+  void cpuJobsGoToWorkers() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2));
+
+    JobRecord accepted = submit(jobs, "square", "{\"x\":12}");
+    assertEquals(JobState.QUEUED, accepted.state());
+    var run = assertInstanceOf(WorkerProtocol.RunTasks.class, worker.receiveMessage());
+    WorkerProtocol.Task task = run.tasks().get(0);
+    assertEquals("square", task.job());
+    var result = WorkerProtocol.TaskResult.succeeded(task.taskId(), "144", "compute-1", 7);
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(result)));
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(result))); // a duplicate is ignored
+
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.SUCCEEDED, done.state());
+    assertEquals("144", done.result());
+    assertEquals(new RanOn("worker", worker.ref().path().address().toString(), 4242, "compute-1"), done.ranOn());
+  }
+
+  @Test
+  @DisplayName("a job whose worker dies is retried on another worker, and the dead worker's late result is ignored")
+  void lostWorkersJobsAreRetried() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> first = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(first.ref(), 111, 1));
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
+    long taskId = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+
+    jobs.tell(new JobManager.LocalWorkerExited(111));
+    TestProbe<WorkerProtocol.ToWorker> second = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(second.ref(), 222, 1));
+    second.expectMessageClass(WorkerProtocol.RunTasks.class);
+    inbox.tell(new WorkerProtocol.TasksDone(first.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "1", "late", 1))));
+    inbox.tell(new WorkerProtocol.TasksDone(second.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "2", "t", 1))));
+
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals("2", done.result(), "only the live worker's result counts");
+    assertEquals(2, done.attempts());
+    assertEquals(222, done.ranOn().pid());
+  }
+
+  @Test
+  @DisplayName("a job that keeps losing its worker fails with a reason instead of hanging")
+  void poisonJobsFail() {
+    ActorRef<JobManager.Command> jobs = jobManager(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
+    for (int pid = 1; pid <= 2; pid++) {
+      TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+      inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, 1));
+      worker.expectMessageClass(WorkerProtocol.RunTasks.class);
+      jobs.tell(new JobManager.LocalWorkerExited(pid));
+    }
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, done.state());
+    assertEquals("worker lost 2 times while running this job", done.error());
+  }
+
+  @Test
+  @DisplayName("1,000 one-second sleeps run at once on a few I/O threads: waiting holds no thread")
+  void ioJobsNeverHoldAThread() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    long start = System.nanoTime();
+    List<JobRecord> accepted = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      accepted.add(submit(jobs, "sleep", "{\"ms\":1000}"));
+    }
+    Set<String> threads = new HashSet<>();
+    for (JobRecord job : accepted) {
+      JobRecord done = awaitFinal(jobs, job.id(), Duration.ofSeconds(10));
+      assertEquals(JobState.SUCCEEDED, done.state());
+      assertEquals("node", done.ranOn().role());
+      threads.add(done.ranOn().thread());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(seconds < 5, "1,000 concurrent 1 s sleeps took " + seconds + " s");
+    assertTrue(threads.size() <= 4, "sleeps were started on " + threads.size() + " threads: " + threads);
+    assertTrue(threads.stream().allMatch(t -> t.contains("io-dispatcher")), threads.toString());
+  }
+
+  @Test
+  @DisplayName("unknown jobs and bad parameters are refused with a one-line reason")
+  void badSubmissionsAreRefused() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit("nope", Json.object(), reply.ref()));
+    var rejected = assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+    assertTrue(rejected.reason().contains("known jobs: factorial"), rejected.reason());
+    jobs.tell(new JobManager.Submit("sleep", (ObjectNode) Json.read("{\"ms\":\"soon\"}"), reply.ref()));
+    assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+  }
+}

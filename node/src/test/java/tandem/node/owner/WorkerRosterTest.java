@@ -1,0 +1,73 @@
+package tandem.node.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.ToWorker;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerRosterTest {
+  private final ActorTestKit kit = ActorTestKit.create();
+  private final ActorRef<ToWorker> a = kit.<ToWorker>createTestProbe().ref();
+  private final ActorRef<ToWorker> b = kit.<ToWorker>createTestProbe().ref();
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static Task task(long id) {
+    return new Task(id, "square", "{\"x\":1}");
+  }
+
+  @Test
+  @DisplayName("tasks go to the worker with the most free slots, never beyond its capacity")
+  void assignsWithinCapacity() {
+    WorkerRoster roster = new WorkerRoster();
+    roster.add(a, 1, 2);
+    roster.add(b, 2, 2);
+    for (long i = 1; i <= 5; i++) {
+      roster.enqueue(task(i));
+    }
+    List<WorkerRoster.Assignment> assigned = roster.assign();
+    assertEquals(4, assigned.stream().mapToInt(x -> x.tasks().size()).sum());
+    assertEquals(1, roster.queued());
+    assertTrue(assigned.stream().allMatch(x -> x.tasks().size() == 2));
+    assertTrue(roster.assign().isEmpty(), "no slot is free");
+    assertTrue(roster.complete(a, assigned.stream().filter(x -> x.worker().ref.equals(a)).findFirst().orElseThrow().tasks().get(0).taskId()));
+    assertEquals(1, roster.assign().size(), "a freed slot takes the waiting task");
+  }
+
+  @Test
+  @DisplayName("a lost worker hands back its tasks, and its late results are refused")
+  void lostWorkerReturnsItsTasks() {
+    WorkerRoster roster = new WorkerRoster();
+    roster.add(a, 1, 2);
+    roster.enqueue(task(1));
+    roster.enqueue(task(2));
+    roster.assign();
+    WorkerRoster.Slot lost = roster.remove(a).orElseThrow();
+    assertEquals(List.of(1L, 2L), List.copyOf(lost.inFlight.keySet()));
+    assertFalse(roster.complete(a, 1), "a result from a removed worker is not delivered");
+    assertFalse(roster.add(b, 2, 1) && roster.add(b, 2, 1), "a worker is added once");
+  }
+
+  @Test
+  @DisplayName("a task to retry goes ahead of new work")
+  void retriesGoFirst() {
+    WorkerRoster roster = new WorkerRoster();
+    roster.enqueue(task(1));
+    roster.retryFirst(task(9));
+    roster.add(a, 1, 1);
+    assertEquals(9, roster.assign().get(0).tasks().get(0).taskId());
+  }
+}
