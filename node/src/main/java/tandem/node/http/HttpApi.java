@@ -220,15 +220,19 @@ public final class HttpApi extends AllDirectives {
     return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
   }
 
-  /** Pekko's own rejections (unknown path, wrong method, ...), with their text put into JSON. */
-  private static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(HttpApi::asJsonError);
+  /** Pekko's own rejections (unknown path, wrong method, ...), as one line of JSON. */
+  private RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(this::asJsonError);
   }
 
-  private static HttpResponse asJsonError(HttpResponse response) {
+  private HttpResponse asJsonError(HttpResponse response) {
+    if (response.status().equals(StatusCodes.PAYLOAD_TOO_LARGE)) {
+      return error(response.status(),
+          "the request body is larger than " + settings.maxBodyBytes() + " bytes (tandem.http.max-body-bytes)");
+    }
     if (response.entity() instanceof HttpEntity.Strict strict
         && !strict.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-      String text = strict.getData().utf8String().trim();
+      String text = strict.getData().utf8String().trim().lines().findFirst().orElse("");
       return error(response.status(), text.isEmpty() ? response.status().reason() : text);
     }
     return response;

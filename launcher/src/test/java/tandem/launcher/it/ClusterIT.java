@@ -1,0 +1,248 @@
+package tandem.launcher.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tandem.node.Json;
+
+/**
+ * A real cluster of JVMs on 127.0.0.1 with free ports: node A with 2 workers, node B (seeded from
+ * A) with 1 worker, and 1 worker started by hand: 2 nodes, 4 workers. Every process is killed afterwards, pass or fail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final Pattern READY =
+      Pattern.compile("tandem node ready: cluster pekko://tandem@127\\.0\\.0\\.1:(\\d+), http (\\S+), workers \\d+, pid (\\d+)");
+
+  private Dist dist;
+  private Dist.Background nodeA;
+  private Dist.Background nodeB;
+  private String urlA;
+  private String urlB;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    dist = new Dist();
+    nodeA = dist.start("node-a", "node", "--port", "0", "--http-port", "0", "--workers", "2");
+    Matcher a = nodeA.await(READY, Duration.ofSeconds(60));
+    urlA = a.group(2);
+    String seed = "127.0.0.1:" + a.group(1);
+    nodeB = dist.start("node-b", "node", "--port", "0", "--http-port", "0", "--workers", "1", "--seed", seed);
+    urlB = nodeB.await(READY, Duration.ofSeconds(60)).group(2);
+    dist.start("worker-by-hand", "worker", "--seed", seed).await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
+    awaitMembers(2, 4, Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  void stopCluster() {
+    List<ProcessHandle> everything = List.of(nodeA.process().toHandle(), nodeB.process().toHandle());
+    List<Long> pids = everything.stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid).toList();
+    dist.close();
+    pids.forEach(pid -> assertTrue(awaitGone(pid, Duration.ofSeconds(10)), "pid " + pid + " is still running"));
+  }
+
+  private void awaitMembers(int nodes, int workers, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    JsonNode members = null;
+    while (System.nanoTime() < deadline) {
+      members = Http.get(urlA + "/members").body();
+      if (count(members, "node") == nodes && count(members, "worker") == workers) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("members never reached " + nodes + " nodes and " + workers + " workers: " + members);
+  }
+
+  private static long count(JsonNode members, String role) {
+    long n = 0;
+    for (JsonNode m : members) {
+      if (m.path("status").asText().equals("Up") && m.path("roles").toString().contains(role) && m.path("pid").isNumber()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private Set<Long> pids(String role) throws Exception {
+    Set<Long> pids = new HashSet<>();
+    for (JsonNode m : Http.get(urlA + "/members").body()) {
+      if (m.path("roles").toString().contains(role)) {
+        pids.add(m.path("pid").asLong());
+      }
+    }
+    return pids;
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("members lists both nodes and all four workers, Up, each with its own OS pid")
+  void membersAreListed() throws Exception {
+    assertEquals(Set.of(nodeA.pid(), nodeB.pid()), pids("node"));
+    Set<Long> workers = pids("worker");
+    assertEquals(4, workers.size());
+    Set<Long> children = new HashSet<>();
+    nodeA.process().children().forEach(c -> children.add(c.pid()));
+    assertTrue(workers.containsAll(children) && children.size() == 2, "node A's two children are workers");
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("a CPU job runs in a worker process, never in a node")
+  void cpuJobsRunInWorkers() throws Exception {
+    JsonNode job = Http.job(urlA, "primes", "{\"n\":1000000}");
+    assertEquals("succeeded", job.path("state").asText());
+    assertEquals(78498, job.path("result").asLong());
+    assertEquals("worker", job.path("ranOn").path("role").asText());
+    long pid = job.path("ranOn").path("pid").asLong();
+    assertTrue(pids("worker").contains(pid));
+    assertFalse(pids("node").contains(pid));
+    assertEquals("cpu", job.path("kind").asText());
+    assertTrue(job.path("timings").path("totalMs").asDouble() >= job.path("timings").path("runMs").asDouble());
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("an I/O job runs on the node that accepted it, on an I/O dispatcher thread")
+  void ioJobsRunOnTheNode() throws Exception {
+    JsonNode job = Http.job(urlB, "sleep", "{\"ms\":300}");
+    assertEquals("succeeded", job.path("state").asText());
+    assertEquals("node", job.path("ranOn").path("role").asText());
+    assertEquals(nodeB.pid(), job.path("ranOn").path("pid").asLong());
+    assertTrue(job.path("ranOn").path("thread").asText().contains("io-dispatcher"), job.toString());
+    assertTrue(job.path("timings").path("runMs").asDouble() >= 300);
+    JsonNode get = Http.job(urlB, "http-get", "{\"url\":\"" + urlA + "/health\"}");
+    assertEquals(200, get.path("result").path("status").asInt(), get.toString());
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("every worker takes work from every node: node B's jobs spread over A's workers and the hand-started one")
+  void workersAreShared() throws Exception {
+    List<CompletableFuture<JsonNode>> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      jobs.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return Http.job(urlB, "spin", "{\"ms\":150}");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    Set<Long> ranIn = new HashSet<>();
+    for (var f : jobs) {
+      JsonNode job = f.join();
+      assertEquals("succeeded", job.path("state").asText());
+      ranIn.add(job.path("ranOn").path("pid").asLong());
+    }
+    Set<Long> bChildren = new HashSet<>();
+    nodeB.process().children().forEach(c -> bChildren.add(c.pid()));
+    ranIn.removeAll(bChildren);
+    assertTrue(ranIn.size() >= 2, "node B's jobs ran in workers it did not start: " + ranIn);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("every bad request gets a 4xx with a one-line reason, never a 5xx, and the node keeps serving")
+  void badRequestsGetReasons() throws Exception {
+    String[][] cases = {
+      {"application/json", "{\"job\":\"nope\"}", "400", "unknown job"},
+      {"application/json", "{\"job\":\"square\",\"params\":{\"x\":\"a\"}}", "400", "whole number"},
+      {"application/json", "{\"job\":\"square\"}", "400", "needs x"},
+      {"application/json", "{\"job\":\"primes\",\"params\":{\"n\":-1}}", "400", "between"},
+      {"application/json", "{not json", "400", "malformed JSON"},
+      {"application/json", "[]", "400", "JSON object"},
+      {"text/plain", "{\"job\":\"square\",\"params\":{\"x\":1}}", "415", "Content-Type"},
+      {"application/json", "{\"job\":\"read-file\",\"params\":{\"path\":\"/etc/passwd\"}}", "400", "data directory"},
+      {"application/json", "x".repeat(2 << 20), "413", "larger than"},
+    };
+    for (String[] c : cases) {
+      Http.Answer a = Http.post(urlA + "/jobs", c[0], c[1]);
+      assertEquals(Integer.parseInt(c[2]), a.status(), c[1].length() > 80 ? "big body" : c[1]);
+      assertTrue(a.body().path("error").asText().contains(c[3]), a.body().toString());
+      assertFalse(a.body().path("error").asText().contains("\n"));
+    }
+    assertEquals(404, Http.get(urlA + "/jobs/nope-1").status());
+    assertEquals(404, Http.get(urlA + "/nowhere").status());
+    assertEquals(400, Http.get(urlA + "/jobs?limit=many").status());
+    assertEquals(144, Http.job(urlA, "square", "{\"x\":12}").path("result").asInt());
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("the CLI submits, shows status, lists jobs and members, with the documented exit codes")
+  void cliTalksToTheCluster() throws Exception {
+    Dist.Result square = dist.run("submit", "square", "x=12", "--json", "--node", urlA);
+    assertEquals(0, square.exit(), square.toString());
+    JsonNode job = Json.read(square.out());
+    assertEquals(144, job.path("result").asInt());
+    assertEquals("worker", job.path("ranOn").path("role").asText());
+
+    Dist.Result status = dist.run("status", job.path("id").asText(), "--node", urlA);
+    assertEquals(0, status.exit(), status.toString());
+    assertTrue(status.out().contains("succeeded"), status.toString());
+
+    Dist.Result primes = dist.run("submit", "primes", "n=100000", "--node", urlA);
+    assertEquals("9592", primes.out().trim(), primes.toString());
+    assertTrue(primes.err().contains("on worker pid"), primes.toString());
+
+    Dist.Result members = dist.run("members", "--json", "--node", urlB);
+    assertEquals(6, Json.read(members.out()).size(), members.toString());
+    assertTrue(dist.run("jobs", "--node", urlA).out().contains("square"));
+
+    assertEquals(2, dist.run("submit", "nope", "--node", urlA).exit());
+    assertEquals(2, dist.run("submit", "square", "x", "--node", urlA).exit());
+    assertEquals(2, dist.run("submit", "--node", urlA).exit());
+    assertEquals(1, dist.run("submit", "read-file", "path=missing.txt", "--node", urlA).exit());
+    Dist.Result nobody = dist.run("jobs", "--node", "http://127.0.0.1:1");
+    assertEquals(3, nobody.exit(), nobody.toString());
+    assertTrue(nobody.err().contains("cannot reach a Tandem node at http://127.0.0.1:1"), nobody.toString());
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("kill -9 of a node: the worker it started exits within a second; the other node keeps serving")
+  void killedNodesTakeTheirWorkersAlong() throws Exception {
+    List<Long> children = nodeB.process().children().map(ProcessHandle::pid).toList();
+    assertEquals(1, children.size());
+    nodeB.process().toHandle().destroyForcibly();
+    long start = System.nanoTime();
+    assertTrue(awaitGone(children.get(0), Duration.ofSeconds(1)), "worker still running 1 s after its node died");
+    System.out.printf("worker of a kill -9'd node gone after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    assertEquals(78498, Http.job(urlA, "primes", "{\"n\":1000000}").path("result").asLong());
+  }
+
+  private static boolean awaitGone(long pid, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Dist.gone(pid)) {
+        return true;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return Dist.gone(pid);
+  }
+}
