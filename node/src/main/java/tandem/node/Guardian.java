@@ -12,7 +12,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
@@ -54,7 +53,8 @@ public final class Guardian {
           IoRunner.create(new NodeIoContext(system, settings.dataDir())), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
       ActorRef<JobManager.Command> jobs = context.spawn(
-          Behaviors.supervise(JobManager.create(JobCatalog.load(), settings, io, address))
+          Behaviors.supervise(
+                  JobManager.create(JobCatalog.load(), settings, io, Cluster.get(system).manager(), address))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
       if (factory != null && settings.workers() > 0) {
@@ -90,7 +90,7 @@ public final class Guardian {
   private static void stopWorkersOnShutdown(ActorSystem<Void> system, ActorRef<WorkerPool.Command> pool) {
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-local-workers",
-        () -> AskPattern.<WorkerPool.Command, Done>ask(pool, WorkerPool.StopAll::new, STOP_WORKERS, system.scheduler())
+        () -> Asks.<WorkerPool.Command, Done>ask(system, pool, WorkerPool.StopAll::new, STOP_WORKERS)
             .exceptionally(timeout -> Done.getInstance()));
   }
 

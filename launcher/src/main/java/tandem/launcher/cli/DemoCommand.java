@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("Starting 2 nodes with %d worker process(es) each...%n", workers);
       out.flush();
       ClusterState state = cluster.start(2, workers, null,
-          config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(120), out);
+          config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(120));
       List<TandemClient> nodes = state.nodes().stream().map(n -> new TandemClient(URI.create(n.url()))).toList();
       MembersCommand.print(out, nodes.get(0).members().join());
       return tour(out, state, nodes);
@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     Table table = new Table("JOB", "KIND", "OWNER", "RAN ON", "THREAD", "RUN", "RESULT");
     for (JsonNode job : done) {
       String owner = job.path("owner").asText();
-      table.add(job.path("job").asText(), job.path("kind").asText(), owner.substring(owner.lastIndexOf(':') + 1),
+      table.add(job.path("job").asText(), job.path("kind").asText(), "node :" + owner.substring(owner.lastIndexOf(':') + 1),
           JobText.where(job), job.path("ranOn").path("thread").asText("-"),
           JobText.ms(job.path("timings").path("runMs")), shorten(job));
     }

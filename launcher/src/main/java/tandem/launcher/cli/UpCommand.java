@@ -43,7 +43,7 @@ final class UpCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     LocalCluster cluster = LocalCluster.in(LocalCluster.defaultDir());
     ClusterState state = cluster.start(nodes, perNode, configFile,
-        config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(timeoutSeconds), out);
+        config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(timeoutSeconds));
     for (NodeEntry node : state.nodes()) {
       out.printf("node %d: %s  (cluster 127.0.0.1:%d, pid %d, %d workers)%n",
           node.index(), node.url(), node.port(), node.pid(), perNode);

@@ -2,7 +2,6 @@ package tandem.launcher.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -67,8 +66,7 @@ public final class LocalCluster {
    * Starts {@code nodes} nodes with {@code workers} local workers each and returns once every
    * member is Up.
    */
-  public ClusterState start(int nodes, int workers, Path configFile, List<String> nodeJvmOptions,
-      Duration timeout, PrintWriter out) {
+  public ClusterState start(int nodes, int workers, Path configFile, List<String> nodeJvmOptions, Duration timeout) {
     Optional<ClusterState> earlier = read();
     if (earlier.isPresent() && earlier.get().nodes().stream().anyMatch(NodeEntry::alive)) {
       throw CliException.usage("a cluster started here is still running (" + dir
@@ -85,7 +83,7 @@ public final class LocalCluster {
         started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), configFile, nodeJvmOptions));
         write(new ClusterState(started, workers));
       }
-      awaitUp(started, workers, timeout, out);
+      awaitUp(started, workers, timeout);
       return new ClusterState(started, workers);
     } catch (RuntimeException e) {
       stop(Duration.ofSeconds(5));
@@ -122,7 +120,7 @@ public final class LocalCluster {
     }
   }
 
-  private void awaitUp(List<NodeEntry> nodes, int workers, Duration timeout, PrintWriter out) {
+  private void awaitUp(List<NodeEntry> nodes, int workers, Duration timeout) {
     TandemClient client = new TandemClient(URI.create(nodes.get(0).url()));
     long deadline = System.nanoTime() + timeout.toNanos();
     int wantWorkers = nodes.size() * workers;

@@ -10,10 +10,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -28,6 +29,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tandem.node.Asks;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
 import tandem.node.owner.JobManager;
@@ -78,8 +80,8 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
-    return AskPattern.<JobManager.Command, JobManager.SubmitReply>ask(
-            jobs, replyTo -> new JobManager.Submit(request.job(), request.params(), replyTo), ASK, system.scheduler())
+    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(
+            system, jobs, replyTo -> new JobManager.Submit(request.job(), request.params(), replyTo), ASK)
         .thenCompose(reply -> {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));
@@ -108,16 +110,16 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<JobManager.JobLookup> lookup(
-      String id, java.util.function.BiFunction<String, ActorRef<JobManager.JobLookup>, JobManager.Command> ask,
+      String id, BiFunction<String, ActorRef<JobManager.JobLookup>, JobManager.Command> ask,
       Duration timeout) {
-    return AskPattern.ask(jobs, replyTo -> ask.apply(id, replyTo), timeout, system.scheduler());
+    return Asks.ask(system, jobs, replyTo -> ask.apply(id, replyTo), timeout);
   }
 
   private Route list() {
     return parameterOptional("limit", limit -> {
       int n = limit.map(HttpApi::parseLimit).orElse(DEFAULT_LIST);
-      return completeWithFuture(AskPattern.<JobManager.Command, JobManager.JobList>ask(
-              jobs, replyTo -> new JobManager.ListJobs(n, replyTo), ASK, system.scheduler())
+      return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
+              system, jobs, replyTo -> new JobManager.ListJobs(n, replyTo), ASK)
           .thenApply(listing -> {
             ObjectNode out = summary(listing);
             ArrayNode rows = out.putArray("jobs");
@@ -129,8 +131,8 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route health() {
-    return completeWithFuture(AskPattern.<JobManager.Command, JobManager.JobList>ask(
-            jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK, system.scheduler())
+    return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
+            system, jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK)
         .thenApply(listing -> {
           ObjectNode out = summary(listing);
           out.put("status", "ok");
@@ -180,9 +182,11 @@ public final class HttpApi extends AllDirectives {
   }
 
   private static boolean isTimeout(Throwable error) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    return cause instanceof TimeoutException;
+    return unwrap(error) instanceof TimeoutException;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   static HttpResponse json(StatusCode status, JsonNode body) {
@@ -205,7 +209,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private HttpResponse classify(Throwable e) {
-    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause = unwrap(e);
     if (cause instanceof BadInputException) {
       return error(StatusCodes.BAD_REQUEST, cause.getMessage());
     }

@@ -12,10 +12,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
+import tandem.node.Asks;
 import tandem.node.Json;
 import tandem.protocol.MemberProtocol;
 
@@ -33,8 +33,8 @@ final class MembersQuery {
   }
 
   CompletionStage<ArrayNode> members() {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK, system.scheduler())
+    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
+            system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
         .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)))
         .thenApply(this::render);
   }
@@ -44,11 +44,10 @@ final class MembersQuery {
     Map<String, MemberProtocol.MemberDescription> byAddress = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> asks = new ArrayList<>();
     for (var ref : refs) {
-      asks.add(AskPattern.<MemberProtocol.ToMember, MemberProtocol.MemberDescription>ask(
-              ref, MemberProtocol.DescribeMember::new, ASK, system.scheduler())
+      asks.add(Asks.<MemberProtocol.ToMember, MemberProtocol.MemberDescription>ask(
+              system, ref, MemberProtocol.DescribeMember::new, ASK)
           .thenAccept(d -> byAddress.put(d.address(), d))
-          .exceptionally(error -> null)
-          .toCompletableFuture());
+          .exceptionally(error -> null));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> byAddress);
   }

@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.ClusterCommand;
+import org.apache.pekko.cluster.typed.Down;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
@@ -76,16 +78,22 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
 
   /**
+   * @param membership the cluster manager, told to down a local worker the OS says is gone
    * @param address this node's cluster address, the owner of every job it accepts
    */
   public static Behavior<Command> create(
-      JobCatalog catalog, NodeSettings settings, ActorRef<IoRunner.Command> io, String address) {
-    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, address));
+      JobCatalog catalog,
+      NodeSettings settings,
+      ActorRef<IoRunner.Command> io,
+      ActorRef<ClusterCommand> membership,
+      String address) {
+    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, membership, address));
   }
 
   private final JobCatalog catalog;
   private final NodeSettings settings;
   private final ActorRef<IoRunner.Command> io;
+  private final ActorRef<ClusterCommand> membership;
   private final String address;
   private final long pid = ProcessHandle.current().pid();
   private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
@@ -101,11 +109,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
+      ActorRef<ClusterCommand> membership,
       String address) {
     super(context);
     this.catalog = catalog;
     this.settings = settings;
     this.io = io;
+    this.membership = membership;
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
@@ -123,8 +133,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(FromWorker.class, this::onFromWorker)
         .onMessage(IoFinished.class, this::onIoFinished)
         .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
-        .onMessage(LocalWorkerExited.class, m -> onWorkerLost(roster.byPid(m.pid()).flatMap(s -> roster.remove(s.ref))))
+        .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
         .build();
+  }
+
+  /**
+   * The OS says the process is gone, so it is safe to down its member at once: the cluster need
+   * not wait for the failure detector and the Split Brain Resolver, and a replacement can join
+   * (convergence is blocked while a member is unreachable).
+   */
+  private Behavior<Command> onLocalWorkerExited(LocalWorkerExited exited) {
+    Optional<WorkerRoster.Slot> slot = roster.byPid(exited.pid());
+    slot.ifPresent(s -> membership.tell(new Down(s.ref.path().address())));
+    return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)));
   }
 
   private Behavior<Command> onSubmit(Submit submit) {

@@ -64,11 +64,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         .onMessage(NodesChanged.class, this::onNodesChanged)
         .onMessage(FromNode.class, this::onFromNode)
         .onMessage(TaskFinished.class, this::onTaskFinished)
-        .onMessage(NodeGone.class, gone -> {
-          nodes.remove(gone.node());
-          return this;
-        })
+        .onMessage(NodeGone.class, this::onNodeGone)
         .build();
+  }
+
+  private Behavior<Command> onNodeGone(NodeGone gone) {
+    nodes.remove(gone.node());
+    return this;
   }
 
   private Behavior<Command> onNodesChanged(NodesChanged changed) {

@@ -16,6 +16,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.ClusterCommand;
+import org.apache.pekko.cluster.typed.Down;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,10 +54,15 @@ class JobManagerTest {
     return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries);
   }
 
+  /** Stands in for the cluster manager: receives the Down of a worker the OS saw die. */
+  private TestProbe<ClusterCommand> membership;
+
   private ActorRef<JobManager.Command> jobManager(int retries) {
+    membership = kit.createTestProbe();
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."))),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-    ActorRef<JobManager.Command> jobs = kit.spawn(JobManager.create(JobCatalog.load(), settings(retries), io, ADDRESS));
+    ActorRef<JobManager.Command> jobs = kit.spawn(
+        JobManager.create(JobCatalog.load(), settings(retries), io, membership.ref(), ADDRESS));
     spawned.add(io);
     spawned.add(jobs);
     return jobs;
@@ -119,6 +126,7 @@ class JobManagerTest {
     long taskId = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
 
     jobs.tell(new JobManager.LocalWorkerExited(111));
+    assertEquals(new Down(first.ref().path().address()), membership.receiveMessage(), "the dead worker is downed at once");
     TestProbe<WorkerProtocol.ToWorker> second = kit.createTestProbe();
     inbox.tell(new WorkerProtocol.WorkerReady(second.ref(), 222, 1));
     second.expectMessageClass(WorkerProtocol.RunTasks.class);

@@ -51,6 +51,10 @@ public final class ReadFileJob implements IoJob {
   }
 
   private static JsonNode read(Path dataDir, String given) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      throw new BadInputException("this node's data directory " + dataDir
+          + " does not exist; create it or set tandem.node.data-dir");
+    }
     Path root = dataDir.toRealPath();
     Path file;
     try {

@@ -1,0 +1,98 @@
+package tandem.launcher.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.node.Json;
+
+/** {@code tandem up}, the CLI against the cluster it started, {@code tandem down}, and the demo. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalClusterIT {
+  private Dist dist;
+  private final List<Long> upPids = new ArrayList<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    dist = new Dist();
+  }
+
+  @AfterAll
+  void cleanUp() {
+    dist.killAll(upPids);
+  }
+
+  @Test
+  @DisplayName("up starts a local cluster, the CLI finds it from the same folder, down stops exactly its processes")
+  void upSubmitDown() throws Exception {
+    Path here = Files.createDirectories(dist.work().resolve("project"));
+    Dist.Result up = dist.run(here, Map.of(), "up", "--nodes", "2", "--workers", "1");
+    rememberPids(here);
+    assertEquals(0, up.exit(), up.toString());
+    assertTrue(up.out().contains("cluster up: 2 node(s), 2 worker(s)"), up.toString());
+
+    JsonNode members = Json.read(dist.run(here, Map.of(), "members", "--json").out());
+    assertEquals(4, members.size(), members.toString());
+    for (JsonNode m : members) {
+      assertEquals("Up", m.path("status").asText());
+      upPids.add(m.path("pid").asLong());
+    }
+
+    Dist.Result primes = dist.run(here, Map.of(), "submit", "primes", "n=1000000");
+    assertEquals(0, primes.exit(), primes.toString());
+    assertEquals("78498", primes.out().trim());
+    Dist.Result sleep = dist.run(here, Map.of(), "submit", "sleep", "ms=300");
+    assertTrue(sleep.err().contains("on node pid"), sleep.toString());
+    Dist.Result again = dist.run(here, Map.of(), "up");
+    assertEquals(2, again.exit(), "a second up in the same folder is refused: " + again);
+
+    Dist.Result down = dist.run(here, Map.of(), "down");
+    assertEquals(0, down.exit(), down.toString());
+    assertTrue(down.out().contains("stopped 2 node(s) and 2 worker(s)"), down.toString());
+    for (long pid : upPids) {
+      assertTrue(Dist.gone(pid), "pid " + pid + " survived tandem down");
+    }
+    assertFalse(Files.exists(here.resolve(".tandem")), "down removes its state");
+    assertEquals(0, dist.run(here, Map.of(), "down").exit(), "down with nothing up is harmless");
+  }
+
+  @Test
+  @DisplayName("without a cluster the CLI says where it looked and exits 3")
+  void noCluster() throws Exception {
+    Dist.Result r = dist.run(dist.work(), Map.of("TANDEM_URL", "http://127.0.0.1:1"), "jobs");
+    assertEquals(3, r.exit(), r.toString());
+    assertTrue(r.err().contains("from TANDEM_URL"), r.toString());
+  }
+
+  @Test
+  @DisplayName("demo runs its tour on a real 2-node cluster, shows CPU jobs in workers, and leaves nothing running")
+  void demo() throws Exception {
+    long start = System.nanoTime();
+    Dist.Result demo = dist.run("demo");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(0, demo.exit(), demo.toString());
+    assertTrue(demo.out().contains("CPU jobs ran in worker pids"), demo.toString());
+    assertTrue(demo.out().contains("no process is left"), demo.toString());
+    System.out.printf("demo took %.1f s%n", seconds);
+  }
+
+  private void rememberPids(Path here) {
+    try {
+      JsonNode state = Json.MAPPER.readTree(here.resolve(".tandem/cluster.json").toFile());
+      state.path("nodes").forEach(n -> upPids.add(n.path("pid").asLong()));
+    } catch (Exception e) {
+      // nothing was started
+    }
+  }
+}

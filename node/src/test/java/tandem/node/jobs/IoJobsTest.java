@@ -1,0 +1,83 @@
+package tandem.node.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.node.Errors;
+import tandem.node.Json;
+import tandem.node.io.NodeIoContext;
+import tandem.protocol.job.IoJob;
+import tandem.protocol.job.JobInput;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IoJobsTest {
+  private final ActorTestKit kit = ActorTestKit.create("IoJobsTest");
+  private final JobCatalog catalog = JobCatalog.load();
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private JsonNode run(Path dataDir, String job, String params) {
+    IoJob io = (IoJob) catalog.find(job).orElseThrow();
+    JobInput input = JobInput.checked(io, (ObjectNode) Json.read(params));
+    return io.start(input, new NodeIoContext(kit.system(), dataDir)).toCompletableFuture().join();
+  }
+
+  private String failure(Path dataDir, String job, String params) {
+    try {
+      run(dataDir, job, params);
+      throw new AssertionError(job + " " + params + " should have failed");
+    } catch (CompletionException e) {
+      return Errors.describe(e);
+    }
+  }
+
+  @Test
+  @DisplayName("read-file counts bytes and lines and hashes a file below the data directory")
+  void readsFiles(@TempDir Path data) throws Exception {
+    Files.createDirectories(data.resolve("sub"));
+    Files.writeString(data.resolve("sub/words.txt"), "abc\ndef\nlast line without newline");
+    JsonNode r = run(data, "read-file", "{\"path\":\"sub/words.txt\"}");
+    assertEquals(33, r.get("bytes").asLong());
+    assertEquals(3, r.get("lines").asLong());
+    assertEquals(64, r.get("sha256").asText().length());
+  }
+
+  @Test
+  @DisplayName("read-file refuses what lies outside the data directory, even through a symlink")
+  void refusesEscapes(@TempDir Path root) throws Exception {
+    Path data = Files.createDirectories(root.resolve("data"));
+    Files.writeString(root.resolve("secret.txt"), "no");
+    Files.createSymbolicLink(data.resolve("link.txt"), root.resolve("secret.txt"));
+    assertTrue(failure(data, "read-file", "{\"path\":\"link.txt\"}").contains("outside the data directory"));
+    assertTrue(failure(data, "read-file", "{\"path\":\"missing.txt\"}").contains("no file missing.txt"));
+    assertTrue(failure(root.resolve("nowhere"), "read-file", "{\"path\":\"a.txt\"}").contains("does not exist"));
+  }
+
+  @Test
+  @DisplayName("sleep completes after its time on a timer")
+  void sleeps(@TempDir Path data) {
+    long start = System.nanoTime();
+    assertEquals(120, run(data, "sleep", "{\"ms\":120}").asLong());
+    assertTrue(System.nanoTime() - start >= 120_000_000L);
+  }
+
+  @Test
+  @DisplayName("http-get reports a refused connection as the job's failure")
+  void httpGetFailsCleanly(@TempDir Path data) {
+    assertTrue(failure(data, "http-get", "{\"url\":\"http://127.0.0.1:1/\"}").contains("ConnectException"));
+  }
+}
