@@ -59,16 +59,19 @@ public final class ClusterProcess {
   public <T> T awaitUp(CompletableFuture<T> alsoReady, String seedsForMessage) {
     CompletableFuture<Void> up = new CompletableFuture<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
+    // Pekko gives up joining after pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes.
+    system.getWhenTerminated().thenRun(() -> up.completeExceptionally(new TimeoutException("stopped")));
     try {
       up.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       return alsoReady.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | ExecutionException e) {
+      if (e instanceof ExecutionException && !(e.getCause() instanceof TimeoutException)) {
+        stop();
+        throw new CliException(ExitCodes.USAGE, "cannot start: " + rootMessage(e));
+      }
       stop();
-      throw new CliException(ExitCodes.UNREACHABLE, "could not join the cluster within "
-          + READY_TIMEOUT.toSeconds() + " s; is a node running at " + seedsForMessage + "?");
-    } catch (ExecutionException e) {
-      stop();
-      throw new CliException(ExitCodes.USAGE, "cannot start: " + rootMessage(e));
+      throw new CliException(ExitCodes.UNREACHABLE, "could not join the cluster through "
+          + seedsForMessage + "; is a node running there? (start one with 'tandem node')");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop();
