@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
       String owner = job.path("owner").asText();
       table.add(job.path("job").asText(), job.path("kind").asText(), "node :" + owner.substring(owner.lastIndexOf(':') + 1),
           JobText.where(job), job.path("ranOn").path("thread").asText("-"),
-          JobText.ms(job.path("timings").path("runMs")), shorten(job));
+          JobText.ms(job.path("timings").path("runMs")), JobText.outcome(job, 48));
     }
     table.print(out);
     return verdict(out, state, done);
@@ -128,10 +128,5 @@ final class DemoCommand implements Callable<Integer> {
     ObjectNode p = tandem.node.Json.object();
     p.set(key, tandem.node.Json.MAPPER.valueToTree(value));
     return p;
-  }
-
-  private static String shorten(JsonNode job) {
-    String text = job.path("error").isTextual() ? job.path("error").asText() : JobText.result(job);
-    return text.length() <= 48 ? text : text.substring(0, 45) + "...";
   }
 }

@@ -48,6 +48,12 @@ final class JobText {
     return value.isNumber() ? String.format(Locale.ROOT, "%.1f ms", value.asDouble()) : "-";
   }
 
+  /** The error of a failed job, else its result; cut to {@code max} characters for a table. */
+  static String outcome(JsonNode job, int max) {
+    String text = job.path("error").isTextual() ? job.path("error").asText() : result(job);
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+  }
+
   static boolean succeeded(JsonNode job) {
     return "succeeded".equals(job.path("state").asText());
   }

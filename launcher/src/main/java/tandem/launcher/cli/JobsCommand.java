@@ -34,18 +34,13 @@ final class JobsCommand implements Callable<Integer> {
     }
     Table table = new Table("ID", "JOB", "STATE", "RAN ON", "TOTAL", "RESULT / ERROR");
     for (JsonNode job : answer.path("jobs")) {
-      String outcome = job.path("error").isTextual() ? job.path("error").asText() : JobText.result(job);
       table.add(job.path("id").asText(), job.path("job").asText(), job.path("state").asText(),
-          JobText.where(job), JobText.ms(job.path("timings").path("totalMs")), shorten(outcome));
+          JobText.where(job), JobText.ms(job.path("timings").path("totalMs")), JobText.outcome(job, 60));
     }
     table.print(out);
     out.printf("%d queued, %d running, %d workers%n",
         answer.path("queued").asInt(), answer.path("running").asInt(), answer.path("workers").asInt());
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private static String shorten(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 }

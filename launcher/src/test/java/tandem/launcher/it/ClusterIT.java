@@ -134,6 +134,22 @@ class ClusterIT {
   }
 
   @Test
+  @Order(3)
+  @DisplayName("any node answers for a job another node owns, now or once it is final")
+  void anyNodeFindsAnyJob() throws Exception {
+    String id = Http.job(urlB, "square", "{\"x\":3}").path("id").asText();
+    Http.Answer fromA = Http.get(urlA + "/jobs/" + id);
+    assertEquals(200, fromA.status(), fromA.toString());
+    assertEquals(9, fromA.body().path("result").asInt());
+    Http.Answer queued = Http.post(urlB + "/jobs", "application/json", "{\"job\":\"sleep\",\"params\":{\"ms\":400}}");
+    Http.Answer waited = Http.get(urlA + "/jobs/" + queued.body().path("id").asText() + "?wait=true");
+    assertEquals(200, waited.status(), waited.toString());
+    assertEquals("succeeded", waited.body().path("state").asText());
+    Dist.Result status = dist.run("status", id, "--node", urlA);
+    assertEquals(0, status.exit(), status.toString());
+  }
+
+  @Test
   @Order(4)
   @DisplayName("every worker takes work from every node: node B's jobs spread over A's workers and the hand-started one")
   void workersAreShared() throws Exception {

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import tandem.node.Asks;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
+import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.job.BadInputException;
@@ -49,6 +50,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorRef<JobManager.Command> jobs;
   private final NodeSettings settings;
   private final MembersQuery members;
+  private final PeerLookup peers;
   private final String address;
 
   public HttpApi(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings, String address) {
@@ -56,6 +58,7 @@ public final class HttpApi extends AllDirectives {
     this.jobs = jobs;
     this.settings = settings;
     this.members = new MembersQuery(system);
+    this.peers = new PeerLookup(system);
     this.address = address;
   }
 
@@ -94,15 +97,29 @@ public final class HttpApi extends AllDirectives {
   private Route job(String id) {
     return parameterOptional("wait", wait -> completeWithFuture(flag("wait", wait)
         ? awaitFinal(id)
-        : lookup(id, JobManager.Get::new, ASK).thenApply(found -> found.job()
-            .map(job -> json(StatusCodes.OK, render(job)))
-            .orElseGet(() -> unknown(id)))));
+        : lookup(id, JobManager.Get::new, ASK).thenCompose(found -> found.job()
+            .map(job -> CompletableFuture.completedFuture(json(StatusCodes.OK, render(job))))
+            .orElseGet(() -> fromPeers(id, false)))));
+  }
+
+  /** A job another node owns, as that node shows it; 202 while it is not final. */
+  private CompletableFuture<HttpResponse> fromPeers(String id, boolean wait) {
+    return peers.find(id, wait, settings.maxWait()).thenApply(found -> found
+        .map(job -> json(isFinal(job) || !wait ? StatusCodes.OK : StatusCodes.ACCEPTED, job))
+        .orElseGet(() -> unknown(id)));
+  }
+
+  private static boolean isFinal(JsonNode job) {
+    String state = job.path("state").asText();
+    return !state.equals("queued") && !state.equals("running");
   }
 
   /** The job once final (200), or as it stands when {@code max-wait} runs out (202): poll again. */
   private CompletionStage<HttpResponse> awaitFinal(String id) {
     return lookup(id, JobManager.Watch::new, settings.maxWait())
-        .thenApply(found -> found.job().map(job -> json(StatusCodes.OK, render(job))).orElseGet(() -> unknown(id)))
+        .thenCompose(found -> found.job()
+            .map(job -> CompletableFuture.completedFuture(json(StatusCodes.OK, render(job))))
+            .orElseGet(() -> fromPeers(id, true)))
         .exceptionallyCompose(error -> isTimeout(error)
             ? lookup(id, JobManager.Get::new, ASK).thenApply(found -> found.job()
                 .map(job -> json(StatusCodes.ACCEPTED, render(job))).orElseGet(() -> unknown(id)))
@@ -178,7 +195,7 @@ public final class HttpApi extends AllDirectives {
 
   private static HttpResponse unknown(String id) {
     return error(StatusCodes.NOT_FOUND,
-        "no job '" + id + "' on this node; ask the node that accepted it (tandem jobs lists them)");
+        "no node of this cluster has a job '" + id + "' (finished jobs are kept up to tandem.jobs.retain-finished)");
   }
 
   private static boolean isTimeout(Throwable error) {

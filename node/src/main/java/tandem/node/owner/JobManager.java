@@ -21,6 +21,7 @@ import tandem.node.Json;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
+import tandem.protocol.NodeProtocol;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
@@ -39,7 +40,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, Get, Watch, ListJobs, LocalWorkerExited, FromWorker, IoFinished,
+      permits Submit, Get, Watch, ListJobs, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
           WorkerTerminated {}
 
   /** Accept a job, or refuse it with a one-line reason. */
@@ -73,6 +74,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record FromWorker(WorkerProtocol.ToNode message) implements Command {}
 
+  private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
+
   private record IoFinished(IoRunner.Finished outcome) implements Command {}
 
   private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
@@ -102,6 +105,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final JobTable jobs;
   private final WorkerRoster roster = new WorkerRoster();
   private final Map<Long, List<ActorRef<JobLookup>>> watchers = new HashMap<>();
+  private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
 
   private JobManager(
@@ -121,6 +125,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, inbox));
+    context.getSystem().receptionist().tell(Receptionist.register(
+        NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
   }
 
   @Override
@@ -131,6 +137,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Watch.class, this::onWatch)
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(FromWorker.class, this::onFromWorker)
+        .onMessage(FromPeer.class, this::onFromPeer)
         .onMessage(IoFinished.class, this::onIoFinished)
         .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
         .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
@@ -192,6 +199,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       watchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(watch.replyTo());
     }
     return this;
+  }
+
+  /** Another node asks about a job; only the owner has it, the others answer null. */
+  private Behavior<Command> onFromPeer(FromPeer wrapped) {
+    if (wrapped.message() instanceof NodeProtocol.FindJob find) {
+      Optional<JobRecord> job = lookup(find.id());
+      if (find.untilFinal() && job.isPresent() && !job.get().state().isFinal()) {
+        peerWatchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(find.replyTo());
+      } else {
+        find.replyTo().tell(found(find.id(), job));
+      }
+    }
+    return this;
+  }
+
+  private static NodeProtocol.FoundJob found(String id, Optional<JobRecord> job) {
+    return new NodeProtocol.FoundJob(id, job.map(j -> Json.write(JobJson.of(j, System.nanoTime()))).orElse(null));
   }
 
   private Behavior<Command> onListJobs(ListJobs list) {
@@ -297,6 +321,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (waiting != null) {
       JobLookup answer = new JobLookup(Optional.of(job));
       waiting.forEach(w -> w.tell(answer));
+    }
+    List<ActorRef<NodeProtocol.FoundJob>> peers = peerWatchers.remove(job.seq());
+    if (peers != null) {
+      NodeProtocol.FoundJob answer = found(job.id(), Optional.of(job));
+      peers.forEach(p -> p.tell(answer));
     }
   }
 

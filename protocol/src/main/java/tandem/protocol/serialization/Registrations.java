@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import tandem.protocol.MemberProtocol;
+import tandem.protocol.NodeProtocol;
 import tandem.protocol.WorkerProtocol;
 
 /**
@@ -28,7 +29,9 @@ public final class Registrations {
           new Entry(WorkerProtocol.TasksDone.class, 203),
           new Entry(WorkerProtocol.TaskResult.class, 204),
           new Entry(MemberProtocol.DescribeMember.class, 300),
-          new Entry(MemberProtocol.MemberDescription.class, 301));
+          new Entry(MemberProtocol.MemberDescription.class, 301),
+          new Entry(NodeProtocol.FindJob.class, 400),
+          new Entry(NodeProtocol.FoundJob.class, 401));
 
   private static final int ARRAY_LIST = 100;
   private static final int LIST_12 = 101;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.protocol.MemberProtocol;
+import tandem.protocol.NodeProtocol;
 import tandem.protocol.WireMessage;
 import tandem.protocol.WorkerProtocol;
 
@@ -41,6 +42,7 @@ class KryoSerializerTest {
     TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
+    TestProbe<NodeProtocol.FoundJob> found = kit.createTestProbe();
     WorkerProtocol.Task task = new WorkerProtocol.Task(7, "square", "{\"x\":12}");
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, "144", "compute-1", 12);
     WorkerProtocol.TaskResult failed =
@@ -52,7 +54,9 @@ class KryoSerializerTest {
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
-        new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"));
+        new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"),
+        new NodeProtocol.FindJob("ab12-7", true, found.ref()),
+        new NodeProtocol.FoundJob("ab12-7", null));
   }
 
   @Test
@@ -81,7 +85,8 @@ class KryoSerializerTest {
             List.of(
                 WorkerProtocol.ToNode.class,
                 WorkerProtocol.ToWorker.class,
-                MemberProtocol.ToMember.class));
+                MemberProtocol.ToMember.class,
+                NodeProtocol.ToPeer.class));
     while (!todo.isEmpty()) {
       Class<?> type = todo.pop();
       if (type.isSealed()) {

@@ -1,16 +1,14 @@
-package tandem.node.http;
+package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import tandem.node.Json;
-import tandem.node.owner.JobRecord;
-import tandem.node.owner.RanOn;
 
 /** A job as users see it over HTTP and with {@code --json}. */
-final class JobJson {
+public final class JobJson {
   private JobJson() {}
 
-  static ObjectNode of(JobRecord job, long nowNanos) {
+  public static ObjectNode of(JobRecord job, long nowNanos) {
     ObjectNode out = Json.object();
     out.put("id", job.id());
     out.put("job", job.job());

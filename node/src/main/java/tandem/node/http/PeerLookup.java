@@ -1,0 +1,45 @@
+package tandem.node.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import tandem.node.Asks;
+import tandem.node.Json;
+import tandem.protocol.NodeProtocol;
+
+/**
+ * Finds a job this node does not own by asking every node; the owner answers with it. So a client
+ * may ask any node about any job.
+ */
+final class PeerLookup {
+  private static final Duration FIND = Duration.ofSeconds(3);
+  private final ActorSystem<?> system;
+
+  PeerLookup(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /**
+   * The job as its owner shows it; with {@code wait}, once it is final or {@code maxWait} ran out
+   * (then as it stands). Empty when no node owns it.
+   */
+  CompletableFuture<Optional<JsonNode>> find(String id, boolean wait, Duration maxWait) {
+    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
+            system, system.receptionist(), replyTo -> Receptionist.find(NodeProtocol.PEERS, replyTo), FIND)
+        .thenCompose(listing -> {
+          List<CompletableFuture<Optional<JsonNode>>> asks = listing.getServiceInstances(NodeProtocol.PEERS).stream()
+              .map(peer -> Asks.<NodeProtocol.ToPeer, NodeProtocol.FoundJob>ask(
+                      system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo), wait ? maxWait : FIND)
+                  .thenApply(found -> Optional.ofNullable(found.job()).map(Json::read))
+                  .exceptionallyCompose(error -> wait ? find(id, false, maxWait) : CompletableFuture.completedFuture(Optional.empty())))
+              .collect(Collectors.toList());
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
+              .map(CompletableFuture::join).flatMap(Optional::stream).findFirst());
+        });
+  }
+}

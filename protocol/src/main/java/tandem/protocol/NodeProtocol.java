@@ -1,0 +1,29 @@
+package tandem.protocol;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/** Between nodes: any node can be asked about a job, and the node that owns it answers. */
+public final class NodeProtocol {
+  private NodeProtocol() {}
+
+  /** Every node registers its peer-facing inbox under this key. */
+  public static final ServiceKey<ToPeer> PEERS = ServiceKey.create(ToPeer.class, "tandem-peers");
+
+  /** What one node asks another. */
+  public sealed interface ToPeer extends WireMessage permits FindJob {}
+
+  /**
+   * Asks for a job by id; only its owner answers with it.
+   *
+   * @param untilFinal answer once the job is final rather than at once
+   */
+  public record FindJob(String id, boolean untilFinal, ActorRef<FoundJob> replyTo) implements ToPeer {}
+
+  /**
+   * The owner's answer.
+   *
+   * @param job the job as the HTTP API shows it (JSON text), or null from a node that does not own it
+   */
+  public record FoundJob(String id, String job) implements WireMessage {}
+}
