@@ -52,9 +52,10 @@ public final class Guardian {
       ActorRef<IoRunner.Command> io = context.spawn(
           IoRunner.create(new NodeIoContext(system, settings.dataDir())), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+      JobCatalog catalog = JobCatalog.load();
       ActorRef<JobManager.Command> jobs = context.spawn(
           Behaviors.supervise(
-                  JobManager.create(JobCatalog.load(), settings, io, Cluster.get(system).manager(), address))
+                  JobManager.create(catalog, settings, io, Cluster.get(system).manager(), address))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
       if (factory != null && settings.workers() > 0) {
@@ -62,7 +63,7 @@ public final class Guardian {
       }
       context.pipeToSelf(
           Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-              .bind(new HttpApi(system, jobs, settings, address).routes()),
+              .bind(new HttpApi(system, jobs, catalog, settings, address).routes()),
           Bound::new);
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, bound -> onBound(context, bound, address, started))

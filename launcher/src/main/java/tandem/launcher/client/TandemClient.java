@@ -77,6 +77,11 @@ public final class TandemClient {
     return send(get("/members"));
   }
 
+  /** Every job the node can run: {@code [{name, kind, description, usage, params: [...]}]}. */
+  public CompletableFuture<JsonNode> catalog() {
+    return send(get("/catalog"));
+  }
+
   public CompletableFuture<JsonNode> health() {
     return send(get("/health"));
   }

@@ -220,6 +220,12 @@ class ClusterIT {
     assertEquals("9592", primes.out().trim(), primes.toString());
     assertTrue(primes.err().contains("on worker pid"), primes.toString());
 
+    Dist.Result catalog = dist.run("catalog", "--node", urlA);
+    assertEquals(0, catalog.exit(), catalog.toString());
+    assertTrue(catalog.out().contains("wordcount") && catalog.out().contains("count the primes below n"), catalog.out());
+    JsonNode wc = Json.read(dist.run("submit", "wordcount", "input=to be or not to be", "top=1", "--json", "--node", urlA).out());
+    assertEquals("be", wc.path("result").path("top").get(0).path("word").asText(), "ties go alphabetically: " + wc);
+
     Dist.Result members = dist.run("members", "--json", "--node", urlB);
     assertEquals(6, Json.read(members.out()).size(), members.toString());
     assertTrue(dist.run("jobs", "--node", urlA).out().contains("square"));

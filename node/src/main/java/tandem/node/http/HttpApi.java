@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import tandem.node.Asks;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
+import tandem.node.jobs.JobCatalog;
 import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobRecord;
@@ -49,12 +50,15 @@ public final class HttpApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
   private final NodeSettings settings;
+  private final JsonNode catalog;
   private final MembersQuery members;
   private final PeerLookup peers;
   private final String address;
 
-  public HttpApi(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings, String address) {
+  public HttpApi(
+      ActorSystem<?> system, ActorRef<JobManager.Command> jobs, JobCatalog catalog, NodeSettings settings, String address) {
     this.system = system;
+    this.catalog = CatalogJson.of(catalog);
     this.jobs = jobs;
     this.settings = settings;
     this.members = new MembersQuery(system);
@@ -68,6 +72,7 @@ public final class HttpApi extends AllDirectives {
             pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
             path(segment(), id -> pathEndOrSingleSlash(() -> get(() -> job(id)))))),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
+        path("catalog", () -> get(() -> complete(json(StatusCodes.OK, catalog)))),
         path("health", () -> get(this::health)))));
   }
 

@@ -36,7 +36,7 @@ class BuiltinJobsTest {
   void catalogHasTheBuiltins() {
     Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
     Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
-    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin"), cpu);
+    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin", "wordcount"), cpu);
     assertEquals(Set.of("sleep", "http-get", "read-file"), io);
   }
 
@@ -68,6 +68,18 @@ class BuiltinJobsTest {
     long started = System.nanoTime();
     assertTrue(run("spin", "{\"ms\":50}").asLong() > 0);
     assertTrue(System.nanoTime() - started >= 50_000_000L);
+  }
+
+  @Test
+  @DisplayName("wordcount finds the most frequent words, case folded, ties in alphabetical order")
+  void wordcount() throws Exception {
+    JsonNode r = run("wordcount", "{\"input\":\"The cat, the dog; THE end. Dog!\",\"top\":2}");
+    assertEquals(7, r.get("words").asInt());
+    assertEquals(4, r.get("distinct").asInt());
+    assertEquals("the", r.get("top").get(0).get("word").asText());
+    assertEquals(3, r.get("top").get(0).get("count").asInt());
+    assertEquals("dog", r.get("top").get(1).get("word").asText());
+    assertEquals(2, r.get("top").size());
   }
 
   @Test
