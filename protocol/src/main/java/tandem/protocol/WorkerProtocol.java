@@ -22,7 +22,7 @@ public final class WorkerProtocol {
   public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone {}
 
   /** What a node tells a worker. */
-  public sealed interface ToWorker extends WireMessage permits RunTasks {}
+  public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks {}
 
   /**
    * A worker is ready to take up to {@code capacity} tasks at once from the node it is sent to.
@@ -34,6 +34,13 @@ public final class WorkerProtocol {
 
   /** Tasks for a worker to run, in order; results go back to {@code owner}. */
   public record RunTasks(ActorRef<ToNode> owner, List<Task> tasks) implements ToWorker {}
+
+  /**
+   * Stop these tasks of {@code owner}'s: a task not started yet never starts, a running one is
+   * interrupted. Each still ends with a {@link TaskResult} (its error says it was cancelled), which
+   * frees its slot.
+   */
+  public record CancelTasks(ActorRef<ToNode> owner, List<Long> taskIds) implements ToWorker {}
 
   /**
    * One unit of CPU work.

@@ -67,6 +67,29 @@ public final class TandemClient {
     return send(get("/jobs/" + encode(id) + "?wait=true")).thenCompose(this::untilFinal);
   }
 
+  /**
+   * Cancels a job on the node this client talks to, which must own it ({@link #owner} finds that
+   * node). The future holds the cancelled job; it fails with a {@link TandemException} of status
+   * 409 when the job was final already.
+   */
+  public CompletableFuture<JsonNode> cancel(String id) {
+    return send(HttpRequest.newBuilder(base.resolve("/jobs/" + encode(id) + "/cancel"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  /** A client for the node that owns the job (any node can tell which that is). */
+  public CompletableFuture<TandemClient> owner(String id) {
+    return job(id).thenCombine(health(), (job, self) -> job.path("owner").asText().equals(self.path("address").asText()))
+        .thenCompose(here -> here ? CompletableFuture.completedFuture(this) : job(id).thenCombine(members(), (job, members) -> {
+          for (JsonNode m : members) {
+            if (m.path("address").asText().equals(job.path("owner").asText()) && m.hasNonNull("httpUrl")) {
+              return new TandemClient(URI.create(m.path("httpUrl").asText()), "the owner of " + id);
+            }
+          }
+          throw new TandemException(404, "the node that owns " + id + " (" + job.path("owner").asText() + ") is not in the cluster any more");
+        }));
+  }
+
   /** {@code {"jobs": [...newest first], "queued": .., "running": .., "workers": ..}}. */
   public CompletableFuture<JsonNode> jobs(int limit) {
     return send(get("/jobs?limit=" + limit));

@@ -240,6 +240,33 @@ class ClusterIT {
   }
 
   @Test
+  @Order(6)
+  @DisplayName("tandem cancel stops a running job on whichever node owns it, and says so when there is nothing to cancel")
+  void cancelRunningJobs() throws Exception {
+    Dist.Result started = dist.run("submit", "spin", "ms=60000", "--no-wait", "--node", urlB);
+    String id = started.out().trim();
+    awaitState(urlB, id, "running");
+    Dist.Result cancel = dist.run("cancel", id, "--node", urlA);
+    assertEquals(0, cancel.exit(), cancel.toString());
+    assertTrue(cancel.out().contains("cancelled"), cancel.toString());
+    assertEquals("cancelled", Http.get(urlB + "/jobs/" + id).body().path("state").asText());
+    Dist.Result again = dist.run("cancel", id, "--node", urlB);
+    assertEquals(1, again.exit(), again.toString());
+    assertTrue(again.err().contains("already cancelled"), again.toString());
+    assertEquals(2, dist.run("cancel", "nope-1", "--node", urlA).exit());
+  }
+
+  private static void awaitState(String url, String id, String state) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (Http.get(url + "/jobs/" + id).body().path("state").asText().equals(state)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(id + " never reached " + state);
+  }
+
+  @Test
   @Order(7)
   @DisplayName("kill -9 of a node: the worker it started exits within a second; the other node keeps serving")
   void killedNodesTakeTheirWorkersAlong() throws Exception {

@@ -70,7 +70,9 @@ public final class HttpApi extends AllDirectives {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         pathPrefix("jobs", () -> concat(
             pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
-            path(segment(), id -> pathEndOrSingleSlash(() -> get(() -> job(id)))))),
+            pathPrefix(segment(), id -> concat(
+                pathEndOrSingleSlash(() -> get(() -> job(id))),
+                path("cancel", () -> post(() -> completeWithFuture(cancel(id)))))))),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
         path("catalog", () -> get(() -> complete(json(StatusCodes.OK, catalog)))),
         path("health", () -> get(this::health)))));
@@ -105,6 +107,18 @@ public final class HttpApi extends AllDirectives {
         : lookup(id, JobManager.Get::new, ASK).thenCompose(found -> found.job()
             .map(job -> CompletableFuture.completedFuture(json(StatusCodes.OK, render(job))))
             .orElseGet(() -> fromPeers(id, false)))));
+  }
+
+  /** 200 and the cancelled job; 409 when it is final already; 404 when this node does not own it. */
+  private CompletionStage<HttpResponse> cancel(String id) {
+    return Asks.<JobManager.Command, JobManager.CancelReply>ask(
+            system, jobs, replyTo -> new JobManager.Cancel(id, replyTo), ASK)
+        .thenApply(reply -> reply.job()
+            .map(job -> reply.cancelled()
+                ? json(StatusCodes.OK, render(job))
+                : error(StatusCodes.CONFLICT, "job " + id + " already " + job.state().label() + "; nothing to cancel"))
+            .orElseGet(() -> error(StatusCodes.NOT_FOUND,
+                "this node does not own a job '" + id + "'; cancel it on its owner (tandem cancel finds it)")));
   }
 
   /** A job another node owns, as that node shows it; 202 while it is not final. */

@@ -1,6 +1,8 @@
 package tandem.node.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -21,10 +23,13 @@ import tandem.protocol.job.JobInput;
 public final class IoRunner {
   private IoRunner() {}
 
-  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, Completed {}
+  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, Cancel, Completed {}
 
   /** Start a job; the outcome goes to {@code replyTo}. */
   public record Run(long seq, IoJob job, JobInput input, ActorRef<Finished> replyTo) implements Command {}
+
+  /** Stop a running job: its stage is cancelled; its (cancelled) outcome still comes back. */
+  public record Cancel(long seq) implements Command {}
 
   /**
    * How an I/O job ended.
@@ -40,15 +45,30 @@ public final class IoRunner {
       implements Command {}
 
   public static Behavior<Command> create(IoContext io) {
-    return Behaviors.setup(
-        context ->
-            Behaviors.receive(Command.class)
-                .onMessage(Run.class, run -> onRun(context, io, run))
-                .onMessage(Completed.class, IoRunner::onCompleted)
-                .build());
+    return Behaviors.setup(context -> {
+      Map<Long, CompletionStage<JsonNode>> running = new HashMap<>();
+      return Behaviors.receive(Command.class)
+          .onMessage(Run.class, run -> onRun(context, io, run, running))
+          .onMessage(Cancel.class, cancel -> onCancel(cancel, running))
+          .onMessage(Completed.class, done -> onCompleted(done, running))
+          .build();
+    });
   }
 
-  private static Behavior<Command> onRun(ActorContext<Command> context, IoContext io, Run run) {
+  private static Behavior<Command> onCancel(Cancel cancel, Map<Long, CompletionStage<JsonNode>> running) {
+    CompletionStage<JsonNode> stage = running.remove(cancel.seq());
+    if (stage != null) {
+      try {
+        stage.toCompletableFuture().cancel(true);
+      } catch (UnsupportedOperationException e) {
+        // a stage that cannot be cancelled runs to its end; its outcome is ignored
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> onRun(
+      ActorContext<Command> context, IoContext io, Run run, Map<Long, CompletionStage<JsonNode>> running) {
     String thread = Thread.currentThread().getName();
     long start = System.nanoTime();
     CompletionStage<JsonNode> stage;
@@ -57,11 +77,13 @@ public final class IoRunner {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedStage(e);
     }
+    running.put(run.seq(), stage);
     context.pipeToSelf(stage, (result, error) -> new Completed(run, result, error, thread, start));
     return Behaviors.same();
   }
 
-  private static Behavior<Command> onCompleted(Completed done) {
+  private static Behavior<Command> onCompleted(Completed done, Map<Long, CompletionStage<JsonNode>> running) {
+    running.remove(done.run().seq());
     long micros = (System.nanoTime() - done.startNanos()) / 1000;
     Finished outcome;
     if (done.error() != null) {

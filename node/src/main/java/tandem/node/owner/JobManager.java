@@ -40,7 +40,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, Get, Watch, ListJobs, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
+      permits Submit, Get, Watch, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
           WorkerTerminated {}
 
   /** Accept a job, or refuse it with a one-line reason. */
@@ -62,6 +62,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record Watch(String id, ActorRef<JobLookup> replyTo) implements Command {}
 
   public record JobLookup(Optional<JobRecord> job) implements NoSerializationVerificationNeeded {}
+
+  /** Stop a queued or running job this node owns. */
+  public record Cancel(String id, ActorRef<CancelReply> replyTo) implements Command {}
+
+  /**
+   * The answer to {@link Cancel}: the job as it stands afterwards (empty if this node does not own
+   * it), and whether this request cancelled it (false when it was final already).
+   */
+  public record CancelReply(Optional<JobRecord> job, boolean cancelled) implements NoSerializationVerificationNeeded {}
 
   /** The newest jobs and a summary of the node's load. */
   public record ListJobs(int limit, ActorRef<JobList> replyTo) implements Command {}
@@ -136,6 +145,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(ListJobs.class, this::onListJobs)
+        .onMessage(Cancel.class, this::onCancel)
         .onMessage(FromWorker.class, this::onFromWorker)
         .onMessage(FromPeer.class, this::onFromPeer)
         .onMessage(IoFinished.class, this::onIoFinished)
@@ -201,6 +211,27 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
+  private Behavior<Command> onCancel(Cancel cancel) {
+    Optional<JobRecord> found = lookup(cancel.id());
+    if (found.isEmpty() || found.get().state().isFinal()) {
+      cancel.replyTo().tell(new CancelReply(found, false));
+      return this;
+    }
+    JobRecord job = found.get();
+    long now = System.nanoTime();
+    if (job.kind() == JobKind.IO) {
+      io.tell(new IoRunner.Cancel(job.seq()));
+    } else if (!roster.removeQueued(job.seq())) {
+      // Its slot stays taken until the worker reports the task stopped.
+      roster.holding(job.seq()).ifPresent(
+          slot -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, List.of(job.seq()))));
+    }
+    JobRecord cancelled = job.cancelled("cancelled by request while " + job.state().label(), now);
+    finish(cancelled);
+    cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
+    return this;
+  }
+
   /** Another node asks about a job; only the owner has it, the others answer null. */
   private Behavior<Command> onFromPeer(FromPeer wrapped) {
     if (wrapped.message() instanceof NodeProtocol.FindJob find) {
@@ -261,7 +292,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
       }
-      jobs.get(result.taskId()).ifPresent(job -> finish(result.ok()
+      jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
           ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
           : job.failed(result.error(), result.thread(), result.runMicros(), now)));
     }
@@ -270,7 +301,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
     IoRunner.Finished outcome = wrapped.outcome();
     long now = System.nanoTime();
-    jobs.get(outcome.seq()).ifPresent(job -> finish(outcome.error() == null
+    jobs.get(outcome.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(outcome.error() == null
         ? job.succeeded(outcome.result(), outcome.thread(), outcome.runMicros(), now)
         : job.failed(outcome.error(), outcome.thread(), outcome.runMicros(), now)));
     return this;
@@ -287,7 +318,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<Task> running = new ArrayList<>(slot.inFlight.values());
     for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
       Task task = running.get(i);
-      jobs.get(task.taskId()).ifPresent(job -> {
+      jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
         if (job.attempts() > settings.retries()) {
           finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
         } else {

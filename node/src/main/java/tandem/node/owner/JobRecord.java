@@ -63,6 +63,11 @@ public record JobRecord(
     return finished(JobState.FAILED, null, reason, thread, micros, nanos);
   }
 
+  /** Stopped by a user; a result that arrives later is ignored. */
+  public JobRecord cancelled(String reason, long nanos) {
+    return finished(JobState.CANCELLED, null, reason, null, runMicros, nanos);
+  }
+
   private JobRecord finished(
       JobState end, String resultJson, String reason, String thread, long micros, long nanos) {
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);

@@ -86,6 +86,16 @@ final class WorkerRoster {
     return slot != null && slot.inFlight.remove(taskId) != null;
   }
 
+  /** Takes a task out of the queue before any worker got it; false if it is not queued. */
+  boolean removeQueued(long taskId) {
+    return queue.removeIf(t -> t.taskId() == taskId);
+  }
+
+  /** The worker running a task for this node, if any. */
+  Optional<Slot> holding(long taskId) {
+    return workers.values().stream().filter(s -> s.inFlight.containsKey(taskId)).findFirst();
+  }
+
   /** Hands queued tasks to the workers with the most free slots, until either runs out. */
   List<Assignment> assign() {
     Map<Slot, List<Task>> batches = new LinkedHashMap<>();

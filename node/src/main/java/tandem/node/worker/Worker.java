@@ -1,9 +1,10 @@
 package tandem.node.worker;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,6 +34,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private record TaskFinished(ActorRef<WorkerProtocol.ToNode> owner, TaskResult result) implements Command {}
 
+  /** A task as the owner knows it: the same id may come from two nodes. */
+  private record TaskKey(ActorRef<WorkerProtocol.ToNode> owner, long taskId) {}
+
   private record NodeGone(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
@@ -44,6 +48,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final Executor compute;
   private final ActorRef<WorkerProtocol.ToWorker> inbox;
   private final Set<ActorRef<WorkerProtocol.ToNode>> nodes = new HashSet<>();
+  private final Map<TaskKey, RunningTask> running = new HashMap<>();
   private final long pid = ProcessHandle.current().pid();
 
   private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings) {
@@ -86,18 +91,27 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private Behavior<Command> onFromNode(FromNode wrapped) {
     if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
-      for (WorkerProtocol.Task task : run.tasks()) {
-        getContext().pipeToSelf(
-            CompletableFuture.supplyAsync(() -> runner.run(task), compute),
-            (result, error) -> new TaskFinished(run.owner(), result != null
-                ? result
-                : TaskResult.failed(task.taskId(), "the worker could not run it: " + error, "", 0)));
+      run.tasks().forEach(task -> start(run.owner(), task));
+    } else if (wrapped.message() instanceof WorkerProtocol.CancelTasks cancel) {
+      for (long taskId : cancel.taskIds()) {
+        RunningTask task = running.get(new TaskKey(cancel.owner(), taskId));
+        if (task != null) {
+          task.cancel(true);
+        }
       }
     }
     return this;
   }
 
+  private void start(ActorRef<WorkerProtocol.ToNode> owner, WorkerProtocol.Task task) {
+    RunningTask run = new RunningTask(runner, task);
+    running.put(new TaskKey(owner, task.taskId()), run);
+    getContext().pipeToSelf(run.outcome(), (result, error) -> new TaskFinished(owner, result));
+    compute.execute(run);
+  }
+
   private Behavior<Command> onTaskFinished(TaskFinished finished) {
+    running.remove(new TaskKey(finished.owner(), finished.result().taskId()));
     finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(finished.result())));
     return this;
   }

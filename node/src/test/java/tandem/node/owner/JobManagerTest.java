@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +177,49 @@ class JobManagerTest {
     assertTrue(seconds < 5, "1,000 concurrent 1 s sleeps took " + seconds + " s");
     assertTrue(threads.size() <= 4, "sleeps were started on " + threads.size() + " threads: " + threads);
     assertTrue(threads.stream().allMatch(t -> t.contains("io-dispatcher")), threads.toString());
+  }
+
+  private JobManager.CancelReply cancel(ActorRef<JobManager.Command> jobs, String id) {
+    TestProbe<JobManager.CancelReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Cancel(id, reply.ref()));
+    return reply.receiveMessage();
+  }
+
+  @Test
+  @DisplayName("a cancelled queued job never starts; a running one is stopped on its worker, whose slot then frees")
+  void cancelsCpuJobs() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    JobRecord queued = submit(jobs, "spin", "{\"ms\":60000}");
+    JobManager.CancelReply first = cancel(jobs, queued.id());
+    assertTrue(first.cancelled());
+    assertEquals(JobState.CANCELLED, first.job().orElseThrow().state());
+    assertEquals("cancelled by request while queued", first.job().orElseThrow().error());
+
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 7, 1));
+    JobRecord running = submit(jobs, "spin", "{\"ms\":60000}");
+    long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+    assertTrue(cancel(jobs, running.id()).cancelled());
+    assertEquals(List.of(taskId), worker.expectMessageClass(WorkerProtocol.CancelTasks.class).taskIds());
+    JobRecord next = submit(jobs, "square", "{\"x\":2}");
+    worker.expectNoMessage(Duration.ofMillis(200)); // the slot is still taken until the worker reports
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(taskId, "cancelled", "", 0))));
+    assertEquals(next.seq(), worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId());
+    assertEquals(JobState.CANCELLED, awaitFinal(jobs, running.id(), Duration.ofSeconds(1)).state());
+    assertFalse(cancel(jobs, running.id()).cancelled(), "a final job is not cancelled again");
+    assertTrue(cancel(jobs, "nope-1").job().isEmpty());
+  }
+
+  @Test
+  @DisplayName("a cancelled I/O job ends at once")
+  void cancelsIoJobs() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    JobRecord sleeping = submit(jobs, "sleep", "{\"ms\":60000}");
+    assertTrue(cancel(jobs, sleeping.id()).cancelled());
+    JobRecord done = awaitFinal(jobs, sleeping.id(), Duration.ofSeconds(1));
+    assertEquals(JobState.CANCELLED, done.state());
+    assertEquals("cancelled by request while running", done.error());
   }
 
   @Test

@@ -28,6 +28,7 @@ public final class Registrations {
           new Entry(WorkerProtocol.Task.class, 202),
           new Entry(WorkerProtocol.TasksDone.class, 203),
           new Entry(WorkerProtocol.TaskResult.class, 204),
+          new Entry(WorkerProtocol.CancelTasks.class, 205),
           new Entry(MemberProtocol.DescribeMember.class, 300),
           new Entry(MemberProtocol.MemberDescription.class, 301),
           new Entry(NodeProtocol.FindJob.class, 400),

@@ -52,6 +52,7 @@ class KryoSerializerTest {
         new WorkerProtocol.RunTasks(node.ref(), List.of(task, task)),
         task,
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
+        new WorkerProtocol.CancelTasks(node.ref(), List.of(7L, 8L)),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
         new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"),
