@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param maxWait the longest an HTTP request waits for a job before answering with its state
  * @param retainFinished how many finished jobs a node remembers
  * @param retries how often a CPU job whose worker was lost is started again
+ * @param maxMapElements the most elements one map may have
  */
 public record NodeSettings(
     int workers,
@@ -21,7 +22,8 @@ public record NodeSettings(
     Duration maxWait,
     long maxBodyBytes,
     int retainFinished,
-    int retries) {
+    int retries,
+    int maxMapElements) {
 
   public static NodeSettings create(Config config) {
     Config tandem = config.getConfig("tandem");
@@ -34,7 +36,8 @@ public record NodeSettings(
         tandem.getDuration("http.max-wait"),
         tandem.getBytes("http.max-body-bytes"),
         tandem.getInt("jobs.retain-finished"),
-        tandem.getInt("jobs.retries"));
+        tandem.getInt("jobs.retries"),
+        tandem.getInt("jobs.max-map-elements"));
   }
 
   private static int parseCount(String text) {

@@ -43,12 +43,22 @@ public final class WorkerProtocol {
   public record CancelTasks(ActorRef<ToNode> owner, List<Long> taskIds) implements ToWorker {}
 
   /**
-   * One unit of CPU work.
+   * One unit of CPU work: one job run, or a chunk of a map's elements run one after another.
    *
-   * @param params the job's parameters as JSON object text: plain values, so the wire never
-   *     instantiates a class it does not know
+   * @param params the job's parameters as JSON text (plain values, so the wire never instantiates
+   *     a class it does not know): an object for one run, an array of objects for a chunk
+   * @param chunk whether {@code params} is a chunk; its result is then a JSON array with one
+   *     {@code {"ok": result}} or {@code {"error": reason}} per element, in order
    */
-  public record Task(long taskId, String job, String params) implements WireMessage {}
+  public record Task(long taskId, String job, String params, boolean chunk) implements WireMessage {
+    public static Task single(long taskId, String job, String params) {
+      return new Task(taskId, job, params, false);
+    }
+
+    public static Task chunk(long taskId, String job, String paramsArray) {
+      return new Task(taskId, job, paramsArray, true);
+    }
+  }
 
   /** Results of tasks a worker finished; each one frees one unit of the owner's capacity. */
   public record TasksDone(ActorRef<ToWorker> worker, List<TaskResult> results) implements ToNode {}

@@ -25,7 +25,8 @@ final class Params {
     return params;
   }
 
-  private static JsonNode value(String text) {
+  /** One word's value: a JSON number or boolean as such, else text. */
+  static JsonNode value(String text) {
     try {
       JsonNode parsed = Json.MAPPER.readTree(text);
       if (parsed != null && (parsed.isNumber() || parsed.isBoolean())) {

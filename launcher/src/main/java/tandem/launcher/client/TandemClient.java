@@ -57,6 +57,18 @@ public final class TandemClient {
     return post(job, params, true).thenCompose(this::untilFinal);
   }
 
+  /**
+   * Runs a map and completes once every element has settled. {@code map} holds one of {@code
+   * inputs}, {@code range} or {@code values}, and optionally {@code chunk} and {@code reduce}, as
+   * {@code POST /jobs} takes them.
+   */
+  public CompletableFuture<JsonNode> runMap(String job, ObjectNode shared, ObjectNode map) {
+    ObjectNode body = map.deepCopy();
+    body.put("job", job);
+    body.set("params", shared);
+    return post(body, true).thenCompose(this::untilFinal);
+  }
+
   /** The job as it stands now. */
   public CompletableFuture<JsonNode> job(String id) {
     return send(get("/jobs/" + encode(id)));
@@ -117,6 +129,10 @@ public final class TandemClient {
     ObjectNode body = Json.object();
     body.put("job", job);
     body.set("params", params);
+    return post(body, wait);
+  }
+
+  private CompletableFuture<JsonNode> post(ObjectNode body, boolean wait) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve("/jobs" + (wait ? "?wait=true" : "")))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))

@@ -66,7 +66,7 @@ class CliTest {
   @Test
   @DisplayName("every command has --help")
   void help() {
-    for (String command : List.of("demo", "up", "down", "members", "submit", "status", "cancel", "jobs", "catalog", "node", "worker")) {
+    for (String command : List.of("demo", "up", "down", "members", "submit", "map", "status", "cancel", "jobs", "catalog", "node", "worker")) {
       Run r = tandem(command, "--help");
       assertEquals(0, r.exit(), command);
       assertTrue(r.out().contains("Usage: tandem " + command), r.out());

@@ -188,7 +188,7 @@ class ClusterIT {
       {"application/json", "[]", "400", "JSON object"},
       {"text/plain", "{\"job\":\"square\",\"params\":{\"x\":1}}", "415", "Content-Type"},
       {"application/json", "{\"job\":\"read-file\",\"params\":{\"path\":\"/etc/passwd\"}}", "400", "data directory"},
-      {"application/json", "x".repeat(2 << 20), "413", "larger than"},
+      {"application/json", "x".repeat(17 << 20), "413", "larger than"},
     };
     for (String[] c : cases) {
       Http.Answer a = Http.post(urlA + "/jobs", c[0], c[1]);
@@ -237,6 +237,26 @@ class ClusterIT {
     Dist.Result nobody = dist.run("jobs", "--node", "http://127.0.0.1:1");
     assertEquals(3, nobody.exit(), nobody.toString());
     assertTrue(nobody.err().contains("cannot reach a Tandem node at http://127.0.0.1:1"), nobody.toString());
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("tandem map runs a job per element across the workers, in input order, with a reduce and per-element errors")
+  void mapsOverElements() throws Exception {
+    Dist.Result squares = dist.run("map", "square", "--range", "x=0..9", "--node", urlB);
+    assertEquals(0, squares.exit(), squares.toString());
+    assertEquals("0 1 4 9 16 25 36 49 64 81", squares.out().trim().replace('\n', ' '));
+    Dist.Result sum = dist.run("map", "square", "--range", "x=1..100000", "--reduce", "sum", "--node", urlA);
+    assertEquals("333338333350000", sum.out().trim(), sum.toString());
+    Dist.Result primes = dist.run("map", "primes", "--range", "n=100000..1000000:100000", "--chunk", "1", "--json", "--node", urlA);
+    String[] lines = primes.out().trim().split("\n");
+    assertEquals(10, lines.length, primes.toString());
+    assertEquals(78498, Json.read(lines[9]).path("result").asLong());
+    assertEquals(9, Json.read(lines[9]).path("index").asInt());
+    Dist.Result bad = dist.run("map", "sha256", "text=a", "--values", "rounds=1,0", "--node", urlA);
+    assertEquals(2, bad.exit(), bad.toString());
+    assertTrue(bad.err().contains("element 1:"), bad.toString());
+    assertEquals(2, dist.run("map", "sleep", "--range", "ms=1..2", "--node", urlA).exit(), "I/O maps are refused for now");
   }
 
   @Test

@@ -85,13 +85,15 @@ public final class HttpApi extends AllDirectives {
             "send the job as JSON with the header Content-Type: application/json"));
       }
       return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), body ->
-          parameterOptional("wait", wait -> completeWithFuture(submit(SubmitRequest.parse(body), flag("wait", wait))))));
+          parameterOptional("wait", wait -> completeWithFuture(submit(SubmitRequest.parse(body, settings.maxMapElements()), flag("wait", wait))))));
     });
   }
 
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
-    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(
-            system, jobs, replyTo -> new JobManager.Submit(request.job(), request.params(), replyTo), ASK)
+    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.map() == null
+            ? new JobManager.Submit(request.job(), request.params(), replyTo)
+            : new JobManager.SubmitMap(request.job(), request.params(), request.map().elements(),
+                request.map().chunk(), request.map().reduce(), replyTo), ASK)
         .thenCompose(reply -> {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));

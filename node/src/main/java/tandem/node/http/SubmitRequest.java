@@ -3,14 +3,31 @@ package tandem.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import tandem.node.Json;
+import tandem.node.owner.Reduce;
 import tandem.protocol.job.BadInputException;
 
-/** The body of {@code POST /jobs}: {@code {"job": "primes", "params": {"n": 1000000}}}. */
-record SubmitRequest(String job, ObjectNode params) {
+/**
+ * The body of {@code POST /jobs}: {@code {"job": "primes", "params": {"n": 1000000}}}. With one of
+ * {@code inputs} (a list of parameter objects), {@code range} ({@code {"key", "from", "to",
+ * "step"}}, both ends included) or {@code values} ({@code {"key", "values": [...]}}) it is a map:
+ * the job once per element, {@code params} shared by all; {@code chunk} and {@code reduce} are
+ * optional.
+ *
+ * @param map the elements, or null for a single job
+ */
+record SubmitRequest(String job, ObjectNode params, MapPart map) {
 
-  static SubmitRequest parse(String body) {
+  /** What makes a request a map. */
+  record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce) {}
+
+  private static final Set<String> FIELDS = Set.of("job", "params", "inputs", "range", "values", "chunk", "reduce");
+
+  static SubmitRequest parse(String body, int maxElements) {
     JsonNode tree;
     try {
       tree = Json.MAPPER.readTree(body);
@@ -18,13 +35,12 @@ record SubmitRequest(String job, ObjectNode params) {
       throw new BadInputException("malformed JSON: " + e.getOriginalMessage());
     }
     if (tree == null || !tree.isObject()) {
-      throw new BadInputException(
-          "send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
+      throw new BadInputException("send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
     }
     for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!name.equals("job") && !name.equals("params")) {
-        throw new BadInputException("unknown field '" + name + "'; a job has only \"job\" and \"params\"");
+      if (!FIELDS.contains(name)) {
+        throw new BadInputException("unknown field '" + name + "'; a job has " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
       }
     }
     JsonNode job = tree.get("job");
@@ -32,12 +48,103 @@ record SubmitRequest(String job, ObjectNode params) {
       throw new BadInputException("\"job\" must name a job, e.g. {\"job\": \"square\", \"params\": {\"x\": 12}}");
     }
     JsonNode params = tree.get("params");
-    if (params == null || params.isNull()) {
-      return new SubmitRequest(job.asText(), Json.object());
-    }
-    if (!params.isObject()) {
+    if (params != null && !params.isNull() && !params.isObject()) {
       throw new BadInputException("\"params\" must be a JSON object of name: value");
     }
-    return new SubmitRequest(job.asText(), (ObjectNode) params);
+    ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
+    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements));
+  }
+
+  private static MapPart mapPart(JsonNode tree, int maxElements) {
+    int sources = (tree.has("inputs") ? 1 : 0) + (tree.has("range") ? 1 : 0) + (tree.has("values") ? 1 : 0);
+    if (sources == 0) {
+      if (tree.has("chunk") || tree.has("reduce")) {
+        throw new BadInputException("chunk and reduce go with a map: give inputs, range or values too");
+      }
+      return null;
+    }
+    if (sources > 1) {
+      throw new BadInputException("a map takes one of inputs, range or values, not several");
+    }
+    List<ObjectNode> elements = tree.has("inputs") ? inputs(tree.get("inputs"), maxElements)
+        : tree.has("range") ? range(tree.get("range"), maxElements)
+        : values(tree.get("values"), maxElements);
+    JsonNode chunk = tree.get("chunk");
+    if (chunk != null && (!chunk.canConvertToInt() || !chunk.isIntegralNumber() || chunk.asInt() < 1 || chunk.asInt() > 1_000_000)) {
+      throw new BadInputException("chunk must be a whole number from 1 to 1000000, not " + chunk);
+    }
+    JsonNode reduce = tree.get("reduce");
+    if (reduce != null && !reduce.isTextual()) {
+      throw new BadInputException("reduce must be one of sum, min, max, count, concat");
+    }
+    return new MapPart(elements, chunk == null ? 0 : chunk.asInt(), reduce == null ? null : Reduce.parse(reduce.asText()));
+  }
+
+  private static List<ObjectNode> inputs(JsonNode inputs, int maxElements) {
+    if (!inputs.isArray()) {
+      throw new BadInputException("inputs must be a list of parameter objects");
+    }
+    checkCount(inputs.size(), maxElements);
+    List<ObjectNode> out = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      if (!inputs.get(i).isObject()) {
+        throw new BadInputException("inputs[" + i + "] must be an object of parameters, not " + inputs.get(i));
+      }
+      out.add((ObjectNode) inputs.get(i));
+    }
+    return out;
+  }
+
+  private static List<ObjectNode> range(JsonNode range, int maxElements) {
+    String key = key(range, "range");
+    long from = whole(range, "from");
+    long to = whole(range, "to");
+    long step = range.has("step") ? whole(range, "step") : 1;
+    if (step < 1) {
+      throw new BadInputException("range step must be 1 or more");
+    }
+    if (to < from) {
+      throw new BadInputException("range must go upwards: from " + from + " is above to " + to);
+    }
+    long count = (to - from) / step + 1;
+    checkCount(count, maxElements);
+    List<ObjectNode> out = new ArrayList<>((int) count);
+    for (long v = from; v <= to; v += step) {
+      out.add(Json.object().put(key, v));
+    }
+    return out;
+  }
+
+  private static List<ObjectNode> values(JsonNode values, int maxElements) {
+    String key = key(values, "values");
+    JsonNode list = values.get("values");
+    if (list == null || !list.isArray()) {
+      throw new BadInputException("values needs {\"key\": ..., \"values\": [...]}");
+    }
+    checkCount(list.size(), maxElements);
+    List<ObjectNode> out = new ArrayList<>(list.size());
+    list.forEach(v -> out.add((ObjectNode) Json.object().set(key, v)));
+    return out;
+  }
+
+  private static String key(JsonNode spec, String what) {
+    if (!spec.isObject() || !spec.path("key").isTextual() || spec.path("key").asText().isBlank()) {
+      throw new BadInputException(what + " needs a \"key\": the parameter that takes each value");
+    }
+    return spec.path("key").asText();
+  }
+
+  private static long whole(JsonNode spec, String field) {
+    JsonNode v = spec.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new BadInputException("range needs a whole number \"" + field + "\"");
+    }
+    return v.asLong();
+  }
+
+  private static void checkCount(long count, int maxElements) {
+    if (count > maxElements) {
+      throw new BadInputException("a map takes at most " + maxElements + " elements (tandem.jobs.max-map-elements), not " + count);
+    }
   }
 }

@@ -33,6 +33,17 @@ public final class JobJson {
       ranOn.put("thread", where.thread());
     }
     out.put("attempts", job.attempts());
+    MapView map = job.map();
+    if (map != null) {
+      ObjectNode m = out.putObject("map");
+      m.put("total", map.total());
+      m.put("done", map.done());
+      m.put("failed", map.failed());
+      m.put("chunk", map.chunk());
+      m.put("reduce", map.reduce() == null ? null : map.reduce().label());
+      var errors = m.putArray("errors");
+      map.errors().forEach(e -> errors.addObject().put("index", e.index()).put("error", e.error()));
+    }
     out.put("submittedAt", Instant.ofEpochMilli(job.submittedAtMillis()).toString());
     ObjectNode timings = out.putObject("timings");
     timings.put("queuedMs", job.queuedMs(nowNanos));

@@ -40,14 +40,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, Get, Watch, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
+      permits Submit, SubmitMap, Get, Watch, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
           WorkerTerminated {}
 
   /** Accept a job, or refuse it with a one-line reason. */
   public record Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo)
       implements Command {}
 
-  /** The answer to {@link Submit}. */
+  /**
+   * Accept a map: the job run once per element, each element's parameters laid over {@code
+   * shared}; elements travel to workers {@code chunk} at a time (0 picks a size).
+   */
+  public record SubmitMap(
+      String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce,
+      ActorRef<SubmitReply> replyTo)
+      implements Command {}
+
+  /** The answer to {@link Submit} and {@link SubmitMap}. */
   public sealed interface SubmitReply extends NoSerializationVerificationNeeded
       permits Accepted, Rejected {}
 
@@ -116,6 +125,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, List<ActorRef<JobLookup>>> watchers = new HashMap<>();
   private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
+  /** Chunk task ids start far above job numbers, which single jobs use as their task ids. */
+  private long lastChunkId = 1L << 48;
+  private final Map<Long, MapRun.Chunk> chunks = new HashMap<>();
+  private final Map<Long, MapRun> maps = new HashMap<>();
 
   private JobManager(
       ActorContext<Command> context,
@@ -142,6 +155,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
+        .onMessage(SubmitMap.class, this::onSubmitMap)
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(ListJobs.class, this::onListJobs)
@@ -188,12 +202,61 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       record = record.running(new RanOn("node", address, pid, null), now);
       io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
     } else {
-      roster.enqueue(new Task(seq, job.name(), Json.write(submit.params())));
+      roster.enqueue(Task.single(seq, job.name(), Json.write(submit.params())));
     }
     jobs.put(record);
     submit.replyTo().tell(new Accepted(record));
     dispatch();
     return this;
+  }
+
+  private Behavior<Command> onSubmitMap(SubmitMap submit) {
+    Optional<Job> found = catalog.find(submit.job());
+    String refused = found.isEmpty()
+        ? "unknown job '" + submit.job() + "'; known jobs: " + catalog.names()
+        : found.get().kind() != JobKind.CPU ? "map runs CPU jobs in worker processes; '" + submit.job() + "' is an I/O job"
+        : submit.elements().isEmpty() ? "a map needs at least one element"
+        : submit.elements().size() > settings.maxMapElements()
+            ? "a map takes at most " + settings.maxMapElements() + " elements (tandem.jobs.max-map-elements), not " + submit.elements().size()
+        : null;
+    if (refused != null) {
+      submit.replyTo().tell(new Rejected(refused));
+      return this;
+    }
+    Job job = found.get();
+    List<ObjectNode> elements = new ArrayList<>(submit.elements().size());
+    for (int i = 0; i < submit.elements().size(); i++) {
+      ObjectNode params = submit.shared().deepCopy().setAll(submit.elements().get(i));
+      try {
+        JobInput.checked(job, params);
+      } catch (BadInputException e) {
+        submit.replyTo().tell(new Rejected("element " + i + ": " + e.getMessage()));
+        return this;
+      }
+      elements.add(params);
+    }
+    long seq = ++lastSeq;
+    int chunk = submit.chunk() > 0 ? submit.chunk() : autoChunk(elements.size());
+    MapView view = new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of());
+    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.shared(), address,
+        System.nanoTime()).withMap(view);
+    for (int offset = 0; offset < elements.size(); offset += chunk) {
+      List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + chunk));
+      Task task = Task.chunk(++lastChunkId, job.name(), Json.write(Json.NODES.arrayNode().addAll(part)));
+      chunks.put(task.taskId(), new MapRun.Chunk(seq, offset, part.size(), task, 0));
+      roster.enqueue(task);
+    }
+    maps.put(seq, new MapRun(elements.size()));
+    jobs.put(record);
+    submit.replyTo().tell(new Accepted(record));
+    dispatch();
+    return this;
+  }
+
+  /** Like {@code Pool.map}'s chunksize: about four chunks per worker, so the last ones balance out. */
+  private int autoChunk(int elements) {
+    int workers = Math.max(1, roster.workers().size());
+    return (int) Math.max(1, Math.min(1000, (elements + workers * 4L - 1) / (workers * 4L)));
   }
 
   private Behavior<Command> onGet(Get get) {
@@ -219,7 +282,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     JobRecord job = found.get();
     long now = System.nanoTime();
-    if (job.kind() == JobKind.IO) {
+    if (job.map() != null) {
+      cancelChunks(job.seq());
+    } else if (job.kind() == JobKind.IO) {
       io.tell(new IoRunner.Cancel(job.seq()));
     } else if (!roster.removeQueued(job.seq())) {
       // Its slot stays taken until the worker reports the task stopped.
@@ -230,6 +295,21 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     finish(cancelled);
     cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
     return this;
+  }
+
+  /** Drops a map's queued chunks and tells workers to stop its running ones. */
+  private void cancelChunks(long seq) {
+    maps.remove(seq);
+    List<Long> ids = chunks.values().stream().filter(c -> c.seq() == seq).map(c -> c.task().taskId()).toList();
+    Map<WorkerRoster.Slot, List<Long>> running = new HashMap<>();
+    for (long id : ids) {
+      if (roster.removeQueued(id)) {
+        chunks.remove(id);
+      } else {
+        roster.holding(id).ifPresent(slot -> running.computeIfAbsent(slot, s -> new ArrayList<>()).add(id));
+      }
+    }
+    running.forEach((slot, taskIds) -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, taskIds)));
   }
 
   /** Another node asks about a job; only the owner has it, the others answer null. */
@@ -292,10 +372,41 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
       }
+      MapRun.Chunk chunk = chunks.remove(result.taskId());
+      if (chunk != null) {
+        onChunkDone(chunk, result, now);
+        continue;
+      }
       jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
           ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
           : job.failed(result.error(), result.thread(), result.runMicros(), now)));
     }
+  }
+
+  private void onChunkDone(MapRun.Chunk chunk, TaskResult result, long now) {
+    MapRun run = maps.get(chunk.seq());
+    Optional<JobRecord> job = jobs.get(chunk.seq()).filter(j -> !j.state().isFinal());
+    if (run == null || job.isEmpty()) {
+      return; // the map was cancelled meanwhile
+    }
+    List<MapView.ElementError> failed = run.record(chunk, result.result(), result.error());
+    JobRecord progressed = job.get().withMap(job.get().map().progressed(chunk.count() - failed.size(), failed));
+    if (!run.complete()) {
+      jobs.put(progressed);
+      return;
+    }
+    maps.remove(chunk.seq());
+    MapView view = progressed.map();
+    String reason = view.failed() == 0 ? null : view.failed() + " of " + view.total()
+        + " elements failed; the first: element " + view.errors().get(0).index() + ": " + view.errors().get(0).error();
+    String value;
+    try {
+      value = view.reduce() == null ? run.resultsJson() : Json.write(view.reduce().apply(run.succeeded()));
+    } catch (BadInputException e) {
+      value = null;
+      reason = e.getMessage();
+    }
+    finish(progressed.mapFinished(value, reason, now));
   }
 
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
@@ -318,6 +429,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<Task> running = new ArrayList<>(slot.inFlight.values());
     for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
       Task task = running.get(i);
+      MapRun.Chunk chunk = chunks.get(task.taskId());
+      if (chunk != null) {
+        if (chunk.attempts() > settings.retries()) {
+          chunks.remove(task.taskId());
+          onChunkDone(chunk, TaskResult.failed(task.taskId(),
+              "worker lost " + chunk.attempts() + " times while running this element's chunk", null, -1), now);
+        } else {
+          roster.retryFirst(task);
+        }
+        continue;
+      }
       jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
         if (job.attempts() > settings.retries()) {
           finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
@@ -340,7 +462,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     for (WorkerRoster.Assignment a : roster.assign()) {
       RanOn where = new RanOn("worker", a.worker().address(), a.worker().pid, null);
       for (Task task : a.tasks()) {
-        jobs.get(task.taskId()).ifPresent(job -> jobs.put(job.running(where, now)));
+        MapRun.Chunk chunk = chunks.computeIfPresent(task.taskId(), (id, c) -> c.started());
+        long seq = chunk == null ? task.taskId() : chunk.seq();
+        jobs.get(seq).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> jobs.put(job.running(where, now)));
       }
       a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, a.tasks()));
     }

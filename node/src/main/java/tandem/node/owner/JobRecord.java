@@ -8,12 +8,13 @@ import tandem.protocol.job.JobKind;
  * Everything the owner knows about one job, as an immutable value: the JobManager replaces it on
  * every change, so a copy handed to the HTTP layer never changes under it.
  *
- * @param params as accepted; never modified after acceptance
+ * @param params as accepted (for a map, the parameters every element shares); never modified
  * @param result the result as JSON text, or null
  * @param error a one-line reason for a job that did not succeed, or null
- * @param ranOn where it ran (or runs), or null while queued
+ * @param ranOn where it ran (or runs), or null while queued; for a map, where its first chunk ran
  * @param attempts how many times it was started
  * @param runMicros the run time measured where it ran, or -1 until it finished
+ * @param map a map's progress, or null for a single job
  */
 public record JobRecord(
     long seq,
@@ -31,28 +32,36 @@ public record JobRecord(
     long submittedNanos,
     long startedNanos,
     long finishedNanos,
-    long runMicros)
+    long runMicros,
+    MapView map)
     implements NoSerializationVerificationNeeded {
 
   public static JobRecord queued(
       long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, 0,
-        System.currentTimeMillis(), nanos, 0, 0, -1);
+        System.currentTimeMillis(), nanos, 0, 0, -1, null);
+  }
+
+  /** The same job as a map over elements. */
+  public JobRecord withMap(MapView view) {
+    return new JobRecord(
+        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view);
   }
 
   /** Handed to a worker or the I/O runner. */
   public JobRecord running(RanOn where, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.RUNNING, null, null, owner, where, attempts + 1,
-        submittedAtMillis, submittedNanos, nanos, 0, -1);
+        submittedAtMillis, submittedNanos, nanos, 0, -1, map);
   }
 
   /** Back in the queue after the worker running it was lost. */
   public JobRecord requeued() {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, attempts,
-        submittedAtMillis, submittedNanos, 0, 0, -1);
+        submittedAtMillis, submittedNanos, 0, 0, -1, map);
   }
 
   public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
@@ -61,6 +70,12 @@ public record JobRecord(
 
   public JobRecord failed(String reason, String thread, long micros, long nanos) {
     return finished(JobState.FAILED, null, reason, thread, micros, nanos);
+  }
+
+  /** A map whose every element has settled: failed if any element failed, with the results either way. */
+  public JobRecord mapFinished(String resultJson, String reason, long nanos) {
+    long micros = (nanos - (startedNanos == 0 ? nanos : startedNanos)) / 1000;
+    return finished(reason == null ? JobState.SUCCEEDED : JobState.FAILED, resultJson, reason, null, micros, nanos);
   }
 
   /** Stopped by a user; a result that arrives later is ignored. */
@@ -73,7 +88,7 @@ public record JobRecord(
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
     return new JobRecord(
         seq, id, job, kind, params, end, resultJson, reason, owner, where, attempts,
-        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros);
+        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map);
   }
 
   /** Milliseconds from submission until it finished (or until now while it is not final). */

@@ -1,6 +1,8 @@
 package tandem.node.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import tandem.node.Errors;
@@ -22,6 +24,25 @@ public final class TaskRunner {
     this.maxResultBytes = maxResultBytes;
   }
 
+  /** Each element's outcome, in order: one failing element does not stop the others. */
+  private static ArrayNode runChunk(CpuJob job, Task task) throws InterruptedException {
+    ArrayNode outcomes = Json.NODES.arrayNode();
+    for (JsonNode params : Json.read(task.params())) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("cancelled");
+      }
+      try {
+        JsonNode result = job.compute(JobInput.trusted((ObjectNode) params));
+        outcomes.addObject().set("ok", result);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception | StackOverflowError e) {
+        outcomes.addObject().put("error", Errors.describe(e));
+      }
+    }
+    return outcomes;
+  }
+
   public TaskResult run(Task task) {
     String thread = Thread.currentThread().getName();
     long start = System.nanoTime();
@@ -31,7 +52,7 @@ public final class TaskRunner {
         return TaskResult.failed(
             task.taskId(), "this worker has no CPU job named '" + task.job() + "'", thread, 0);
       }
-      JsonNode result = cpu.compute(JobInput.trusted(Json.readObject(task.params())));
+      JsonNode result = task.chunk() ? runChunk(cpu, task) : cpu.compute(JobInput.trusted(Json.readObject(task.params())));
       String json = Json.write(result);
       long micros = (System.nanoTime() - start) / 1000;
       int bytes = json.length() * 3 <= maxResultBytes ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
@@ -44,6 +65,8 @@ public final class TaskRunner {
             micros);
       }
       return TaskResult.succeeded(task.taskId(), json, thread, micros);
+    } catch (InterruptedException e) {
+      return TaskResult.failed(task.taskId(), "cancelled", thread, (System.nanoTime() - start) / 1000);
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
       // The job's own failure: report it and keep the worker serving.
       return TaskResult.failed(task.taskId(), Errors.describe(e), thread, (System.nanoTime() - start) / 1000);

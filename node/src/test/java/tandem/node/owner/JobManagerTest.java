@@ -52,7 +52,7 @@ class JobManagerTest {
   }
 
   private NodeSettings settings(int retries) {
-    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries);
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, 1000);
   }
 
   /** Stands in for the cluster manager: receives the Down of a worker the OS saw die. */
@@ -220,6 +220,75 @@ class JobManagerTest {
     JobRecord done = awaitFinal(jobs, sleeping.id(), Duration.ofSeconds(1));
     assertEquals(JobState.CANCELLED, done.state());
     assertEquals("cancelled by request while running", done.error());
+  }
+
+  private JobRecord submitMap(ActorRef<JobManager.Command> jobs, int elements, int chunk, Reduce reduce) {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    List<ObjectNode> inputs = new java.util.ArrayList<>();
+    for (int i = 0; i < elements; i++) {
+      inputs.add(Json.object().put("x", i));
+    }
+    jobs.tell(new JobManager.SubmitMap("square", Json.object(), inputs, chunk, reduce, reply.ref()));
+    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+  }
+
+  /** Answers every chunk the worker gets: x squared, except that element 3 fails. */
+  private static void answerChunks(TestProbe<WorkerProtocol.ToWorker> worker, ActorRef<WorkerProtocol.ToNode> inbox, int chunks) {
+    for (int c = 0; c < chunks; c++) {
+      for (WorkerProtocol.Task task : worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks()) {
+        assertTrue(task.chunk());
+        var outcomes = Json.NODES.arrayNode();
+        for (var params : Json.read(task.params())) {
+          int x = params.get("x").asInt();
+          if (x == 3) {
+            outcomes.addObject().put("error", "three is unlucky");
+          } else {
+            outcomes.addObject().put("ok", x * x);
+          }
+        }
+        inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
+            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), Json.write(outcomes), "t", 1))));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a map runs in chunks, keeps results in input order, and reports a failed element by index")
+  void mapsInChunks() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    JobRecord map = submitMap(jobs, 5, 2, null);
+    assertEquals(new MapView(5, 0, 0, 2, null, List.of()), map.map());
+    answerChunks(worker, inbox, 3);
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, done.state());
+    assertEquals("[0,1,4,null,16]", done.result());
+    assertEquals("1 of 5 elements failed; the first: element 3: three is unlucky", done.error());
+    assertEquals(List.of(new MapView.ElementError(3, "three is unlucky")), done.map().errors());
+    assertEquals(4, done.map().done());
+
+    JobRecord summed = submitMap(jobs, 3, 0, Reduce.SUM);
+    assertEquals(1, summed.map().chunk(), "about four chunks per worker: one element each here");
+    answerChunks(worker, inbox, 3);
+    assertEquals("5", awaitFinal(jobs, summed.id(), Duration.ofSeconds(3)).result());
+  }
+
+  @Test
+  @DisplayName("cancelling a map drops its queued chunks and stops its running ones")
+  void cancelsMaps() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    JobRecord map = submitMap(jobs, 10, 1, null);
+    long running = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+    assertTrue(cancel(jobs, map.id()).cancelled());
+    assertEquals(List.of(running), worker.expectMessageClass(WorkerProtocol.CancelTasks.class).taskIds());
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(running, "cancelled", "", 0))));
+    worker.expectNoMessage(Duration.ofMillis(300)); // no queued chunk of the map is sent after it
+    assertEquals(JobState.CANCELLED, awaitFinal(jobs, map.id(), Duration.ofSeconds(1)).state());
   }
 
   @Test

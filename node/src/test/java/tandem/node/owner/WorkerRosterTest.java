@@ -26,7 +26,7 @@ class WorkerRosterTest {
   }
 
   private static Task task(long id) {
-    return new Task(id, "square", "{\"x\":1}");
+    return Task.single(id, "square", "{\"x\":1}");
   }
 
   @Test

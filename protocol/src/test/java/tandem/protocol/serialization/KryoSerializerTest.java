@@ -43,13 +43,13 @@ class KryoSerializerTest {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
     TestProbe<NodeProtocol.FoundJob> found = kit.createTestProbe();
-    WorkerProtocol.Task task = new WorkerProtocol.Task(7, "square", "{\"x\":12}");
+    WorkerProtocol.Task task = WorkerProtocol.Task.single(7, "square", "{\"x\":12}");
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, "144", "compute-1", 12);
     WorkerProtocol.TaskResult failed =
         WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3);
     return List.of(
         new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2),
-        new WorkerProtocol.RunTasks(node.ref(), List.of(task, task)),
+        new WorkerProtocol.RunTasks(node.ref(), List.of(task, WorkerProtocol.Task.chunk(8, "square", "[{\"x\":1}]"))),
         task,
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         new WorkerProtocol.CancelTasks(node.ref(), List.of(7L, 8L)),
@@ -112,7 +112,7 @@ class KryoSerializerTest {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     Object message =
         new WorkerProtocol.RunTasks(
-            node.ref(), List.of(new WorkerProtocol.Task(1, "square", "{\"x\":12}")));
+            node.ref(), List.of(WorkerProtocol.Task.single(1, "square", "{\"x\":12}")));
     byte[] bytes = serialization.findSerializerFor(message).toBinary(message);
     assertTrue(bytes.length < 120, "RunTasks of one task took " + bytes.length + " bytes");
   }

@@ -1,0 +1,28 @@
+package tandem.node.owner;
+
+import java.util.List;
+
+/**
+ * A map's progress as users see it; replaced, never changed.
+ *
+ * @param chunk elements per task sent to a worker
+ * @param reduce how results are folded, or null for the list of results
+ * @param errors the first failed elements, in the order they failed
+ */
+public record MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors) {
+  /** How many failed elements a map's view lists. */
+  public static final int MAX_ERRORS = 100;
+
+  /** An element that failed, by its index in the input. */
+  public record ElementError(int index, String error) {}
+
+  MapView progressed(int newlyDone, List<ElementError> newErrors) {
+    List<ElementError> kept = errors;
+    if (!newErrors.isEmpty() && errors.size() < MAX_ERRORS) {
+      var all = new java.util.ArrayList<>(errors);
+      all.addAll(newErrors.subList(0, Math.min(newErrors.size(), MAX_ERRORS - errors.size())));
+      kept = List.copyOf(all);
+    }
+    return new MapView(total, done + newlyDone, failed + newErrors.size(), chunk, reduce, kept);
+  }
+}

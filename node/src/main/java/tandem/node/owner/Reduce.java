@@ -1,0 +1,70 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import tandem.node.Json;
+import tandem.protocol.job.BadInputException;
+
+/** How a map's results are folded into one value on the node that owns it. */
+public enum Reduce {
+  SUM, MIN, MAX, COUNT, CONCAT;
+
+  public static Reduce parse(String name) {
+    try {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("reduce must be one of sum, min, max, count, concat; not '" + name + "'");
+    }
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Folds the results of the elements that succeeded, in input order. */
+  public JsonNode apply(List<JsonNode> results) {
+    return switch (this) {
+      case COUNT -> Json.NODES.numberNode(results.size());
+      case CONCAT -> concat(results);
+      case SUM, MIN, MAX -> numeric(results);
+    };
+  }
+
+  private JsonNode numeric(List<JsonNode> results) {
+    BigDecimal acc = null;
+    for (JsonNode r : results) {
+      if (!r.isNumber()) {
+        throw new BadInputException(label() + " needs numbers, but a result is " + r);
+      }
+      BigDecimal v = r.decimalValue();
+      acc = acc == null ? v : switch (this) {
+        case SUM -> acc.add(v);
+        case MIN -> acc.min(v);
+        default -> acc.max(v);
+      };
+    }
+    if (acc == null) {
+      return this == SUM ? Json.NODES.numberNode(0) : Json.NODES.nullNode();
+    }
+    try {
+      return Json.NODES.numberNode(acc.longValueExact());
+    } catch (ArithmeticException notALong) {
+      return Json.NODES.numberNode(acc);
+    }
+  }
+
+  /** Arrays are joined into one array; anything else into one string. */
+  private static JsonNode concat(List<JsonNode> results) {
+    if (!results.isEmpty() && results.stream().allMatch(JsonNode::isArray)) {
+      ArrayNode all = Json.NODES.arrayNode();
+      results.forEach(r -> r.forEach(all::add));
+      return all;
+    }
+    StringBuilder text = new StringBuilder();
+    results.forEach(r -> text.append(r.isTextual() ? r.asText() : Json.write(r)));
+    return Json.NODES.textNode(text.toString());
+  }
+}
