@@ -45,14 +45,13 @@ public final class Guardian {
    * {@code settings.workers() > 0}) and the HTTP API.
    */
   public static Behavior<Command> node(
-      NodeSettings settings, WorkerProcessFactory factory, CompletableFuture<NodeStarted> started) {
+      NodeSettings settings, JobCatalog catalog, WorkerProcessFactory factory, CompletableFuture<NodeStarted> started) {
     return Behaviors.setup(context -> {
       ActorSystem<Void> system = context.getSystem();
       String address = Cluster.get(system).selfMember().address().toString();
       ActorRef<IoRunner.Command> io = context.spawn(
           IoRunner.create(new NodeIoContext(system, settings.dataDir())), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-      JobCatalog catalog = JobCatalog.load();
       ActorRef<JobManager.Command> jobs = context.spawn(
           Behaviors.supervise(
                   JobManager.create(catalog, settings, io, Cluster.get(system).manager(), address))
@@ -96,9 +95,9 @@ public final class Guardian {
   }
 
   /** A worker process: the Worker that takes CPU tasks from every node. */
-  public static Behavior<Void> worker(WorkerSettings settings) {
+  public static Behavior<Void> worker(WorkerSettings settings, JobCatalog catalog) {
     return Behaviors.setup(context -> {
-      TaskRunner runner = new TaskRunner(JobCatalog.load(), settings.maxResultBytes());
+      TaskRunner runner = new TaskRunner(catalog, settings.maxResultBytes());
       context.spawn(Worker.create(runner, settings), "worker");
       context.spawn(MemberInfo.create(""), "member");
       return Behaviors.empty();

@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       out.printf("Starting 2 nodes with %d worker process(es) each...%n", workers);
       out.flush();
-      ClusterState state = cluster.start(2, workers, null,
+      ClusterState state = cluster.start(2, workers, List.of(),
           config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(120));
       List<TandemClient> nodes = state.nodes().stream().map(n -> new TandemClient(URI.create(n.url()))).toList();
       MembersCommand.print(out, nodes.get(0).members().join());

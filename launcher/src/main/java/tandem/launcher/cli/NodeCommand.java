@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.process.ClusterProcess;
 import tandem.launcher.process.ConfigLoader;
+import tandem.launcher.process.JobsFolder;
 import tandem.launcher.process.LocalWorkerFactory;
 import tandem.launcher.process.Seeds;
 import tandem.node.Guardian;
@@ -58,12 +59,16 @@ final class NodeCommand implements Callable<Integer> {
     }
     var seedAddresses = Seeds.parse(seeds);
     var configFile = process.configFile();
+    if (process.jobsDir() != null) {
+      options.put("tandem.jobs.dir", process.jobsDir().toString());
+    }
     Config config = withPort(ConfigLoader.load(options, configFile), port);
     NodeSettings settings = NodeSettings.create(config);
     var factory = new LocalWorkerFactory(
-        config.getStringList("tandem.launcher.worker-jvm-options"), configFile, config.getString("tandem.cluster.host"));
+        config.getStringList("tandem.launcher.worker-jvm-options"), process.passOn(), config.getString("tandem.cluster.host"));
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();
-    ClusterProcess node = ClusterProcess.start(Guardian.node(settings, factory, started), config, seedAddresses);
+    ClusterProcess node = ClusterProcess.start(
+        Guardian.node(settings, JobsFolder.catalog(config), factory, started), config, seedAddresses);
     Guardian.NodeStarted ready = node.awaitUp(started, seeds.isEmpty() ? "itself" : String.join(", ", seeds));
     var out = spec.commandLine().getOut();
     out.printf("tandem node ready: cluster %s, http %s, workers %d, pid %d%n",

@@ -42,7 +42,7 @@ final class UpCommand implements Callable<Integer> {
     int perNode = workers != null ? workers : tandem.node.NodeSettings.create(config).workers();
     var out = spec.commandLine().getOut();
     LocalCluster cluster = LocalCluster.in(LocalCluster.defaultDir());
-    ClusterState state = cluster.start(nodes, perNode, configFile,
+    ClusterState state = cluster.start(nodes, perNode, process.passOn(),
         config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(timeoutSeconds));
     for (NodeEntry node : state.nodes()) {
       out.printf("node %d: %s  (cluster 127.0.0.1:%d, pid %d, %d workers)%n",

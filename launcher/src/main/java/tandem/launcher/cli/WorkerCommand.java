@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.process.ClusterProcess;
 import tandem.launcher.process.ConfigLoader;
+import tandem.launcher.process.JobsFolder;
 import tandem.launcher.process.ParentWatch;
 import tandem.launcher.process.Seeds;
 import tandem.node.Guardian;
@@ -47,10 +48,13 @@ final class WorkerCommand implements Callable<Integer> {
     if (host != null) {
       options.put("tandem.cluster.host", host);
     }
+    if (process.jobsDir() != null) {
+      options.put("tandem.jobs.dir", process.jobsDir().toString());
+    }
     var seedAddresses = Seeds.parse(seeds);
     var config = ConfigLoader.load(options, process.configFile());
     WorkerSettings settings = WorkerSettings.create(config);
-    ClusterProcess worker = ClusterProcess.start(Guardian.worker(settings), config, seedAddresses);
+    ClusterProcess worker = ClusterProcess.start(Guardian.worker(settings, JobsFolder.catalog(config)), config, seedAddresses);
     worker.awaitUp(CompletableFuture.completedFuture(null), String.join(", ", seeds));
     var out = spec.commandLine().getOut();
     out.printf("tandem worker ready: cluster %s, %d compute thread(s), pid %d%n",

@@ -66,7 +66,8 @@ public final class LocalCluster {
    * Starts {@code nodes} nodes with {@code workers} local workers each and returns once every
    * member is Up.
    */
-  public ClusterState start(int nodes, int workers, Path configFile, List<String> nodeJvmOptions, Duration timeout) {
+  /** @param passOn options every node gets ({@code --config}, {@code --jobs}) */
+  public ClusterState start(int nodes, int workers, List<String> passOn, List<String> nodeJvmOptions, Duration timeout) {
     Optional<ClusterState> earlier = read();
     if (earlier.isPresent() && earlier.get().nodes().stream().anyMatch(NodeEntry::alive)) {
       throw CliException.usage("a cluster started here is still running (" + dir
@@ -80,7 +81,7 @@ public final class LocalCluster {
     List<NodeEntry> started = new ArrayList<>();
     try {
       for (int i = 1; i <= nodes; i++) {
-        started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), configFile, nodeJvmOptions));
+        started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), passOn, nodeJvmOptions));
         write(new ClusterState(started, workers));
       }
       awaitUp(started, workers, timeout);
@@ -91,7 +92,7 @@ public final class LocalCluster {
     }
   }
 
-  private NodeEntry startNode(int index, int workers, NodeEntry seed, Path configFile, List<String> jvmOptions) {
+  private NodeEntry startNode(int index, int workers, NodeEntry seed, List<String> passOn, List<String> jvmOptions) {
     int port = freePort();
     int httpPort = freePort();
     List<String> args = new ArrayList<>(List.of("node", "--port", String.valueOf(port),
@@ -99,9 +100,7 @@ public final class LocalCluster {
     if (seed != null) {
       args.addAll(List.of("--seed", "127.0.0.1:" + seed.port()));
     }
-    if (configFile != null) {
-      args.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
-    }
+    args.addAll(passOn);
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up leave it alone

@@ -1,7 +1,6 @@
 package tandem.launcher.process;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import tandem.node.pool.WorkerProcessFactory;
@@ -12,22 +11,20 @@ import tandem.node.pool.WorkerProcessFactory;
  */
 public final class LocalWorkerFactory implements WorkerProcessFactory {
   private final List<String> jvmOptions;
-  private final Path configFile;
+  private final List<String> passOn;
   private final String host;
 
-  public LocalWorkerFactory(List<String> jvmOptions, Path configFile, String host) {
+  /** @param passOn options the worker gets as the node got them ({@code --config}, {@code --jobs}) */
+  public LocalWorkerFactory(List<String> jvmOptions, List<String> passOn, String host) {
     this.jvmOptions = jvmOptions;
-    this.configFile = configFile;
+    this.passOn = passOn;
     this.host = host;
   }
 
   @Override
   public Process start(String seed) throws IOException {
     List<String> args = new ArrayList<>(List.of("worker", "--seed", seed, "--host", host, "--parent-watch"));
-    if (configFile != null) {
-      args.add("--config");
-      args.add(configFile.toAbsolutePath().toString());
-    }
+    args.addAll(passOn);
     return new ProcessBuilder(Distribution.javaCommand(jvmOptions, args))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
