@@ -55,6 +55,9 @@ final class MapCommand implements Callable<Integer> {
   @Option(names = "--reduce", paramLabel = "OP", description = "fold the results on the owner node: sum, min, max, count or concat")
   String reduce;
 
+  @Option(names = "--fail-fast", description = "stop the map at the first failed element")
+  boolean failFast;
+
   @Option(names = "--json", description = "print JSON lines: {\"index\": i, \"result\": ...} or {\"index\": i, \"error\": ...}")
   boolean json;
 
@@ -66,6 +69,9 @@ final class MapCommand implements Callable<Integer> {
     }
     if (reduce != null) {
       map.put("reduce", reduce);
+    }
+    if (failFast) {
+      map.put("failFast", true);
     }
     JsonNode done = target.client().runMap(job, Params.parse(shared), map).join();
     var out = spec.commandLine().getOut();

@@ -20,7 +20,9 @@ import tandem.node.Json;
 
 /**
  * A client for a node's HTTP API, used by the CLI and by Java programs. Calls return {@link
- * CompletableFuture}s; one client reuses its connections, so keep one per program.
+ * CompletableFuture}s; one client reuses its connections, so keep one per program. {@link #call}
+ * gives a job's result; {@link #run} and {@link #runMap} give the finished job with its timings;
+ * {@link Futures#asCompleted} yields many futures as they finish.
  */
 public final class TandemClient {
   private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "timed-out");
@@ -45,6 +47,22 @@ public final class TandemClient {
 
   public URI base() {
     return base;
+  }
+
+  /**
+   * Runs a job and completes with its result, like {@code executor.submit(f).result()}; fails with
+   * a {@link JobFailedException} if the job failed, was cancelled or timed out.
+   */
+  public CompletableFuture<JsonNode> call(String job, ObjectNode params) {
+    return run(job, params).thenApply(TandemClient::resultOf);
+  }
+
+  /** The result of a finished job, or a {@link JobFailedException} saying why there is none. */
+  public static JsonNode resultOf(JsonNode job) {
+    if (!"succeeded".equals(job.path("state").asText())) {
+      throw new JobFailedException(job);
+    }
+    return job.path("result");
   }
 
   /** Submits a job; the future holds the job as accepted (queued or running). */

@@ -220,6 +220,9 @@ class ClusterIT {
     assertEquals("9592", primes.out().trim(), primes.toString());
     assertTrue(primes.err().contains("on worker pid"), primes.toString());
 
+    Dist.Result big = dist.run("submit", "factorial", "n=100000", "full=true", "--json", "--node", urlA);
+    assertEquals(456574, Json.read(big.out()).path("result").path("value").asText().length(), "456 KB of digits arrive whole");
+
     Dist.Result catalog = dist.run("catalog", "--node", urlA);
     assertEquals(0, catalog.exit(), catalog.toString());
     assertTrue(catalog.out().contains("wordcount") && catalog.out().contains("count the primes below n"), catalog.out());

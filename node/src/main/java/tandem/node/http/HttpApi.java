@@ -93,7 +93,7 @@ public final class HttpApi extends AllDirectives {
     return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.map() == null
             ? new JobManager.Submit(request.job(), request.params(), replyTo)
             : new JobManager.SubmitMap(request.job(), request.params(), request.map().elements(),
-                request.map().chunk(), request.map().reduce(), replyTo), ASK)
+                request.map().chunk(), request.map().reduce(), request.map().failFast(), replyTo), ASK)
         .thenCompose(reply -> {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));

@@ -15,17 +15,17 @@ import tandem.protocol.job.BadInputException;
  * The body of {@code POST /jobs}: {@code {"job": "primes", "params": {"n": 1000000}}}. With one of
  * {@code inputs} (a list of parameter objects), {@code range} ({@code {"key", "from", "to",
  * "step"}}, both ends included) or {@code values} ({@code {"key", "values": [...]}}) it is a map:
- * the job once per element, {@code params} shared by all; {@code chunk} and {@code reduce} are
- * optional.
+ * the job once per element, {@code params} shared by all; {@code chunk}, {@code reduce} and
+ * {@code failFast} are optional.
  *
  * @param map the elements, or null for a single job
  */
 record SubmitRequest(String job, ObjectNode params, MapPart map) {
 
   /** What makes a request a map. */
-  record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce) {}
+  record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast) {}
 
-  private static final Set<String> FIELDS = Set.of("job", "params", "inputs", "range", "values", "chunk", "reduce");
+  private static final Set<String> FIELDS = Set.of("job", "params", "inputs", "range", "values", "chunk", "reduce", "failFast");
 
   static SubmitRequest parse(String body, int maxElements) {
     JsonNode tree;
@@ -58,8 +58,8 @@ record SubmitRequest(String job, ObjectNode params, MapPart map) {
   private static MapPart mapPart(JsonNode tree, int maxElements) {
     int sources = (tree.has("inputs") ? 1 : 0) + (tree.has("range") ? 1 : 0) + (tree.has("values") ? 1 : 0);
     if (sources == 0) {
-      if (tree.has("chunk") || tree.has("reduce")) {
-        throw new BadInputException("chunk and reduce go with a map: give inputs, range or values too");
+      if (tree.has("chunk") || tree.has("reduce") || tree.has("failFast")) {
+        throw new BadInputException("chunk, reduce and failFast go with a map: give inputs, range or values too");
       }
       return null;
     }
@@ -77,7 +77,12 @@ record SubmitRequest(String job, ObjectNode params, MapPart map) {
     if (reduce != null && !reduce.isTextual()) {
       throw new BadInputException("reduce must be one of sum, min, max, count, concat");
     }
-    return new MapPart(elements, chunk == null ? 0 : chunk.asInt(), reduce == null ? null : Reduce.parse(reduce.asText()));
+    JsonNode failFast = tree.get("failFast");
+    if (failFast != null && !failFast.isBoolean()) {
+      throw new BadInputException("failFast must be true or false");
+    }
+    return new MapPart(elements, chunk == null ? 0 : chunk.asInt(), reduce == null ? null : Reduce.parse(reduce.asText()),
+        failFast != null && failFast.asBoolean());
   }
 
   private static List<ObjectNode> inputs(JsonNode inputs, int maxElements) {

@@ -49,10 +49,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /**
    * Accept a map: the job run once per element, each element's parameters laid over {@code
-   * shared}; elements travel to workers {@code chunk} at a time (0 picks a size).
+   * shared}; elements travel to workers {@code chunk} at a time (0 picks a size). With {@code
+   * failFast} the first failed element stops the rest.
    */
   public record SubmitMap(
-      String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce,
+      String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
       ActorRef<SubmitReply> replyTo)
       implements Command {}
 
@@ -182,8 +183,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onSubmit(Submit submit) {
     Optional<Job> found = catalog.find(submit.job());
     if (found.isEmpty()) {
-      submit.replyTo().tell(new Rejected(
-          "unknown job '" + submit.job() + "'; known jobs: " + catalog.names()));
+      submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
       return this;
     }
     Job job = found.get();
@@ -213,7 +213,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
     Optional<Job> found = catalog.find(submit.job());
     String refused = found.isEmpty()
-        ? "unknown job '" + submit.job() + "'; known jobs: " + catalog.names()
+        ? unknownJob(submit.job())
         : found.get().kind() != JobKind.CPU ? "map runs CPU jobs in worker processes; '" + submit.job() + "' is an I/O job"
         : submit.elements().isEmpty() ? "a map needs at least one element"
         : submit.elements().size() > settings.maxMapElements()
@@ -246,11 +246,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       chunks.put(task.taskId(), new MapRun.Chunk(seq, offset, part.size(), task, 0));
       roster.enqueue(task);
     }
-    maps.put(seq, new MapRun(elements.size()));
+    maps.put(seq, new MapRun(elements.size(), submit.failFast()));
     jobs.put(record);
     submit.replyTo().tell(new Accepted(record));
     dispatch();
     return this;
+  }
+
+  private String unknownJob(String name) {
+    return "unknown job '" + name + "'; known jobs: " + catalog.names() + " (tandem catalog shows their parameters)";
   }
 
   /** Like {@code Pool.map}'s chunksize: about four chunks per worker, so the last ones balance out. */
@@ -391,6 +395,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     List<MapView.ElementError> failed = run.record(chunk, result.result(), result.error());
     JobRecord progressed = job.get().withMap(job.get().map().progressed(chunk.count() - failed.size(), failed));
+    if (run.failFast() && !failed.isEmpty() && !run.complete()) {
+      cancelChunks(chunk.seq());
+      MapView.ElementError first = failed.get(0);
+      finish(progressed.mapFinished(run.resultsJson(),
+          "stopped at the first failure (--fail-fast): element " + first.index() + ": " + first.error(), now));
+      return;
+    }
     if (!run.complete()) {
       jobs.put(progressed);
       return;

@@ -20,11 +20,18 @@ final class MapRun {
 
   private final String[] results;
   private final String[] errors;
+  private final boolean failFast;
   private int settled;
 
-  MapRun(int elements) {
+  MapRun(int elements, boolean failFast) {
     this.results = new String[elements];
     this.errors = new String[elements];
+    this.failFast = failFast;
+  }
+
+  /** Whether the first failed element stops the map. */
+  boolean failFast() {
+    return failFast;
   }
 
   /**

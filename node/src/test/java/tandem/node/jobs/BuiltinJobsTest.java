@@ -62,6 +62,7 @@ class BuiltinJobsTest {
     assertEquals(7, f.get("digits").asInt()); // 3628800
     assertEquals("cb7d3c1a0e9a2e2e4e0c5e5b3ba1a2b63f8c10ee85ae8e38ba3b4b7e1fa6fb6d".length(), f.get("sha256").asText().length());
     assertEquals(456574, run("factorial", "{\"n\":100000}").get("digits").asInt());
+    assertEquals("3628800", run("factorial", "{\"n\":10,\"full\":true}").get("value").asText());
     // sha256("abc"), then sha256 of that digest
     assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", run("sha256", "{\"text\":\"abc\"}").asText());
     assertEquals(64, run("sha256", "{\"text\":\"abc\",\"rounds\":1000}").asText().length());

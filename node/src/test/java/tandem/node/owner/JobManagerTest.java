@@ -223,12 +223,16 @@ class JobManagerTest {
   }
 
   private JobRecord submitMap(ActorRef<JobManager.Command> jobs, int elements, int chunk, Reduce reduce) {
+    return submitMap(jobs, elements, chunk, reduce, false);
+  }
+
+  private JobRecord submitMap(ActorRef<JobManager.Command> jobs, int elements, int chunk, Reduce reduce, boolean failFast) {
     TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
     List<ObjectNode> inputs = new java.util.ArrayList<>();
     for (int i = 0; i < elements; i++) {
       inputs.add(Json.object().put("x", i));
     }
-    jobs.tell(new JobManager.SubmitMap("square", Json.object(), inputs, chunk, reduce, reply.ref()));
+    jobs.tell(new JobManager.SubmitMap("square", Json.object(), inputs, chunk, reduce, failFast, reply.ref()));
     return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
   }
 
@@ -273,6 +277,21 @@ class JobManagerTest {
     assertEquals(1, summed.map().chunk(), "about four chunks per worker: one element each here");
     answerChunks(worker, inbox, 3);
     assertEquals("5", awaitFinal(jobs, summed.id(), Duration.ofSeconds(3)).result());
+  }
+
+  @Test
+  @DisplayName("with fail-fast, the first failed element ends the map and its other chunks are dropped")
+  void failFastStopsMaps() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    JobRecord map = submitMap(jobs, 8, 2, null, true);
+    answerChunks(worker, inbox, 2); // elements 0..3: element 3 fails
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, done.state());
+    assertEquals("stopped at the first failure (--fail-fast): element 3: three is unlucky", done.error());
+    worker.expectNoMessage(Duration.ofMillis(300)); // chunks 4..7 never go out
   }
 
   @Test

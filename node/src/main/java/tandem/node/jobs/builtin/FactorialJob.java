@@ -19,12 +19,14 @@ public final class FactorialJob implements CpuJob {
 
   @Override
   public String description() {
-    return "n! exactly: its digit count and the SHA-256 of its decimal digits";
+    return "n! exactly: its digit count and the SHA-256 of its decimal digits (with full=true, the digits)";
   }
 
   @Override
   public List<Param> params() {
-    return List.of(Param.integer("n", 0, 1_000_000, "the number whose factorial to compute"));
+    return List.of(
+        Param.integer("n", 0, 1_000_000, "the number whose factorial to compute"),
+        Param.optionalBoolean("full", "also return all the digits as \"value\" (n=100000 is 456,574 of them)"));
   }
 
   @Override
@@ -35,6 +37,9 @@ public final class FactorialJob implements CpuJob {
     ObjectNode result = Json.object();
     result.put("digits", digits.length());
     result.put("sha256", Hashing.hex(Hashing.sha256().digest(digits.getBytes(StandardCharsets.US_ASCII))));
+    if (input.getBoolean("full", false)) {
+      result.put("value", digits);
+    }
     return result;
   }
 
