@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.client.TandemClient;
 import tandem.node.Json;
 
 @Command(name = "map", mixinStandardHelpOptions = true,
@@ -55,6 +55,9 @@ final class MapCommand implements Callable<Integer> {
   @Option(names = "--reduce", paramLabel = "OP", description = "fold the results on the owner node: sum, min, max, count or concat")
   String reduce;
 
+  @Option(names = "--unordered", description = "print each result as it completes, not in input order")
+  boolean unordered;
+
   @Option(names = "--fail-fast", description = "stop the map at the first failed element")
   boolean failFast;
 
@@ -73,17 +76,21 @@ final class MapCommand implements Callable<Integer> {
     if (failFast) {
       map.put("failFast", true);
     }
-    JsonNode done = target.client().runMap(job, Params.parse(shared), map).join();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    TandemClient client = target.client();
+    String id = client.submitMap(job, Params.parse(shared), map).join().path("id").asText();
+    boolean terminal = System.console() != null && !json;
+    MapPrinter printer = new MapPrinter(unordered, json, terminal, out, err);
+    JsonNode done = follow(client, id, printer);
     if (reduce != null) {
       if (json) {
         out.println(Json.write(done.path("result")));
       } else if (!done.path("result").isNull()) {
         out.println(JobText.result(done));
       }
-    } else {
-      print(done, out);
+    } else if (done.path("result").isArray()) {
+      printer.finish(done);
     }
     out.flush();
     JsonNode view = done.path("map");
@@ -96,26 +103,23 @@ final class MapCommand implements Callable<Integer> {
     return JobText.succeeded(done) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
-  /** Each element's result on a line of its own; a failed one's error on stderr. */
-  private void print(JsonNode done, java.io.PrintWriter out) {
-    Map<Integer, String> errors = new HashMap<>();
-    done.path("map").path("errors").forEach(e -> errors.put(e.path("index").asInt(), e.path("error").asText()));
-    JsonNode results = done.path("result");
-    for (int i = 0; i < results.size(); i++) {
-      JsonNode r = results.get(i);
-      boolean failed = r.isNull() && done.path("map").path("failed").asInt() > 0;
-      if (json) {
-        ObjectNode line = Json.object().put("index", i);
-        if (failed) {
-          line.put("error", errors.getOrDefault(i, "failed"));
-        } else {
-          line.set("result", r);
-        }
-        out.println(Json.write(line));
-      } else if (failed) {
-        spec.commandLine().getErr().println("element " + i + ": " + errors.getOrDefault(i, "failed"));
-      } else {
-        out.println(r.isTextual() ? r.asText() : Json.write(r));
+  /**
+   * Prints elements as the owner reports them settled, until the map is final; then returns the
+   * finished job. Results of a reduce are not printed one by one: only the progress shows.
+   */
+  private JsonNode follow(TandemClient client, String id, MapPrinter printer) {
+    int next = 0;
+    while (true) {
+      JsonNode page = client.mapResults(id, next).join();
+      int total = page.path("total").asInt();
+      if (reduce == null) {
+        page.path("entries").forEach(entry -> printer.settled(entry, total));
+      }
+      next = page.path("next").asInt();
+      printer.progress(page.path("done").asInt() + page.path("failed").asInt(), total);
+      String state = page.path("state").asText();
+      if (!state.equals("queued") && !state.equals("running")) {
+        return client.job(id).join();
       }
     }
   }

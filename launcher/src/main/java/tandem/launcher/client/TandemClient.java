@@ -87,6 +87,22 @@ public final class TandemClient {
     return post(body, true).thenCompose(this::untilFinal);
   }
 
+  /** Submits a map (see {@link #runMap}) and completes with the job as accepted. */
+  public CompletableFuture<JsonNode> submitMap(String job, ObjectNode shared, ObjectNode map) {
+    ObjectNode body = map.deepCopy();
+    body.put("job", job);
+    body.set("params", shared);
+    return post(body, false);
+  }
+
+  /**
+   * The elements of a map on this node that settled after the first {@code after}, waiting a
+   * while for one: {@code {state, done, failed, total, next, entries: [{index, result|error}]}}.
+   */
+  public CompletableFuture<JsonNode> mapResults(String id, int after) {
+    return send(get("/jobs/" + encode(id) + "/results?after=" + after));
+  }
+
   /** The job as it stands now. */
   public CompletableFuture<JsonNode> job(String id) {
     return send(get("/jobs/" + encode(id)));

@@ -256,6 +256,12 @@ class ClusterIT {
     assertEquals(10, lines.length, primes.toString());
     assertEquals(78498, Json.read(lines[9]).path("result").asLong());
     assertEquals(9, Json.read(lines[9]).path("index").asInt());
+    Dist.Result unordered = dist.run("map", "spin", "--values", "ms=600,5,5,5", "--chunk", "1", "--unordered", "--json", "--node", urlA);
+    java.util.Set<Integer> indices = new java.util.HashSet<>();
+    for (String line : unordered.out().trim().split("\n")) {
+      indices.add(Json.read(line).path("index").asInt());
+    }
+    assertEquals(java.util.Set.of(0, 1, 2, 3), indices, unordered.toString());
     Dist.Result bad = dist.run("map", "sha256", "text=a", "--values", "rounds=1,0", "--node", urlA);
     assertEquals(2, bad.exit(), bad.toString());
     assertTrue(bad.err().contains("element 1:"), bad.toString());

@@ -72,6 +72,8 @@ public final class HttpApi extends AllDirectives {
             pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
             pathPrefix(segment(), id -> concat(
                 pathEndOrSingleSlash(() -> get(() -> job(id))),
+                path("results", () -> get(() -> parameterOptional("after", after ->
+                    completeWithFuture(results(id, after.map(HttpApi::parseAfter).orElse(0)))))),
                 path("cancel", () -> post(() -> completeWithFuture(cancel(id)))))))),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
         path("catalog", () -> get(() -> complete(json(StatusCodes.OK, catalog)))),
@@ -109,6 +111,47 @@ public final class HttpApi extends AllDirectives {
         : lookup(id, JobManager.Get::new, ASK).thenCompose(found -> found.job()
             .map(job -> CompletableFuture.completedFuture(json(StatusCodes.OK, render(job))))
             .orElseGet(() -> fromPeers(id, false)))));
+  }
+
+  /**
+   * A map's elements that settled after the first {@code after}, in settling order, waiting up to
+   * {@code max-wait} for at least one: {@code {id, state, done, failed, total, next, entries}}.
+   */
+  private CompletionStage<HttpResponse> results(String id, int after) {
+    return Asks.<JobManager.Command, JobManager.MapEntries>ask(
+            system, jobs, replyTo -> new JobManager.MapResults(id, after, replyTo), settings.maxWait())
+        .exceptionallyCompose(error -> isTimeout(error)
+            ? lookup(id, JobManager.Get::new, ASK).thenApply(found -> new JobManager.MapEntries(found.job(), "[]", after))
+            : CompletableFuture.failedStage(error))
+        .thenApply(reply -> reply.job().map(job -> job.map() == null
+                ? error(StatusCodes.BAD_REQUEST, "job " + id + " is a single job, not a map; GET /jobs/" + id + " shows it")
+                : json(StatusCodes.OK, page(job, reply)))
+            .orElseGet(() -> error(StatusCodes.NOT_FOUND,
+                "this node does not own a map '" + id + "'; ask its owner (GET /jobs/" + id + " from any node names it)")));
+  }
+
+  private static ObjectNode page(JobRecord job, JobManager.MapEntries reply) {
+    ObjectNode out = Json.object();
+    out.put("id", job.id());
+    out.put("state", job.state().label());
+    out.put("done", job.map().done());
+    out.put("failed", job.map().failed());
+    out.put("total", job.map().total());
+    out.put("next", reply.next());
+    out.set("entries", Json.read(reply.entries()));
+    return out;
+  }
+
+  private static int parseAfter(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new BadInputException("after must be a whole number >= 0, not '" + text + "'");
   }
 
   /** 200 and the cancelled job; 409 when it is final already; 404 when this node does not own it. */

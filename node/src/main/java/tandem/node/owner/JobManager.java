@@ -40,7 +40,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, SubmitMap, Get, Watch, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
+      permits Submit, SubmitMap, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
           WorkerTerminated {}
 
   /** Accept a job, or refuse it with a one-line reason. */
@@ -72,6 +72,21 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record Watch(String id, ActorRef<JobLookup> replyTo) implements Command {}
 
   public record JobLookup(Optional<JobRecord> job) implements NoSerializationVerificationNeeded {}
+
+  /**
+   * A running map's elements that settled after the first {@code after}: answered once there is
+   * at least one, or the map is final.
+   */
+  public record MapResults(String id, int after, ActorRef<MapEntries> replyTo) implements Command {}
+
+  /**
+   * The answer to {@link MapResults}.
+   *
+   * @param entries JSON array text of {@code {index, result|error}} in settling order; empty once
+   *     the map is final (its job then holds every result)
+   * @param next the position to ask from next time
+   */
+  public record MapEntries(Optional<JobRecord> job, String entries, int next) implements NoSerializationVerificationNeeded {}
 
   /** Stop a queued or running job this node owns. */
   public record Cancel(String id, ActorRef<CancelReply> replyTo) implements Command {}
@@ -130,6 +145,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private long lastChunkId = 1L << 48;
   private final Map<Long, MapRun.Chunk> chunks = new HashMap<>();
   private final Map<Long, MapRun> maps = new HashMap<>();
+  private final Map<Long, List<MapResults>> resultWatchers = new HashMap<>();
 
   private JobManager(
       ActorContext<Command> context,
@@ -159,6 +175,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(SubmitMap.class, this::onSubmitMap)
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
+        .onMessage(MapResults.class, this::onMapResults)
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(FromWorker.class, this::onFromWorker)
@@ -278,6 +295,32 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
+  private Behavior<Command> onMapResults(MapResults ask) {
+    Optional<JobRecord> job = lookup(ask.id());
+    MapRun run = job.map(j -> maps.get(j.seq())).orElse(null);
+    if (run != null && run.settled() <= ask.after()) {
+      resultWatchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(ask);
+    } else {
+      answer(ask, job, run);
+    }
+    return this;
+  }
+
+  private static void answer(MapResults ask, Optional<JobRecord> job, MapRun run) {
+    ask.replyTo().tell(run == null
+        ? new MapEntries(job, "[]", ask.after())
+        : new MapEntries(job, run.entriesAfter(ask.after()), run.settled()));
+  }
+
+  /** Answers the clients waiting for news of this map. */
+  private void tellResultWatchers(long seq, MapRun run) {
+    List<MapResults> waiting = resultWatchers.remove(seq);
+    if (waiting != null) {
+      Optional<JobRecord> job = jobs.get(seq);
+      waiting.forEach(ask -> answer(ask, job, run));
+    }
+  }
+
   private Behavior<Command> onCancel(Cancel cancel) {
     Optional<JobRecord> found = lookup(cancel.id());
     if (found.isEmpty() || found.get().state().isFinal()) {
@@ -395,6 +438,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     List<MapView.ElementError> failed = run.record(chunk, result.result(), result.error());
     JobRecord progressed = job.get().withMap(job.get().map().progressed(chunk.count() - failed.size(), failed));
+    jobs.put(progressed);
+    tellResultWatchers(chunk.seq(), run);
     if (run.failFast() && !failed.isEmpty() && !run.complete()) {
       cancelChunks(chunk.seq());
       MapView.ElementError first = failed.get(0);
@@ -483,6 +528,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void finish(JobRecord job) {
     jobs.put(job);
+    if (job.map() != null) {
+      tellResultWatchers(job.seq(), null);
+    }
     List<ActorRef<JobLookup>> waiting = watchers.remove(job.seq());
     if (waiting != null) {
       JobLookup answer = new JobLookup(Optional.of(job));

@@ -21,12 +21,15 @@ final class MapRun {
   private final String[] results;
   private final String[] errors;
   private final boolean failFast;
+  /** Element indices in the order they settled, so clients can be sent what is new. */
+  private final int[] order;
   private int settled;
 
   MapRun(int elements, boolean failFast) {
     this.results = new String[elements];
     this.errors = new String[elements];
     this.failFast = failFast;
+    this.order = new int[elements];
   }
 
   /** Whether the first failed element stops the map. */
@@ -45,6 +48,7 @@ final class MapRun {
     JsonNode outcomes = chunkError == null ? Json.read(resultJson) : null;
     for (int i = 0; i < chunk.count(); i++) {
       int index = chunk.offset() + i;
+      order[settled + i] = index;
       JsonNode outcome = outcomes == null ? null : outcomes.get(i);
       if (outcome != null && outcome.has("ok")) {
         results[index] = Json.write(outcome.get("ok"));
@@ -55,6 +59,30 @@ final class MapRun {
     }
     settled += chunk.count();
     return failed;
+  }
+
+  /** How many elements have settled: the position a client that has seen everything is at. */
+  int settled() {
+    return settled;
+  }
+
+  /**
+   * The elements that settled after the first {@code after}, as JSON text: {@code [{"index": i,
+   * "result": ...} or {"index": i, "error": ...}, ...]}, in the order they settled.
+   */
+  String entriesAfter(int after) {
+    StringBuilder out = new StringBuilder("[");
+    for (int p = Math.max(0, after); p < settled; p++) {
+      int i = order[p];
+      out.append(p == after ? "" : ",").append("{\"index\":").append(i);
+      if (results[i] != null) {
+        out.append(",\"result\":").append(results[i]);
+      } else {
+        out.append(",\"error\":").append(Json.write(Json.NODES.textNode(errors[i])));
+      }
+      out.append('}');
+    }
+    return out.append(']').toString();
   }
 
   boolean complete() {

@@ -280,6 +280,29 @@ class JobManagerTest {
   }
 
   @Test
+  @DisplayName("a map's settled elements can be read while it runs; a reader waiting for news is answered when a chunk settles")
+  void streamsMapResults() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    JobRecord map = submitMap(jobs, 4, 2, null);
+    TestProbe<JobManager.MapEntries> reader = kit.createTestProbe();
+    jobs.tell(new JobManager.MapResults(map.id(), 0, reader.ref()));
+    reader.expectNoMessage(Duration.ofMillis(200)); // nothing settled yet: the request waits
+    answerChunks(worker, inbox, 1);
+    JobManager.MapEntries first = reader.receiveMessage();
+    assertEquals("[{\"index\":0,\"result\":0},{\"index\":1,\"result\":1}]", first.entries());
+    assertEquals(2, first.next());
+    assertEquals(JobState.RUNNING, first.job().orElseThrow().state());
+    answerChunks(worker, inbox, 1);
+    jobs.tell(new JobManager.MapResults(map.id(), 2, reader.ref()));
+    JobManager.MapEntries last = reader.receiveMessage();
+    assertTrue(last.job().orElseThrow().state().isFinal(), "the map ended: its job holds every result");
+    assertEquals("[0,1,4,null]", last.job().orElseThrow().result());
+  }
+
+  @Test
   @DisplayName("with fail-fast, the first failed element ends the map and its other chunks are dropped")
   void failFastStopsMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
