@@ -117,8 +117,7 @@ final class MapCommand implements Callable<Integer> {
       }
       next = page.path("next").asInt();
       printer.progress(page.path("done").asInt() + page.path("failed").asInt(), total);
-      String state = page.path("state").asText();
-      if (!state.equals("queued") && !state.equals("running")) {
+      if (TandemClient.isFinal(page)) {
         return client.job(id).join();
       }
     }

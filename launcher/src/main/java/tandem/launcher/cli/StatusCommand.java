@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.client.TandemClient;
 import tandem.node.Json;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one job.")
@@ -38,8 +39,7 @@ final class StatusCommand implements Callable<Integer> {
       out.println("owner:  " + job.path("owner").asText());
     }
     out.flush();
-    String state = job.path("state").asText();
-    return state.equals("failed") || state.equals("cancelled") || state.equals("timed-out")
-        ? ExitCodes.JOB_FAILED : ExitCodes.OK;
+    // A job still queued or running is no failure; a final one is, unless it succeeded.
+    return TandemClient.isFinal(job) && !JobText.succeeded(job) ? ExitCodes.JOB_FAILED : ExitCodes.OK;
   }
 }

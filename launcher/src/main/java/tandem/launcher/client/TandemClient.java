@@ -13,10 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import tandem.node.Json;
+import tandem.node.owner.JobState;
 
 /**
  * A client for a node's HTTP API, used by the CLI and by Java programs. Calls return {@link
@@ -25,8 +25,6 @@ import tandem.node.Json;
  * {@link Futures#asCompleted} yields many futures as they finish.
  */
 public final class TandemClient {
-  private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "timed-out");
-
   private final URI base;
   private final String how;
   private final HttpClient http;
@@ -156,7 +154,7 @@ public final class TandemClient {
   }
 
   public static boolean isFinal(JsonNode job) {
-    return FINAL.contains(job.path("state").asText());
+    return JobState.isFinal(job.path("state").asText());
   }
 
   private CompletableFuture<JsonNode> post(String job, ObjectNode params, boolean wait) {

@@ -35,6 +35,7 @@ import tandem.node.NodeSettings;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobState;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.job.BadInputException;
 
@@ -174,8 +175,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private static boolean isFinal(JsonNode job) {
-    String state = job.path("state").asText();
-    return !state.equals("queued") && !state.equals("running");
+    return JobState.isFinal(job.path("state").asText());
   }
 
   /** The job once final (200), or as it stands when {@code max-wait} runs out (202): poll again. */

@@ -23,4 +23,14 @@ public enum JobState {
   public boolean isFinal() {
     return this != QUEUED && this != RUNNING;
   }
+
+  /** Whether a state as JSON shows it ({@code succeeded}, ...) is final; unknown text is not. */
+  public static boolean isFinal(String label) {
+    for (JobState state : values()) {
+      if (state.label.equals(label)) {
+        return state.isFinal();
+      }
+    }
+    return false;
+  }
 }

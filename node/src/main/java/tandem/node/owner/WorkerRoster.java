@@ -62,10 +62,6 @@ final class WorkerRoster {
     return workers.values().stream().filter(s -> s.pid == pid).findFirst();
   }
 
-  Optional<Slot> byRef(ActorRef<ToWorker> ref) {
-    return Optional.ofNullable(workers.get(ref));
-  }
-
   void enqueue(Task task) {
     queue.addLast(task);
   }
