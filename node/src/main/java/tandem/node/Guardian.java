@@ -50,7 +50,7 @@ public final class Guardian {
       ActorSystem<Void> system = context.getSystem();
       String address = Cluster.get(system).selfMember().address().toString();
       ActorRef<IoRunner.Command> io = context.spawn(
-          IoRunner.create(new NodeIoContext(system, settings.dataDir())), "io",
+          IoRunner.create(new NodeIoContext(system, settings.dataDir(), settings.wire().maxPayloadBytes()), settings.wire().maxPayloadBytes()), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
       ActorRef<JobManager.Command> jobs = context.spawn(
           Behaviors.supervise(
@@ -97,7 +97,7 @@ public final class Guardian {
   /** A worker process: the Worker that takes CPU tasks from every node. */
   public static Behavior<Void> worker(WorkerSettings settings, JobCatalog catalog) {
     return Behaviors.setup(context -> {
-      TaskRunner runner = new TaskRunner(catalog, settings.maxResultBytes());
+      TaskRunner runner = new TaskRunner(catalog, settings.wire().maxPayloadBytes());
       context.spawn(Worker.create(runner, settings), "worker");
       context.spawn(MemberInfo.create(""), "member");
       return Behaviors.empty();

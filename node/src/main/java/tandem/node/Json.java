@@ -1,5 +1,7 @@
 package tandem.node;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +13,13 @@ import java.io.UncheckedIOException;
 public final class Json {
   private Json() {}
 
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Jackson refuses strings over 20 M characters by default; results and inputs may be as large as
+   * tandem.wire.max-payload-bytes, which is checked where they arise.
+   */
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .build());
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   public static ObjectNode object() {

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param retainFinished how many finished jobs a node remembers
  * @param retries how often a CPU job whose worker was lost is started again
  * @param maxMapElements the most elements one map may have
+ * @param wire how large a payload may cross between processes
  */
 public record NodeSettings(
     int workers,
@@ -23,7 +24,8 @@ public record NodeSettings(
     long maxBodyBytes,
     int retainFinished,
     int retries,
-    int maxMapElements) {
+    int maxMapElements,
+    WireSettings wire) {
 
   public static NodeSettings create(Config config) {
     Config tandem = config.getConfig("tandem");
@@ -37,7 +39,8 @@ public record NodeSettings(
         tandem.getBytes("http.max-body-bytes"),
         tandem.getInt("jobs.retain-finished"),
         tandem.getInt("jobs.retries"),
-        tandem.getInt("jobs.max-map-elements"));
+        tandem.getInt("jobs.max-map-elements"),
+        WireSettings.create(config));
   }
 
   private static int parseCount(String text) {

@@ -7,15 +7,15 @@ import com.typesafe.config.Config;
  *
  * @param computeThreads threads that run CPU jobs at once
  * @param prefetch tasks a worker may hold beyond its threads, so the next one is ready at once
- * @param maxResultBytes the largest result a worker sends back in one message
+ * @param wire how large a payload may cross between processes
  */
-public record WorkerSettings(int computeThreads, int prefetch, int maxResultBytes) {
+public record WorkerSettings(int computeThreads, int prefetch, WireSettings wire) {
   public static WorkerSettings create(Config config) {
     Config worker = config.getConfig("tandem.worker");
     return new WorkerSettings(
         worker.getInt("compute-threads"),
         worker.getInt("prefetch"),
-        Math.toIntExact(worker.getBytes("max-result-bytes")));
+        WireSettings.create(config));
   }
 
   /** How many tasks a worker takes from each node at once. */

@@ -23,7 +23,10 @@ public final class NodeProtocol {
   /**
    * The owner's answer.
    *
-   * @param job the job as the HTTP API shows it (JSON text), or null from a node that does not own it
+   * @param job the job as the HTTP API shows it (JSON text), or null from a node that does not own
+   *     it, or when it is too large for one message
+   * @param tooLargeAt when the job is too large for one message (a large result), the cluster
+   *     address of its owner, whose HTTP API serves it; else null
    */
-  public record FoundJob(String id, String job) implements WireMessage {}
+  public record FoundJob(String id, String job, String tooLargeAt) implements WireMessage {}
 }

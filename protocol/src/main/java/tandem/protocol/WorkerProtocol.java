@@ -19,10 +19,10 @@ public final class WorkerProtocol {
   public static final ServiceKey<ToNode> NODES = ServiceKey.create(ToNode.class, "tandem-nodes");
 
   /** What a worker tells a node. */
-  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone {}
+  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart {}
 
   /** What a node tells a worker. */
-  public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks {}
+  public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks, TaskPart {}
 
   /**
    * A worker is ready to take up to {@code capacity} tasks at once from the node it is sent to.
@@ -43,20 +43,38 @@ public final class WorkerProtocol {
   public record CancelTasks(ActorRef<ToNode> owner, List<Long> taskIds) implements ToWorker {}
 
   /**
+   * One part of a task's parameters too large for one message (see {@link tandem.protocol.Parts}),
+   * sent just before the {@link RunTasks} that carries the task.
+   */
+  public record TaskPart(ActorRef<ToNode> owner, long taskId, String text) implements ToWorker {}
+
+  /**
    * One unit of CPU work: one job run, or a chunk of a map's elements run one after another.
    *
    * @param params the job's parameters as JSON text (plain values, so the wire never instantiates
-   *     a class it does not know): an object for one run, an array of objects for a chunk
+   *     a class it does not know): an object for one run, an array of objects for a chunk; null
+   *     when they come in {@code parts}
    * @param chunk whether {@code params} is a chunk; its result is then a JSON array with one
    *     {@code {"ok": result}} or {@code {"error": reason}} per element, in order
+   * @param parts how many {@link TaskPart}s carry the parameters, or 0 when {@code params} does
    */
-  public record Task(long taskId, String job, String params, boolean chunk) implements WireMessage {
+  public record Task(long taskId, String job, String params, boolean chunk, int parts) implements WireMessage {
     public static Task single(long taskId, String job, String params) {
-      return new Task(taskId, job, params, false);
+      return new Task(taskId, job, params, false, 0);
     }
 
     public static Task chunk(long taskId, String job, String paramsArray) {
-      return new Task(taskId, job, paramsArray, true);
+      return new Task(taskId, job, paramsArray, true, 0);
+    }
+
+    /** This task as sent when its parameters travel ahead in {@code count} parts. */
+    public Task inParts(int count) {
+      return new Task(taskId, job, null, chunk, count);
+    }
+
+    /** This task with its parameters put back together. */
+    public Task withParams(String text) {
+      return new Task(taskId, job, text, chunk, 0);
     }
   }
 
@@ -64,22 +82,44 @@ public final class WorkerProtocol {
   public record TasksDone(ActorRef<ToWorker> worker, List<TaskResult> results) implements ToNode {}
 
   /**
+   * One part of a result too large for one message (see {@link tandem.protocol.Parts}), sent just
+   * before the {@link TasksDone} that carries the task's {@link TaskResult}.
+   */
+  public record ResultPart(ActorRef<ToWorker> worker, long taskId, String text) implements ToNode {}
+
+  /**
    * How one task ended.
    *
-   * @param result the result as JSON text, or null when the task failed
+   * @param result the result as JSON text, or null when the task failed or it comes in parts
    * @param error a one-line reason when the task failed, else null
    * @param thread the name of the worker thread that ran it
    * @param runMicros time spent running, measured on the worker
+   * @param parts how many {@link ResultPart}s carry the result, or 0 when {@code result} does
    */
   public record TaskResult(
-      long taskId, String result, String error, String thread, long runMicros)
+      long taskId, String result, String error, String thread, long runMicros, int parts)
       implements WireMessage {
     public static TaskResult succeeded(long taskId, String result, String thread, long runMicros) {
-      return new TaskResult(taskId, result, null, thread, runMicros);
+      return new TaskResult(taskId, result, null, thread, runMicros, 0);
     }
 
     public static TaskResult failed(long taskId, String error, String thread, long runMicros) {
-      return new TaskResult(taskId, null, error, thread, runMicros);
+      return new TaskResult(taskId, null, error, thread, runMicros, 0);
+    }
+
+    /** This result as sent when its text travels ahead in {@code count} parts. */
+    public TaskResult inParts(int count) {
+      return new TaskResult(taskId, null, null, thread, runMicros, count);
+    }
+
+    /** This result with its text put back together. */
+    public TaskResult withResult(String text) {
+      return new TaskResult(taskId, text, null, thread, runMicros, 0);
+    }
+
+    /** This result as a failure, e.g. when its parts did not all arrive. */
+    public TaskResult withError(String reason) {
+      return new TaskResult(taskId, null, reason, thread, runMicros, 0);
     }
 
     public boolean ok() {

@@ -40,6 +40,8 @@ public final class TandemClient {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(3))
+        // A node answers for a job too large to pass between nodes with a redirect to its owner.
+        .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
   }
 
@@ -205,8 +207,9 @@ public final class TandemClient {
     try {
       body = Json.MAPPER.readTree(response.body());
     } catch (JsonProcessingException e) {
-      throw new TandemException(response.statusCode(), "the node sent something that is not JSON: "
-          + response.body().lines().findFirst().orElse(""));
+      String start = response.body().lines().findFirst().orElse("");
+      throw new TandemException(response.statusCode(), "the node sent something that is not JSON ("
+          + e.getOriginalMessage() + "): " + (start.length() > 200 ? start.substring(0, 200) + "..." : start));
     }
     if (response.statusCode() >= 400) {
       throw new TandemException(response.statusCode(), body.path("error").asText("HTTP " + response.statusCode()));

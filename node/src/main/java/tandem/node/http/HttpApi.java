@@ -21,6 +21,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -167,11 +168,30 @@ public final class HttpApi extends AllDirectives {
                 "this node does not own a job '" + id + "'; cancel it on its owner (tandem cancel finds it)")));
   }
 
-  /** A job another node owns, as that node shows it; 202 while it is not final. */
+  /**
+   * A job another node owns, as that node shows it; 202 while it is not final. One too large to
+   * pass between nodes (a large result) is a redirect to its owner's HTTP API.
+   */
   private CompletableFuture<HttpResponse> fromPeers(String id, boolean wait) {
-    return peers.find(id, wait, settings.maxWait()).thenApply(found -> found
-        .map(job -> json(isFinal(job) || !wait ? StatusCodes.OK : StatusCodes.ACCEPTED, job))
-        .orElseGet(() -> unknown(id)));
+    return peers.find(id, wait, settings.maxWait()).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(unknown(id));
+      }
+      JsonNode job = found.get().job();
+      if (job != null) {
+        return CompletableFuture.completedFuture(json(isFinal(job) || !wait ? StatusCodes.OK : StatusCodes.ACCEPTED, job));
+      }
+      String owner = found.get().tooLargeAt();
+      return members.httpUrlOf(owner).toCompletableFuture().thenApply(url -> url
+          .map(u -> HttpResponse.create()
+              .withStatus(StatusCodes.TEMPORARY_REDIRECT)
+              .addHeader(Location.create(u + "/jobs/" + id + (wait ? "?wait=true" : "")))
+              .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Json.object()
+                  .put("error", "job " + id + " is too large to pass between nodes; its owner serves it at " + u))
+                  .getBytes(StandardCharsets.UTF_8)))
+          .orElseGet(() -> error(StatusCodes.BAD_GATEWAY,
+              "job " + id + " is too large to pass between nodes, and its owner " + owner + " has no HTTP API to ask")));
+    });
   }
 
   private static boolean isFinal(JsonNode job) {

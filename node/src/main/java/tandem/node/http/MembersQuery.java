@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,18 @@ final class MembersQuery {
             system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
         .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)))
         .thenApply(this::render);
+  }
+
+  /** The HTTP API's URL of the member at this cluster address, if it has one and answers. */
+  CompletionStage<Optional<String>> httpUrlOf(String address) {
+    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
+            system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
+        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS).stream()
+            .filter(ref -> ref.path().address().toString().equals(address))
+            .collect(java.util.stream.Collectors.toSet())))
+        .thenApply(described -> Optional.ofNullable(described.get(address))
+            .map(MemberProtocol.MemberDescription::httpUrl)
+            .filter(url -> !url.isEmpty()));
   }
 
   private CompletionStage<Map<String, MemberProtocol.MemberDescription>> describeAll(

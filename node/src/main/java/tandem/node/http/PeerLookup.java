@@ -25,21 +25,34 @@ final class PeerLookup {
   }
 
   /**
+   * What the owner answered: the job, or (when it is too large for one message) the cluster
+   * address of the owner, whose HTTP API serves it.
+   */
+  record Found(JsonNode job, String tooLargeAt) {}
+
+  /**
    * The job as its owner shows it; with {@code wait}, once it is final or {@code maxWait} ran out
    * (then as it stands). Empty when no node owns it.
    */
-  CompletableFuture<Optional<JsonNode>> find(String id, boolean wait, Duration maxWait) {
+  CompletableFuture<Optional<Found>> find(String id, boolean wait, Duration maxWait) {
     return Asks.<Receptionist.Command, Receptionist.Listing>ask(
             system, system.receptionist(), replyTo -> Receptionist.find(NodeProtocol.PEERS, replyTo), FIND)
         .thenCompose(listing -> {
-          List<CompletableFuture<Optional<JsonNode>>> asks = listing.getServiceInstances(NodeProtocol.PEERS).stream()
+          List<CompletableFuture<Optional<Found>>> asks = listing.getServiceInstances(NodeProtocol.PEERS).stream()
               .map(peer -> Asks.<NodeProtocol.ToPeer, NodeProtocol.FoundJob>ask(
                       system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo), wait ? maxWait : FIND)
-                  .thenApply(found -> Optional.ofNullable(found.job()).map(Json::read))
+                  .thenApply(PeerLookup::found)
                   .exceptionallyCompose(error -> wait ? find(id, false, maxWait) : CompletableFuture.completedFuture(Optional.empty())))
               .collect(Collectors.toList());
           return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
               .map(CompletableFuture::join).flatMap(Optional::stream).findFirst());
         });
+  }
+
+  private static Optional<Found> found(NodeProtocol.FoundJob found) {
+    if (found.tooLargeAt() != null) {
+      return Optional.of(new Found(null, found.tooLargeAt()));
+    }
+    return Optional.ofNullable(found.job()).map(json -> new Found(Json.read(json), null));
   }
 }

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tandem.node.Errors;
 import tandem.node.Json;
+import tandem.protocol.Parts;
 import tandem.protocol.job.IoContext;
 import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
@@ -44,13 +45,14 @@ public final class IoRunner {
   private record Completed(Run run, JsonNode result, Throwable error, String thread, long startNanos)
       implements Command {}
 
-  public static Behavior<Command> create(IoContext io) {
+  /** @param maxResultBytes the largest result a job may return (tandem.wire.max-payload-bytes) */
+  public static Behavior<Command> create(IoContext io, long maxResultBytes) {
     return Behaviors.setup(context -> {
       Map<Long, CompletionStage<JsonNode>> running = new HashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Run.class, run -> onRun(context, io, run, running))
           .onMessage(Cancel.class, cancel -> onCancel(cancel, running))
-          .onMessage(Completed.class, done -> onCompleted(done, running))
+          .onMessage(Completed.class, done -> onCompleted(done, running, maxResultBytes))
           .build();
     });
   }
@@ -82,14 +84,20 @@ public final class IoRunner {
     return Behaviors.same();
   }
 
-  private static Behavior<Command> onCompleted(Completed done, Map<Long, CompletionStage<JsonNode>> running) {
+  private static Behavior<Command> onCompleted(
+      Completed done, Map<Long, CompletionStage<JsonNode>> running, long maxResultBytes) {
     running.remove(done.run().seq());
     long micros = (System.nanoTime() - done.startNanos()) / 1000;
+    long seq = done.run().seq();
     Finished outcome;
     if (done.error() != null) {
-      outcome = new Finished(done.run().seq(), null, Errors.describe(done.error()), done.thread(), micros);
+      outcome = new Finished(seq, null, Errors.describe(done.error()), done.thread(), micros);
     } else {
-      outcome = new Finished(done.run().seq(), Json.write(done.result()), null, done.thread(), micros);
+      String json = Json.write(done.result());
+      long bytes = json.length() * 3L <= maxResultBytes ? json.length() : Parts.utf8Bytes(json);
+      outcome = bytes > maxResultBytes
+          ? new Finished(seq, null, Parts.overCap("the result", bytes, maxResultBytes), done.thread(), micros)
+          : new Finished(seq, json, null, done.thread(), micros);
     }
     done.run().replyTo().tell(outcome);
     return Behaviors.same();

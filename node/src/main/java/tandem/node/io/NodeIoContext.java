@@ -19,8 +19,9 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final ExecutionContextExecutor blocking;
   private final HttpClient http;
   private final Path dataDir;
+  private final long maxResultBytes;
 
-  public NodeIoContext(ActorSystem<?> system, Path dataDir) {
+  public NodeIoContext(ActorSystem<?> system, Path dataDir, long maxResultBytes) {
     this.system = system;
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     this.blocking =
@@ -32,6 +33,7 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     this.dataDir = dataDir;
+    this.maxResultBytes = maxResultBytes;
   }
 
   @Override
@@ -69,5 +71,10 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   @Override
   public Path dataDir() {
     return dataDir;
+  }
+
+  @Override
+  public long maxResultBytes() {
+    return maxResultBytes;
   }
 }

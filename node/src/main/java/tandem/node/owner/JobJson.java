@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Instant;
 import tandem.node.Json;
 
@@ -18,7 +19,8 @@ public final class JobJson {
     if (job.result() == null) {
       out.putNull("result");
     } else {
-      out.set("result", Json.read(job.result()));
+      // Spliced in as written: a large result is not parsed again only to be written out.
+      out.putRawValue("result", new RawValue(job.result()));
     }
     out.put("error", job.error());
     out.put("owner", job.owner());

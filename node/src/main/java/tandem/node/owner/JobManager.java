@@ -22,6 +22,8 @@ import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.NodeProtocol;
+import tandem.protocol.Parts;
+import tandem.protocol.PartsBuffer;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
@@ -146,6 +148,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, MapRun.Chunk> chunks = new HashMap<>();
   private final Map<Long, MapRun> maps = new HashMap<>();
   private final Map<Long, List<MapResults>> resultWatchers = new HashMap<>();
+  /** Results too large for one message, collected until their {@code TasksDone} arrives. */
+  private final PartsBuffer<PartKey> resultParts;
+
+  private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
 
   private JobManager(
       ActorContext<Command> context,
@@ -161,6 +167,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.membership = membership;
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
+    this.resultParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, inbox));
@@ -372,8 +379,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
-  private static NodeProtocol.FoundJob found(String id, Optional<JobRecord> job) {
-    return new NodeProtocol.FoundJob(id, job.map(j -> Json.write(JobJson.of(j, System.nanoTime()))).orElse(null));
+  /** The job for another node; one too large for a message is served by this node's HTTP API instead. */
+  private NodeProtocol.FoundJob found(String id, Optional<JobRecord> job) {
+    String json = job.map(j -> Json.write(JobJson.of(j, System.nanoTime()))).orElse(null);
+    return Parts.needed(json, settings.wire().partChars())
+        ? new NodeProtocol.FoundJob(id, null, address)
+        : new NodeProtocol.FoundJob(id, json, null);
   }
 
   private Behavior<Command> onListJobs(ListJobs list) {
@@ -386,6 +397,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     WorkerProtocol.ToNode message = wrapped.message();
     if (message instanceof WorkerProtocol.WorkerReady ready) {
       onWorkerReady(ready);
+    } else if (message instanceof WorkerProtocol.ResultPart part) {
+      resultParts.add(new PartKey(part.worker(), part.taskId()), part.text());
+      return this;
     } else if (message instanceof WorkerProtocol.TasksDone done) {
       onTasksDone(done);
     }
@@ -414,7 +428,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void onTasksDone(WorkerProtocol.TasksDone done) {
     long now = System.nanoTime();
-    for (TaskResult result : done.results()) {
+    for (TaskResult sent : done.results()) {
+      TaskResult result = sent.parts() == 0 ? sent : assembled(done.worker(), sent);
       if (!roster.complete(done.worker(), result.taskId())) {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
@@ -428,6 +443,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
           : job.failed(result.error(), result.thread(), result.runMicros(), now)));
     }
+  }
+
+  private TaskResult assembled(ActorRef<WorkerProtocol.ToWorker> worker, TaskResult sent) {
+    PartsBuffer.Assembled text = resultParts.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
+    return text.error() == null ? sent.withResult(text.text()) : sent.withError(text.error());
   }
 
   private void onChunkDone(MapRun.Chunk chunk, TaskResult result, long now) {
@@ -479,6 +499,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     }
     WorkerRoster.Slot slot = lost.get();
+    resultParts.dropIf(key -> key.worker().equals(slot.ref));
     getContext().getLog().warn(
         "worker pid {} at {} is gone with {} of this node's tasks", slot.pid, slot.address(), slot.inFlight.size());
     long now = System.nanoTime();
@@ -522,8 +543,26 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         long seq = chunk == null ? task.taskId() : chunk.seq();
         jobs.get(seq).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> jobs.put(job.running(where, now)));
       }
-      a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, a.tasks()));
+      a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, sendLargeParams(a.worker().ref, a.tasks())));
     }
+  }
+
+  /**
+   * Sends the parameters too large for one message ahead in parts, and returns the tasks as they
+   * go in {@code RunTasks}. The roster keeps the whole task, for a retry elsewhere.
+   */
+  private List<Task> sendLargeParams(ActorRef<WorkerProtocol.ToWorker> worker, List<Task> tasks) {
+    List<Task> sent = null;
+    for (int i = 0; i < tasks.size(); i++) {
+      Task task = tasks.get(i);
+      if (Parts.needed(task.params(), settings.wire().partChars())) {
+        List<String> parts = Parts.split(task.params(), settings.wire().partChars());
+        parts.forEach(text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
+        sent = sent == null ? new ArrayList<>(tasks) : sent;
+        sent.set(i, task.inParts(parts.size()));
+      }
+    }
+    return sent == null ? tasks : sent;
   }
 
   private void finish(JobRecord job) {

@@ -3,11 +3,11 @@ package tandem.node.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import tandem.node.Errors;
 import tandem.node.Json;
 import tandem.node.jobs.JobCatalog;
+import tandem.protocol.Parts;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.CpuJob;
@@ -17,9 +17,10 @@ import tandem.protocol.job.JobInput;
 /** Runs one CPU task on the calling thread and turns whatever happens into a {@link TaskResult}. */
 public final class TaskRunner {
   private final JobCatalog catalog;
-  private final int maxResultBytes;
+  private final long maxResultBytes;
 
-  public TaskRunner(JobCatalog catalog, int maxResultBytes) {
+  /** @param maxResultBytes the largest result sent back (tandem.wire.max-payload-bytes) */
+  public TaskRunner(JobCatalog catalog, long maxResultBytes) {
     this.catalog = catalog;
     this.maxResultBytes = maxResultBytes;
   }
@@ -55,14 +56,9 @@ public final class TaskRunner {
       JsonNode result = task.chunk() ? runChunk(cpu, task) : cpu.compute(JobInput.trusted(Json.readObject(task.params())));
       String json = Json.write(result);
       long micros = (System.nanoTime() - start) / 1000;
-      int bytes = json.length() * 3 <= maxResultBytes ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
+      long bytes = json.length() * 3L <= maxResultBytes ? json.length() : Parts.utf8Bytes(json);
       if (bytes > maxResultBytes) {
-        return TaskResult.failed(
-            task.taskId(),
-            "the result is " + bytes + " bytes, over the " + maxResultBytes
-                + " bytes one message carries (tandem.worker.max-result-bytes)",
-            thread,
-            micros);
+        return TaskResult.failed(task.taskId(), Parts.overCap("the result", bytes, maxResultBytes), thread, micros);
       }
       return TaskResult.succeeded(task.taskId(), json, thread, micros);
     } catch (InterruptedException e) {

@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.node.WorkerSettings;
+import tandem.protocol.Parts;
+import tandem.protocol.PartsBuffer;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.TaskResult;
 
@@ -49,6 +51,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final ActorRef<WorkerProtocol.ToWorker> inbox;
   private final Set<ActorRef<WorkerProtocol.ToNode>> nodes = new HashSet<>();
   private final Map<TaskKey, RunningTask> running = new HashMap<>();
+  /** Parameters too large for one message, collected until their task arrives. */
+  private final PartsBuffer<TaskKey> paramParts;
   private final long pid = ProcessHandle.current().pid();
 
   private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings) {
@@ -58,6 +62,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     this.compute =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.compute-dispatcher"));
     this.inbox = context.messageAdapter(WorkerProtocol.ToWorker.class, FromNode::new);
+    this.paramParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, NodesChanged::new);
     context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.NODES, listings));
@@ -75,6 +80,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private Behavior<Command> onNodeGone(NodeGone gone) {
     nodes.remove(gone.node());
+    paramParts.dropIf(key -> key.owner().equals(gone.node()));
     return this;
   }
 
@@ -90,7 +96,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onFromNode(FromNode wrapped) {
-    if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
+    if (wrapped.message() instanceof WorkerProtocol.TaskPart part) {
+      paramParts.add(new TaskKey(part.owner(), part.taskId()), part.text());
+    } else if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
       run.tasks().forEach(task -> start(run.owner(), task));
     } else if (wrapped.message() instanceof WorkerProtocol.CancelTasks cancel) {
       for (long taskId : cancel.taskIds()) {
@@ -103,7 +111,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     return this;
   }
 
-  private void start(ActorRef<WorkerProtocol.ToNode> owner, WorkerProtocol.Task task) {
+  private void start(ActorRef<WorkerProtocol.ToNode> owner, WorkerProtocol.Task sent) {
+    WorkerProtocol.Task task = sent;
+    if (sent.parts() > 0) {
+      PartsBuffer.Assembled params = paramParts.take(new TaskKey(owner, sent.taskId()), sent.parts(), "the task's parameters");
+      if (params.error() != null) {
+        owner.tell(new WorkerProtocol.TasksDone(inbox, List.of(TaskResult.failed(sent.taskId(), params.error(), null, 0))));
+        return;
+      }
+      task = sent.withParams(params.text());
+    }
     RunningTask run = new RunningTask(runner, task);
     running.put(new TaskKey(owner, task.taskId()), run);
     getContext().pipeToSelf(run.outcome(), (result, error) -> new TaskFinished(owner, result));
@@ -112,7 +129,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private Behavior<Command> onTaskFinished(TaskFinished finished) {
     running.remove(new TaskKey(finished.owner(), finished.result().taskId()));
-    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(finished.result())));
+    TaskResult result = finished.result();
+    TaskResult sent = result;
+    if (Parts.needed(result.result(), settings.wire().partChars())) {
+      // In order, ahead of the result that refers to them: the owner has them all when it arrives.
+      List<String> parts = Parts.split(result.result(), settings.wire().partChars());
+      parts.forEach(text -> finished.owner().tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
+      sent = result.inParts(parts.size());
+    }
+    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(sent)));
     return this;
   }
 }

@@ -31,14 +31,22 @@ class IoJobsTest {
   }
 
   private JsonNode run(Path dataDir, String job, String params) {
+    return run(dataDir, job, params, 64L << 20);
+  }
+
+  private JsonNode run(Path dataDir, String job, String params, long cap) {
     IoJob io = (IoJob) catalog.find(job).orElseThrow();
     JobInput input = JobInput.checked(io, (ObjectNode) Json.read(params));
-    return io.start(input, new NodeIoContext(kit.system(), dataDir)).toCompletableFuture().join();
+    return io.start(input, new NodeIoContext(kit.system(), dataDir, cap)).toCompletableFuture().join();
   }
 
   private String failure(Path dataDir, String job, String params) {
+    return failure(dataDir, job, params, 64L << 20);
+  }
+
+  private String failure(Path dataDir, String job, String params, long cap) {
     try {
-      run(dataDir, job, params);
+      run(dataDir, job, params, cap);
       throw new AssertionError(job + " " + params + " should have failed");
     } catch (CompletionException e) {
       return Errors.describe(e);
@@ -54,6 +62,18 @@ class IoJobsTest {
     assertEquals(33, r.get("bytes").asLong());
     assertEquals(3, r.get("lines").asLong());
     assertEquals(64, r.get("sha256").asText().length());
+  }
+
+  @Test
+  @DisplayName("read-file returns the content as text or base64, and refuses content over the payload cap before reading it")
+  void readsContent(@TempDir Path data) throws Exception {
+    Files.writeString(data.resolve("words.txt"), "héllo wörld\n");
+    Files.write(data.resolve("bytes.bin"), new byte[] {(byte) 0xff, 0, 1});
+    assertEquals("héllo wörld\n", run(data, "read-file", "{\"path\":\"words.txt\",\"as\":\"text\"}").asText());
+    assertEquals("/wAB", run(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"base64\"}").asText());
+    assertTrue(failure(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"text\"}").contains("as=base64"));
+    assertTrue(failure(data, "read-file", "{\"path\":\"words.txt\",\"as\":\"text\"}", 5)
+        .contains("tandem.wire.max-payload-bytes"));
   }
 
   @Test

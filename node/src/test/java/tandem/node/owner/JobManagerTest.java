@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
+import tandem.node.WireSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
@@ -52,7 +53,8 @@ class JobManagerTest {
   }
 
   private NodeSettings settings(int retries) {
-    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, 1000);
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, 1000,
+        new WireSettings(64L << 20, 1000));
   }
 
   /** Stands in for the cluster manager: receives the Down of a worker the OS saw die. */
@@ -60,7 +62,7 @@ class JobManagerTest {
 
   private ActorRef<JobManager.Command> jobManager(int retries) {
     membership = kit.createTestProbe();
-    ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."))),
+    ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."), 64L << 20), 64L << 20),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     ActorRef<JobManager.Command> jobs = kit.spawn(
         JobManager.create(JobCatalog.load(), settings(retries), io, membership.ref(), ADDRESS));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tandem.node.WireSettings;
 import tandem.node.WorkerSettings;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.WorkerProtocol;
@@ -33,7 +34,7 @@ class WorkerTest {
   void runsAndCancelsTasks() {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000), new WorkerSettings(1, 1, 1_000_000)));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000))));
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
     assertEquals(2, ready.capacity());
     assertEquals(ProcessHandle.current().pid(), ready.pid());
@@ -64,5 +65,57 @@ class WorkerTest {
     assertEquals(4, outcomes.get(0).get("ok").asInt());
     assertTrue(outcomes.get(1).has("error"), "an element that fails does not stop the chunk: " + outcomes);
     assertEquals(25, outcomes.get(2).get("ok").asInt());
+  }
+
+  @Test
+  @DisplayName("parameters and results larger than one message travel in parts, and a task whose parts went missing fails with a reason")
+  void largePayloadsTravelInParts() {
+    // A system of its own: a worker offers its slots to every node it finds.
+    ActorTestKit kit = ActorTestKit.create("WorkerPartsTest");
+    try {
+      largePayloadsTravelInParts(kit);
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private static void largePayloadsTravelInParts(ActorTestKit kit) {
+    TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000))));
+    var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
+
+    String text = "word ".repeat(1000);
+    String params = tandem.node.Json.write(tandem.node.Json.object().put("input", text).put("top", 1));
+    List<String> parts = tandem.protocol.Parts.split(params, 1000);
+    parts.forEach(p -> ready.worker().tell(new WorkerProtocol.TaskPart(node.ref(), 1, p)));
+    ready.worker().tell(new WorkerProtocol.RunTasks(node.ref(), List.of(
+        WorkerProtocol.Task.single(1, "wordcount", null).withParams(null).inParts(parts.size()),
+        WorkerProtocol.Task.single(2, "wordcount", null).inParts(3),
+        WorkerProtocol.Task.single(3, "factorial", "{\"n\":1000,\"full\":true}"))));
+
+    // A task whose parts are missing is answered at once; the others as they finish.
+    var results = new java.util.HashMap<Long, WorkerProtocol.TaskResult>();
+    StringBuilder digits = new StringBuilder();
+    while (results.size() < 3) {
+      WorkerProtocol.ToNode m = node.receiveMessage(Duration.ofSeconds(5));
+      if (m instanceof WorkerProtocol.ResultPart part) {
+        assertEquals(3, part.taskId());
+        digits.append(part.text());
+      } else {
+        var done = ((WorkerProtocol.TasksDone) m).results().get(0);
+        results.put(done.taskId(), done);
+      }
+    }
+    var counted = results.get(1L);
+    assertEquals(null, counted.error());
+    assertEquals(1000, tandem.node.Json.read(counted.result()).get("top").get(0).get("count").asInt(), counted.toString());
+    assertTrue(results.get(2L).error().contains("incomplete (0 of 3 parts)"), results.get(2L).error());
+    var factorial = results.get(3L);
+    assertEquals(null, factorial.result());
+    assertEquals((digits.length() + 999) / 1000, factorial.parts());
+    var whole = tandem.node.Json.read(digits.toString());
+    assertEquals(2568, whole.get("value").asText().length(), "1000! has 2568 digits");
+    assertEquals(2568, whole.get("digits").asInt());
   }
 }

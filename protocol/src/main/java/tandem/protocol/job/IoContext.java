@@ -24,4 +24,10 @@ public interface IoContext {
 
   /** The only folder file jobs may read below. */
   Path dataDir();
+
+  /**
+   * The largest result a job may return (tandem.wire.max-payload-bytes): a job that returns
+   * content should refuse more before reading it all into memory.
+   */
+  long maxResultBytes();
 }

@@ -53,11 +53,13 @@ class KryoSerializerTest {
         task,
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         new WorkerProtocol.CancelTasks(node.ref(), List.of(7L, 8L)),
+        new WorkerProtocol.TaskPart(node.ref(), 9, "{\"input\":\"abc"),
+        new WorkerProtocol.ResultPart(worker.ref(), 9, "[\"\u00e9\u20ac"),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
         new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"),
         new NodeProtocol.FindJob("ab12-7", true, found.ref()),
-        new NodeProtocol.FoundJob("ab12-7", null));
+        new NodeProtocol.FoundJob("ab12-7", null, "pekko://tandem@127.0.0.1:2551"));
   }
 
   @Test

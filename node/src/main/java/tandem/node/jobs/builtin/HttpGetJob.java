@@ -15,7 +15,10 @@ import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;
 
-/** GETs a URL with the asynchronous HTTP client: status, byte count and SHA-256 of the body. */
+/**
+ * GETs a URL with the asynchronous HTTP client: status, byte count and SHA-256 of the body, or
+ * (as=text|base64) the body itself.
+ */
 public final class HttpGetJob implements IoJob {
   @Override
   public String name() {
@@ -24,18 +27,20 @@ public final class HttpGetJob implements IoJob {
 
   @Override
   public String description() {
-    return "GET url: status, byte count and SHA-256 of the body";
+    return "GET url: status, byte count and SHA-256 of the body, or (as=text|base64) the body";
   }
 
   @Override
   public List<Param> params() {
     return List.of(
         Param.string("url", "an http:// or https:// URL"),
-        Param.optionalInteger("timeout-ms", 1, 3_600_000, "give up after this long (default 30000)"));
+        Param.optionalInteger("timeout-ms", 1, 3_600_000, "give up after this long (default 30000)"),
+        ContentMode.param());
   }
 
   @Override
   public void validate(JobInput input) {
+    ContentMode.of(input);
     uri(input.getString("url"));
   }
 
@@ -59,10 +64,20 @@ public final class HttpGetJob implements IoJob {
             .timeout(Duration.ofMillis(input.getLong("timeout-ms", 30_000)))
             .GET()
             .build();
+    ContentMode mode = ContentMode.of(input);
+    String url = input.getString("url");
+    // base64 grows the body by a third, so less of it fits under the cap.
+    long keep = mode == ContentMode.SUMMARY ? -1 : mode == ContentMode.BASE64 ? io.maxResultBytes() / 4 * 3 : io.maxResultBytes();
     return io.httpClient()
-        .sendAsync(request, info -> new DigestingSubscriber())
+        .sendAsync(request, info -> new DigestingSubscriber(keep))
         .thenApply(
             response -> {
+              if (mode != ContentMode.SUMMARY) {
+                if (response.statusCode() >= 400) {
+                  throw new BadInputException("GET " + url + " answered " + response.statusCode());
+                }
+                return mode.render(response.body().body(), "the body of " + url);
+              }
               ObjectNode result = Json.object();
               result.put("status", response.statusCode());
               result.put("bytes", response.body().bytes());

@@ -17,7 +17,7 @@ import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;
 
-/** Reads a file below the node's data directory: bytes, lines and SHA-256. */
+/** Reads a file below the node's data directory: bytes, lines and SHA-256, or the content itself. */
 public final class ReadFileJob implements IoJob {
   @Override
   public String name() {
@@ -26,16 +26,17 @@ public final class ReadFileJob implements IoJob {
 
   @Override
   public String description() {
-    return "reads a file below the node's data directory: bytes, lines, SHA-256";
+    return "reads a file below the node's data directory: bytes, lines, SHA-256, or (as=text|base64) its content";
   }
 
   @Override
   public List<Param> params() {
-    return List.of(Param.string("path", "a path relative to the node's data directory"));
+    return List.of(Param.string("path", "a path relative to the node's data directory"), ContentMode.param());
   }
 
   @Override
   public void validate(JobInput input) {
+    ContentMode.of(input);
     Path path = Path.of(input.getString("path"));
     if (path.isAbsolute() || path.normalize().startsWith("..")) {
       throw new BadInputException(
@@ -47,10 +48,24 @@ public final class ReadFileJob implements IoJob {
   @Override
   public CompletionStage<JsonNode> start(JobInput input, IoContext io) {
     String given = input.getString("path");
-    return io.blocking(() -> read(io.dataDir(), given));
+    ContentMode mode = ContentMode.of(input);
+    return io.blocking(() -> {
+      Path file = resolve(io.dataDir(), given);
+      return mode == ContentMode.SUMMARY ? summary(file, given) : content(file, given, mode, io.maxResultBytes());
+    });
   }
 
-  private static JsonNode read(Path dataDir, String given) throws IOException {
+  private static JsonNode content(Path file, String given, ContentMode mode, long cap) throws IOException {
+    long size = Files.size(file);
+    // base64 grows by a third; text may not grow at all (ASCII), so that is the bound checked.
+    long returned = mode == ContentMode.BASE64 ? (size + 2) / 3 * 4 : size;
+    if (returned > cap) {
+      throw ContentMode.tooLarge(given, size, cap);
+    }
+    return mode.render(Files.readAllBytes(file), given);
+  }
+
+  private static Path resolve(Path dataDir, String given) throws IOException {
     if (!Files.isDirectory(dataDir)) {
       throw new BadInputException("this node's data directory " + dataDir
           + " does not exist; create it or set tandem.node.data-dir");
@@ -68,6 +83,10 @@ public final class ReadFileJob implements IoJob {
     if (!Files.isRegularFile(file)) {
       throw new BadInputException(given + " is not a regular file");
     }
+    return file;
+  }
+
+  private static JsonNode summary(Path file, String given) throws IOException {
     MessageDigest sha = Hashing.sha256();
     long bytes = 0;
     long lines = 0;

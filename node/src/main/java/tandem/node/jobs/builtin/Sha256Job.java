@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;
 
-/** SHA-256 of the text, then of that digest, {@code rounds} times in all. */
+/**
+ * SHA-256 of the text, then of that digest, {@code rounds} times in all. The text is {@code text}
+ * or, as a pipeline step, {@code input}: the previous step's result.
+ */
 public final class Sha256Job implements CpuJob {
   @Override
   public String name() {
@@ -24,15 +28,23 @@ public final class Sha256Job implements CpuJob {
   @Override
   public List<Param> params() {
     return List.of(
-        Param.string("text", "the text to hash (UTF-8)"),
+        Param.optionalString("text", "the text to hash (UTF-8)"),
+        Param.optionalString("input", "the text to hash, as a pipeline passes it (give text or input)"),
         Param.optionalInteger("rounds", 1, 100_000_000, "how many times to hash (default 1)"));
+  }
+
+  @Override
+  public void validate(JobInput input) {
+    if (input.has("text") == input.has("input")) {
+      throw new BadInputException("sha256 needs text=<string> or, in a pipeline, input=<string>; exactly one of them");
+    }
   }
 
   @Override
   public JsonNode compute(JobInput input) throws InterruptedException {
     long rounds = input.getLong("rounds", 1);
     MessageDigest sha = Hashing.sha256();
-    byte[] digest = input.getString("text").getBytes(StandardCharsets.UTF_8);
+    byte[] digest = input.getString(input.has("text") ? "text" : "input").getBytes(StandardCharsets.UTF_8);
     for (long i = 0; i < rounds; i++) {
       if ((i & 0x3FFF) == 0x3FFF && Thread.interrupted()) {
         throw new InterruptedException("interrupted after " + i + " rounds");
