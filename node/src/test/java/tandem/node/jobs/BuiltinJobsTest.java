@@ -32,11 +32,11 @@ class BuiltinJobsTest {
   }
 
   @Test
-  @DisplayName("the catalog finds all eight built-ins with the right kinds")
+  @DisplayName("the catalog finds every built-in with the right kind")
   void catalogHasTheBuiltins() {
     Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
     Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
-    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin", "wordcount"), cpu);
+    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin", "wordcount", "payload"), cpu);
     assertEquals(Set.of("sleep", "http-get", "read-file"), io);
   }
 
@@ -66,6 +66,8 @@ class BuiltinJobsTest {
     // sha256("abc"), then sha256 of that digest
     assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", run("sha256", "{\"text\":\"abc\"}").asText());
     assertEquals(64, run("sha256", "{\"text\":\"abc\",\"rounds\":1000}").asText().length());
+    assertEquals(run("sha256", "{\"text\":\"abc\"}"), run("sha256", "{\"input\":\"abc\"}"), "input hashes like text");
+    assertEquals(1234, run("payload", "{\"bytes\":1234}").asText().length());
     long started = System.nanoTime();
     assertTrue(run("spin", "{\"ms\":50}").asLong() > 0);
     assertTrue(System.nanoTime() - started >= 50_000_000L);
@@ -92,6 +94,8 @@ class BuiltinJobsTest {
     refused("square", "{\"x\":12,\"y\":1}", "has no parameter 'y'");
     refused("spin", "{\"ms\":-1}", "between 0 and");
     refused("sha256", "{\"text\":\"a\",\"rounds\":0}", "between 1 and");
+    refused("sha256", "{\"rounds\":2}", "exactly one of them");
+    refused("sha256", "{\"text\":\"a\",\"input\":\"b\"}", "exactly one of them");
     refused("sha256", "{\"text\":{\"a\":1}}", "plain value");
     refused("http-get", "{\"url\":\"ftp://x\"}", "http://");
     refused("read-file", "{\"path\":\"/etc/passwd\"}", "relative path");
