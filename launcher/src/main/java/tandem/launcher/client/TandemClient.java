@@ -13,8 +13,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import tandem.node.Json;
 import tandem.node.owner.JobState;
 
@@ -93,6 +102,73 @@ public final class TandemClient {
     body.put("job", job);
     body.set("params", shared);
     return post(body, false);
+  }
+
+  /**
+   * Runs a map and completes with its results in input order, like {@code Pool.map}; fails with a
+   * {@link JobFailedException} if any element failed (its message names the first).
+   */
+  public CompletableFuture<List<JsonNode>> map(String job, ObjectNode shared, ObjectNode map) {
+    return runMap(job, shared, map).thenApply(done -> {
+      List<JsonNode> results = new ArrayList<>();
+      resultOf(done).forEach(results::add);
+      return results;
+    });
+  }
+
+  /**
+   * A map's elements as they settle, like {@code as_completed}: a lazy stream of {@code {index,
+   * result}} or {@code {index, error}} in the order the elements finished, which ends when the map
+   * is final. Reading it blocks while the next element is still running; the map must be owned by
+   * the node this client talks to (the one it was submitted to).
+   */
+  public Stream<JsonNode> settled(String id) {
+    Iterator<JsonNode> pages = new Iterator<>() {
+      private int next;
+      private boolean done;
+      private Iterator<JsonNode> page = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!page.hasNext() && !done) {
+          JsonNode answer = mapResults(id, next).join();
+          next = answer.path("next").asInt();
+          done = isFinal(answer);
+          page = answer.path("entries").iterator();
+        }
+        return page.hasNext();
+      }
+
+      @Override
+      public JsonNode next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return page.next();
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED), false);
+  }
+
+  /**
+   * Runs a pipeline and completes once it is final: each step's result becomes the next step's
+   * {@code input}. {@code steps} are {@code {"job", "params"}} objects; {@code map} is null for one
+   * run, or holds {@code inputs}, {@code range} or {@code values} (laid over the first step's
+   * parameters) as for {@link #runMap}.
+   */
+  public CompletableFuture<JsonNode> runPipeline(List<ObjectNode> steps, ObjectNode map) {
+    return post(pipelineBody(steps, map), true).thenCompose(this::untilFinal);
+  }
+
+  /** Submits a pipeline (see {@link #runPipeline}) and completes with the job as accepted. */
+  public CompletableFuture<JsonNode> submitPipeline(List<ObjectNode> steps, ObjectNode map) {
+    return post(pipelineBody(steps, map), false);
+  }
+
+  private static ObjectNode pipelineBody(List<ObjectNode> steps, ObjectNode map) {
+    ObjectNode body = map == null ? Json.object() : map.deepCopy();
+    body.putArray("pipeline").addAll(steps);
+    return body;
   }
 
   /**

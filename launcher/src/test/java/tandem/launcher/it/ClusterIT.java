@@ -188,7 +188,7 @@ class ClusterIT {
       {"application/json", "[]", "400", "JSON object"},
       {"text/plain", "{\"job\":\"square\",\"params\":{\"x\":1}}", "415", "Content-Type"},
       {"application/json", "{\"job\":\"read-file\",\"params\":{\"path\":\"/etc/passwd\"}}", "400", "data directory"},
-      {"application/json", "x".repeat(17 << 20), "413", "larger than"},
+      {"application/json", "x".repeat(66 << 20), "413", "larger than"},
     };
     for (String[] c : cases) {
       Http.Answer a = Http.post(urlA + "/jobs", c[0], c[1]);

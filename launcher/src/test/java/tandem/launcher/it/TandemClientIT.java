@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +36,14 @@ import tandem.node.Json;
 class TandemClientIT {
   private Dist dist;
   private TandemClient client;
+  private String url;
 
   @BeforeAll
   void start() throws Exception {
     dist = new Dist();
     Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1");
-    client = new TandemClient(URI.create(node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1)));
+    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
+    client = new TandemClient(URI.create(url));
     node.await(Pattern.compile("takes up to"), Duration.ofSeconds(60));
   }
 
@@ -75,5 +85,56 @@ class TandemClientIT {
     String id = client.submit("sleep", Json.object().put("ms", 60_000)).join().path("id").asText();
     assertEquals("cancelled", client.owner(id).thenCompose(owner -> owner.cancel(id)).join().path("state").asText());
     assertTrue(TandemClient.isFinal(client.awaitJob(id).join()));
+  }
+
+  @Test
+  @DisplayName("map gives results in input order; settled streams them as they complete")
+  void mapsInOrderAndAsCompleted() {
+    ObjectNode values = (ObjectNode) Json.read("{\"values\":{\"key\":\"ms\",\"values\":[600,300,10]},\"chunk\":1}");
+    List<JsonNode> inOrder = client.map("sleep", Json.object(), values).join();
+    assertEquals(List.of(600, 300, 10), inOrder.stream().map(JsonNode::asInt).toList());
+    String id = client.submitMap("sleep", Json.object(), values).join().path("id").asText();
+    List<Integer> completed = client.settled(id).map(e -> e.path("result").asInt()).toList();
+    assertEquals(List.of(10, 300, 600), completed);
+  }
+
+  @Test
+  @DisplayName("results and inputs larger than one message arrive whole through the client and the CLI; beyond the cap a clear error")
+  void largePayloadsArriveWhole() throws Exception {
+    Path data = Files.createDirectories(dist.work().resolve("data"));
+    String text = "tandem pekko kryo actor\n".repeat(125_000); // 3 MB: several parts each way
+    Files.writeString(data.resolve("big.txt"), text);
+    assertEquals(text, client.call("read-file", Json.object().put("path", "big.txt").put("as", "text")).join().asText());
+    assertEquals(3_000_000, client.call("payload", Json.object().put("bytes", 3_000_000)).join().asText().length(),
+        "a worker's 3 MB result came back whole");
+
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    server.createContext("/big.txt", exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String get = "http-get url=http://127.0.0.1:" + server.getAddress().getPort() + "/big.txt";
+      Dist.Result hashed = dist.run("pipeline", get, "sha256", "--node", url);
+      assertEquals(0, hashed.exit(), hashed.toString());
+      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+      assertEquals(expected, hashed.out().trim(), "the body went from the node's I/O step into a worker's sha256");
+      assertTrue(hashed.err().contains("http-get (io) succeeded") && hashed.err().contains("sha256 (cpu) succeeded: ran"),
+          hashed.err());
+    } finally {
+      server.stop(0);
+    }
+    Dist.Result counted = dist.run("pipeline", "read-file path=big.txt", "wordcount top=1", "--json", "--node", url);
+    assertEquals(0, counted.exit(), counted.toString());
+    JsonNode job = Json.read(counted.out());
+    assertEquals(500_000, job.path("result").path("words").asInt());
+    assertEquals("worker", job.path("pipeline").path("steps").get(1).path("ranOn").path("role").asText());
+
+    Dist.Result tooBig = dist.run("submit", "payload", "bytes=70000000", "--node", url);
+    assertEquals(1, tooBig.exit(), tooBig.toString());
+    assertTrue(tooBig.err().contains("tandem.wire.max-payload-bytes"), tooBig.err());
   }
 }

@@ -94,7 +94,10 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
-    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.map() == null
+    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.pipeline() != null
+            ? new JobManager.SubmitPipeline(request.pipeline(), request.map() == null ? null : request.map().elements(),
+                request.map() == null ? null : request.map().reduce(), request.map() != null && request.map().failFast(), replyTo)
+            : request.map() == null
             ? new JobManager.Submit(request.job(), request.params(), replyTo)
             : new JobManager.SubmitMap(request.job(), request.params(), request.map().elements(),
                 request.map().chunk(), request.map().reduce(), request.map().failFast(), replyTo), ASK)

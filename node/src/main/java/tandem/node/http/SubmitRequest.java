@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import tandem.node.Json;
+import tandem.node.owner.JobManager;
 import tandem.node.owner.Reduce;
 import tandem.protocol.job.BadInputException;
 
@@ -16,16 +17,19 @@ import tandem.protocol.job.BadInputException;
  * {@code inputs} (a list of parameter objects), {@code range} ({@code {"key", "from", "to",
  * "step"}}, both ends included) or {@code values} ({@code {"key", "values": [...]}}) it is a map:
  * the job once per element, {@code params} shared by all; {@code chunk}, {@code reduce} and
- * {@code failFast} are optional.
+ * {@code failFast} are optional. A pipeline gives {@code "pipeline": [{"job", "params"}, ...]}
+ * instead of {@code job} and {@code params}: each step's result becomes the next step's input.
  *
- * @param map the elements, or null for a single job
+ * @param job the job, or null for a pipeline
+ * @param map the elements, or null for a single job or pipeline
+ * @param pipeline the steps, or null when it is no pipeline
  */
-record SubmitRequest(String job, ObjectNode params, MapPart map) {
+record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline) {
 
   /** What makes a request a map. */
   record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast) {}
 
-  private static final Set<String> FIELDS = Set.of("job", "params", "inputs", "range", "values", "chunk", "reduce", "failFast");
+  private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast");
 
   static SubmitRequest parse(String body, int maxElements) {
     JsonNode tree;
@@ -43,6 +47,9 @@ record SubmitRequest(String job, ObjectNode params, MapPart map) {
         throw new BadInputException("unknown field '" + name + "'; a job has " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
       }
     }
+    if (tree.has("pipeline")) {
+      return pipeline(tree, maxElements);
+    }
     JsonNode job = tree.get("job");
     if (job == null || !job.isTextual() || job.asText().isBlank()) {
       throw new BadInputException("\"job\" must name a job, e.g. {\"job\": \"square\", \"params\": {\"x\": 12}}");
@@ -52,7 +59,29 @@ record SubmitRequest(String job, ObjectNode params, MapPart map) {
       throw new BadInputException("\"params\" must be a JSON object of name: value");
     }
     ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
-    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements));
+    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null);
+  }
+
+  private static SubmitRequest pipeline(JsonNode tree, int maxElements) {
+    if (tree.has("job") || tree.has("params") || tree.has("chunk")) {
+      throw new BadInputException("a pipeline gives each step's job and params in \"pipeline\"; drop job, params and chunk");
+    }
+    JsonNode list = tree.get("pipeline");
+    if (!list.isArray() || list.isEmpty()) {
+      throw new BadInputException("pipeline must be a list of steps like [{\"job\": \"read-file\", \"params\": {\"path\": \"a.txt\"}}, {\"job\": \"wordcount\"}]");
+    }
+    List<JobManager.PipelineStep> steps = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode step = list.get(i);
+      JsonNode job = step.get("job");
+      JsonNode params = step.get("params");
+      if (!step.isObject() || job == null || !job.isTextual() || job.asText().isBlank()
+          || (params != null && !params.isNull() && !params.isObject())) {
+        throw new BadInputException("pipeline step " + (i + 1) + " must be {\"job\": name, \"params\": {...}}, not " + step);
+      }
+      steps.add(new JobManager.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
+    }
+    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps);
   }
 
   private static MapPart mapPart(JsonNode tree, int maxElements) {

@@ -13,7 +13,7 @@ public final class JobJson {
     ObjectNode out = Json.object();
     out.put("id", job.id());
     out.put("job", job.job());
-    out.put("kind", job.kind().label());
+    out.put("kind", job.pipeline() != null ? "pipeline" : job.kind().label());
     out.set("params", job.params());
     out.put("state", job.state().label());
     if (job.result() == null) {
@@ -24,18 +24,26 @@ public final class JobJson {
     }
     out.put("error", job.error());
     out.put("owner", job.owner());
-    RanOn where = job.ranOn();
-    if (where == null) {
-      out.putNull("ranOn");
-    } else {
-      ObjectNode ranOn = out.putObject("ranOn");
-      ranOn.put("role", where.role());
-      ranOn.put("address", where.address());
-      ranOn.put("pid", where.pid());
-      ranOn.put("thread", where.thread());
-    }
+    ranOn(out, job.ranOn());
     out.put("attempts", job.attempts());
     MapView map = job.map();
+    if (job.parent() != 0) {
+      // a step of a pipeline: ids are <node tag>-<sequence>, and the pipeline has the same owner
+      out.put("partOf", job.id().substring(0, job.id().lastIndexOf('-') + 1) + job.parent());
+    }
+    PipelineView pipeline = job.pipeline();
+    if (pipeline != null) {
+      var steps = out.putObject("pipeline").putArray("steps");
+      for (int i = 0; i < pipeline.jobs().size(); i++) {
+        if (i < pipeline.runs().size()) {
+          steps.add(step(pipeline.runs().get(i), nowNanos));
+        } else if (map != null) {
+          steps.addObject().put("job", pipeline.jobs().get(i)); // each element reports its own steps
+        } else {
+          steps.addObject().put("job", pipeline.jobs().get(i)).put("state", job.state().isFinal() ? "not run" : "waiting");
+        }
+      }
+    }
     if (map != null) {
       ObjectNode m = out.putObject("map");
       m.put("total", map.total());
@@ -47,10 +55,44 @@ public final class JobJson {
       map.errors().forEach(e -> errors.addObject().put("index", e.index()).put("error", e.error()));
     }
     out.put("submittedAt", Instant.ofEpochMilli(job.submittedAtMillis()).toString());
+    timings(out, job, nowNanos);
+    return out;
+  }
+
+  /**
+   * One step of a pipeline: its job, where it ran and its timings, without its parameters or
+   * result (the next step's input, or the pipeline's result).
+   */
+  static ObjectNode step(JobRecord run, long nowNanos) {
+    ObjectNode out = Json.object();
+    out.put("job", run.job());
+    out.put("kind", run.kind().label());
+    out.put("id", run.id());
+    out.put("state", run.state().label());
+    if (run.error() != null) {
+      out.put("error", run.error());
+    }
+    ranOn(out, run.ranOn());
+    timings(out, run, nowNanos);
+    return out;
+  }
+
+  private static void ranOn(ObjectNode out, RanOn where) {
+    if (where == null) {
+      out.putNull("ranOn");
+    } else {
+      ObjectNode ranOn = out.putObject("ranOn");
+      ranOn.put("role", where.role());
+      ranOn.put("address", where.address());
+      ranOn.put("pid", where.pid());
+      ranOn.put("thread", where.thread());
+    }
+  }
+
+  private static void timings(ObjectNode out, JobRecord job, long nowNanos) {
     ObjectNode timings = out.putObject("timings");
     timings.put("queuedMs", job.queuedMs(nowNanos));
     timings.put("runMs", job.runMs());
     timings.put("totalMs", job.totalMs(nowNanos));
-    return out;
   }
 }

@@ -42,7 +42,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, SubmitMap, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
+      permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
           WorkerTerminated {}
 
   /** Accept a job, or refuse it with a one-line reason. */
@@ -59,7 +59,20 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       ActorRef<SubmitReply> replyTo)
       implements Command {}
 
-  /** The answer to {@link Submit} and {@link SubmitMap}. */
+  /**
+   * Accept a pipeline: each step's result becomes the next step's {@code input}; each step runs
+   * where its kind says. With {@code elements} (null for one run) it runs once per element, each
+   * element's parameters laid over the first step's, and reports like a map.
+   */
+  public record SubmitPipeline(
+      List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
+      ActorRef<SubmitReply> replyTo)
+      implements Command {}
+
+  /** One step of a pipeline as submitted: a job and the parameters given for it. */
+  public record PipelineStep(String job, ObjectNode params) {}
+
+  /** The answer to {@link Submit}, {@link SubmitMap} and {@link SubmitPipeline}. */
   public sealed interface SubmitReply extends NoSerializationVerificationNeeded
       permits Accepted, Rejected {}
 
@@ -148,6 +161,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, MapRun.Chunk> chunks = new HashMap<>();
   private final Map<Long, MapRun> maps = new HashMap<>();
   private final Map<Long, List<MapResults>> resultWatchers = new HashMap<>();
+  private final Map<Long, PipelineRun> pipelines = new HashMap<>();
   /** Results too large for one message, collected until their {@code TasksDone} arrives. */
   private final PartsBuffer<PartKey> resultParts;
 
@@ -180,6 +194,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(SubmitMap.class, this::onSubmitMap)
+        .onMessage(SubmitPipeline.class, this::onSubmitPipeline)
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(MapResults.class, this::onMapResults)
@@ -210,35 +225,48 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
       return this;
     }
-    Job job = found.get();
     JobInput input;
     try {
-      input = JobInput.checked(job, submit.params());
+      input = JobInput.checked(found.get(), submit.params());
     } catch (BadInputException e) {
       submit.replyTo().tell(new Rejected(e.getMessage()));
       return this;
     }
-    long seq = ++lastSeq;
-    long now = System.nanoTime();
-    JobRecord record =
-        JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.params(), address, now);
-    if (job instanceof IoJob ioJob) {
-      record = record.running(new RanOn("node", address, pid, null), now);
-      io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
-    } else {
-      roster.enqueue(Task.single(seq, job.name(), Json.write(submit.params())));
-    }
-    jobs.put(record);
-    submit.replyTo().tell(new Accepted(record));
+    submit.replyTo().tell(new Accepted(startJob(found.get(), submit.params(), input, 0)));
     dispatch();
     return this;
   }
 
+  /**
+   * Starts a checked job: an I/O job on the I/O runner at once, a CPU job into the queue for
+   * workers (the caller dispatches).
+   *
+   * @param parent the pipeline it is a step of, or 0
+   */
+  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent) {
+    long seq = ++lastSeq;
+    long now = System.nanoTime();
+    JobRecord record =
+        JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), params, address, now).withParent(parent);
+    if (job instanceof IoJob ioJob) {
+      record = record.running(new RanOn("node", address, pid, null), now);
+      io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
+    } else {
+      roster.enqueue(Task.single(seq, job.name(), Json.write(params)));
+    }
+    jobs.put(record);
+    return record;
+  }
+
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
     Optional<Job> found = catalog.find(submit.job());
+    if (found.isPresent() && found.get().kind() == JobKind.IO) {
+      // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
+      return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
+          submit.elements(), submit.reduce(), submit.failFast(), submit.replyTo()));
+    }
     String refused = found.isEmpty()
         ? unknownJob(submit.job())
-        : found.get().kind() != JobKind.CPU ? "map runs CPU jobs in worker processes; '" + submit.job() + "' is an I/O job"
         : submit.elements().isEmpty() ? "a map needs at least one element"
         : submit.elements().size() > settings.maxMapElements()
             ? "a map takes at most " + settings.maxMapElements() + " elements (tandem.jobs.max-map-elements), not " + submit.elements().size()
@@ -275,6 +303,131 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     submit.replyTo().tell(new Accepted(record));
     dispatch();
     return this;
+  }
+
+  private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
+    List<PipelineRun.Step> steps = new ArrayList<>();
+    List<ObjectNode> elements = submit.elements() == null ? List.of(Json.object()) : submit.elements();
+    try {
+      for (int i = 0; i < submit.steps().size(); i++) {
+        PipelineStep given = submit.steps().get(i);
+        String where = submit.steps().size() > 1 ? "step " + (i + 1) + ": " : "";
+        Job job = catalog.find(given.job()).orElseThrow(() -> new BadInputException(where + unknownJob(given.job())));
+        steps.add(new PipelineRun.Step(job, given.params()));
+      }
+      steps = PipelineRun.checked(steps);
+      PipelineRun.checkLaterSteps(steps);
+      if (elements.isEmpty() || elements.size() > settings.maxMapElements()) {
+        throw new BadInputException("a pipeline over inputs takes 1 to " + settings.maxMapElements()
+            + " elements (tandem.jobs.max-map-elements), not " + elements.size());
+      }
+    } catch (BadInputException e) {
+      submit.replyTo().tell(new Rejected(e.getMessage()));
+      return this;
+    }
+    PipelineRun run = new PipelineRun(steps, elements.size());
+    List<ObjectNode> firsts = new ArrayList<>(elements.size());
+    for (int i = 0; i < elements.size(); i++) {
+      ObjectNode params = run.firstParams(elements.get(i));
+      try {
+        JobInput.checked(steps.get(0).job(), params);
+      } catch (BadInputException e) {
+        String where = submit.elements() == null ? "" : "element " + i + ": ";
+        submit.replyTo().tell(new Rejected(where + (steps.size() > 1 ? "step 1: " : "") + e.getMessage()));
+        return this;
+      }
+      firsts.add(params);
+    }
+    long seq = ++lastSeq;
+    long now = System.nanoTime();
+    List<String> names = steps.stream().map(step -> step.job().name()).toList();
+    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, String.join(" | ", names),
+            steps.get(steps.size() - 1).job().kind(), steps.get(0).params(), address, now)
+        .running(new RanOn("node", address, pid, null), now)
+        .withPipeline(new PipelineView(names, List.of()));
+    if (submit.elements() != null) {
+      record = record.withMap(new MapView(elements.size(), 0, 0, 1, submit.reduce(), List.of()));
+      maps.put(seq, new MapRun(elements.size(), submit.failFast()));
+    }
+    pipelines.put(seq, run);
+    jobs.put(record);
+    submit.replyTo().tell(new Accepted(record));
+    for (int i = 0; i < firsts.size(); i++) {
+      startStep(seq, run, i, 0, firsts.get(i));
+    }
+    dispatch();
+    return this;
+  }
+
+  private void startStep(long pipelineSeq, PipelineRun run, int element, int step, ObjectNode params) {
+    JobRecord child = startJob(run.steps().get(step).job(), params, JobInput.trusted(params), pipelineSeq);
+    run.started(child.seq(), element, step);
+    stepChanged(child);
+  }
+
+  /** Keeps a one-input pipeline's view of its steps current: the user watches them. */
+  private void stepChanged(JobRecord child) {
+    PipelineRun run = pipelines.get(child.parent());
+    int[] at = run == null || maps.containsKey(child.parent()) ? null : run.whereIs(child.seq());
+    if (at != null) {
+      jobs.get(child.parent()).filter(p -> !p.state().isFinal())
+          .ifPresent(p -> jobs.put(p.withPipeline(p.pipeline().withRun(at[1], child))));
+    }
+  }
+
+  /** A step ended: start the element's next step, or settle the element. */
+  private void onStepEnded(JobRecord child) {
+    PipelineRun run = pipelines.get(child.parent());
+    if (run == null || run.whereIs(child.seq()) == null) {
+      return; // the pipeline ended meanwhile (cancelled, or failed fast)
+    }
+    stepChanged(child);
+    PipelineRun.Next next = run.stepEnded(child);
+    if (next instanceof PipelineRun.RunStep step) {
+      startStep(child.parent(), run, step.element(), step.step(), step.params());
+      dispatch();
+    } else if (next instanceof PipelineRun.Settled settled) {
+      onElementSettled(child.parent(), run, settled);
+    }
+  }
+
+  private void onElementSettled(long seq, PipelineRun run, PipelineRun.Settled settled) {
+    Optional<JobRecord> found = jobs.get(seq).filter(job -> !job.state().isFinal());
+    if (found.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    MapRun map = maps.get(seq);
+    if (map == null) {
+      pipelines.remove(seq);
+      finish(found.get().concluded(settled.result(), settled.error(), now));
+      return;
+    }
+    map.recordOne(settled.element(), settled.result(), settled.error(), run.stepsJson(settled.element(), now));
+    List<MapView.ElementError> failed = settled.error() == null
+        ? List.of() : List.of(new MapView.ElementError(settled.element(), settled.error()));
+    onMapProgressed(seq, map, found.get(), 1 - failed.size(), failed, now);
+  }
+
+  /** Cancels a pipeline's running steps; their endings are ignored, since the pipeline is gone. */
+  private void cancelSteps(long seq) {
+    maps.remove(seq);
+    PipelineRun run = pipelines.get(seq);
+    if (run == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<JobRecord> cancelled = new ArrayList<>();
+    for (long childSeq : run.running()) {
+      jobs.get(childSeq).filter(child -> !child.state().isFinal()).ifPresent(child -> {
+        stop(child);
+        JobRecord stopped = child.cancelled("cancelled with its pipeline", now);
+        stepChanged(stopped);
+        cancelled.add(stopped);
+      });
+    }
+    pipelines.remove(seq);
+    cancelled.forEach(this::finish);
   }
 
   private String unknownJob(String name) {
@@ -334,21 +487,31 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       cancel.replyTo().tell(new CancelReply(found, false));
       return this;
     }
-    JobRecord job = found.get();
     long now = System.nanoTime();
-    if (job.map() != null) {
-      cancelChunks(job.seq());
-    } else if (job.kind() == JobKind.IO) {
+    long seq = found.get().seq();
+    if (found.get().pipeline() != null) {
+      cancelSteps(seq);
+    } else if (found.get().map() != null) {
+      cancelChunks(seq);
+    } else {
+      stop(found.get());
+    }
+    JobRecord job = jobs.get(seq).orElse(found.get()); // a pipeline's steps changed meanwhile
+    JobRecord cancelled = job.cancelled("cancelled by request while " + job.state().label(), now);
+    finish(cancelled);
+    cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
+    return this;
+  }
+
+  /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
+  private void stop(JobRecord job) {
+    if (job.kind() == JobKind.IO) {
       io.tell(new IoRunner.Cancel(job.seq()));
     } else if (!roster.removeQueued(job.seq())) {
       // Its slot stays taken until the worker reports the task stopped.
       roster.holding(job.seq()).ifPresent(
           slot -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, List.of(job.seq()))));
     }
-    JobRecord cancelled = job.cancelled("cancelled by request while " + job.state().label(), now);
-    finish(cancelled);
-    cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
-    return this;
   }
 
   /** Drops a map's queued chunks and tells workers to stop its running ones. */
@@ -457,21 +620,35 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return; // the map was cancelled meanwhile
     }
     List<MapView.ElementError> failed = run.record(chunk, result.result(), result.error());
-    JobRecord progressed = job.get().withMap(job.get().map().progressed(chunk.count() - failed.size(), failed));
+    onMapProgressed(chunk.seq(), run, job.get(), chunk.count() - failed.size(), failed, now);
+  }
+
+  /**
+   * Elements of a map (of chunks, or of pipelines) settled: updates its progress, tells the
+   * clients following it, stops it at the first failure with fail-fast, and finishes it when all
+   * have settled.
+   */
+  private void onMapProgressed(
+      long seq, MapRun run, JobRecord job, int newlyDone, List<MapView.ElementError> failed, long now) {
+    JobRecord progressed = job.withMap(job.map().progressed(newlyDone, failed));
     jobs.put(progressed);
-    tellResultWatchers(chunk.seq(), run);
+    tellResultWatchers(seq, run);
     if (run.failFast() && !failed.isEmpty() && !run.complete()) {
-      cancelChunks(chunk.seq());
+      if (pipelines.containsKey(seq)) {
+        cancelSteps(seq);
+      } else {
+        cancelChunks(seq);
+      }
       MapView.ElementError first = failed.get(0);
-      finish(progressed.mapFinished(run.resultsJson(),
+      finish(progressed.concluded(run.resultsJson(),
           "stopped at the first failure (--fail-fast): element " + first.index() + ": " + first.error(), now));
       return;
     }
     if (!run.complete()) {
-      jobs.put(progressed);
       return;
     }
-    maps.remove(chunk.seq());
+    maps.remove(seq);
+    pipelines.remove(seq);
     MapView view = progressed.map();
     String reason = view.failed() == 0 ? null : view.failed() + " of " + view.total()
         + " elements failed; the first: element " + view.errors().get(0).index() + ": " + view.errors().get(0).error();
@@ -482,7 +659,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       value = null;
       reason = e.getMessage();
     }
-    finish(progressed.mapFinished(value, reason, now));
+    finish(progressed.concluded(value, reason, now));
   }
 
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
@@ -541,7 +718,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       for (Task task : a.tasks()) {
         MapRun.Chunk chunk = chunks.computeIfPresent(task.taskId(), (id, c) -> c.started());
         long seq = chunk == null ? task.taskId() : chunk.seq();
-        jobs.get(seq).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> jobs.put(job.running(where, now)));
+        jobs.get(seq).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
+          JobRecord running = job.running(where, now);
+          jobs.put(running);
+          if (running.parent() != 0) {
+            stepChanged(running);
+          }
+        });
       }
       a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, sendLargeParams(a.worker().ref, a.tasks())));
     }
@@ -579,6 +762,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (peers != null) {
       NodeProtocol.FoundJob answer = found(job.id(), Optional.of(job));
       peers.forEach(p -> p.tell(answer));
+    }
+    if (job.parent() != 0) {
+      onStepEnded(job);
     }
   }
 

@@ -15,6 +15,8 @@ import tandem.protocol.job.JobKind;
  * @param attempts how many times it was started
  * @param runMicros the run time measured where it ran, or -1 until it finished
  * @param map a map's progress, or null for a single job
+ * @param parent the sequence number of the pipeline this job is a step of, or 0
+ * @param pipeline a pipeline's steps, or null for any other job
  */
 public record JobRecord(
     long seq,
@@ -33,35 +35,51 @@ public record JobRecord(
     long startedNanos,
     long finishedNanos,
     long runMicros,
-    MapView map)
+    MapView map,
+    long parent,
+    PipelineView pipeline)
     implements NoSerializationVerificationNeeded {
 
   public static JobRecord queued(
       long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, 0,
-        System.currentTimeMillis(), nanos, 0, 0, -1, null);
+        System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null);
+  }
+
+  /** The same job as a step of pipeline {@code parentSeq}. */
+  public JobRecord withParent(long parentSeq) {
+    return new JobRecord(
+        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline);
+  }
+
+  /** The same job with its pipeline's steps as they stand. */
+  public JobRecord withPipeline(PipelineView view) {
+    return new JobRecord(
+        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view);
   }
 
   /** The same job as a map over elements. */
   public JobRecord withMap(MapView view) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline);
   }
 
   /** Handed to a worker or the I/O runner. */
   public JobRecord running(RanOn where, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.RUNNING, null, null, owner, where, attempts + 1,
-        submittedAtMillis, submittedNanos, nanos, 0, -1, map);
+        submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline);
   }
 
   /** Back in the queue after the worker running it was lost. */
   public JobRecord requeued() {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, attempts,
-        submittedAtMillis, submittedNanos, 0, 0, -1, map);
+        submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline);
   }
 
   public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
@@ -72,8 +90,11 @@ public record JobRecord(
     return finished(JobState.FAILED, null, reason, thread, micros, nanos);
   }
 
-  /** A map whose every element has settled: failed if any element failed, with the results either way. */
-  public JobRecord mapFinished(String resultJson, String reason, long nanos) {
+  /**
+   * A map whose every element, or a pipeline whose every step, has settled: failed when {@code
+   * reason} says why, with the results either way; it ran from its start until now.
+   */
+  public JobRecord concluded(String resultJson, String reason, long nanos) {
     long micros = (nanos - (startedNanos == 0 ? nanos : startedNanos)) / 1000;
     return finished(reason == null ? JobState.SUCCEEDED : JobState.FAILED, resultJson, reason, null, micros, nanos);
   }
@@ -88,7 +109,7 @@ public record JobRecord(
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
     return new JobRecord(
         seq, id, job, kind, params, end, resultJson, reason, owner, where, attempts,
-        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map);
+        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline);
   }
 
   /** Milliseconds from submission until it finished (or until now while it is not final). */

@@ -33,12 +33,14 @@ final class JobTable {
     }
   }
 
-  /** The newest {@code limit} jobs, newest first. */
+  /** The newest {@code limit} jobs users submitted, newest first (a pipeline's steps are in it). */
   List<JobRecord> newest(int limit) {
     List<JobRecord> all = new ArrayList<>(jobs.values());
     List<JobRecord> out = new ArrayList<>(Math.min(limit, all.size()));
     for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
-      out.add(all.get(i));
+      if (all.get(i).parent() == 0) {
+        out.add(all.get(i));
+      }
     }
     return out;
   }

@@ -20,6 +20,8 @@ final class MapRun {
 
   private final String[] results;
   private final String[] errors;
+  /** Per element, more JSON fields for its entry (a pipeline's steps), or null. */
+  private final String[] extras;
   private final boolean failFast;
   /** Element indices in the order they settled, so clients can be sent what is new. */
   private final int[] order;
@@ -28,6 +30,7 @@ final class MapRun {
   MapRun(int elements, boolean failFast) {
     this.results = new String[elements];
     this.errors = new String[elements];
+    this.extras = new String[elements];
     this.failFast = failFast;
     this.order = new int[elements];
   }
@@ -61,6 +64,20 @@ final class MapRun {
     return failed;
   }
 
+  /**
+   * Records one element's outcome, with more for its entry: {@code stepsJson} becomes its
+   * {@code steps} (a pipeline's), or nothing when null.
+   */
+  void recordOne(int index, String resultJson, String error, String stepsJson) {
+    order[settled++] = index;
+    if (error == null) {
+      results[index] = resultJson;
+    } else {
+      errors[index] = error;
+    }
+    extras[index] = stepsJson == null ? null : ",\"steps\":" + stepsJson;
+  }
+
   /** How many elements have settled: the position a client that has seen everything is at. */
   int settled() {
     return settled;
@@ -80,7 +97,7 @@ final class MapRun {
       } else {
         out.append(",\"error\":").append(Json.write(Json.NODES.textNode(errors[i])));
       }
-      out.append('}');
+      out.append(extras[i] == null ? "" : extras[i]).append('}');
     }
     return out.append(']').toString();
   }

@@ -32,6 +32,19 @@ class SubmitRequestTest {
   }
 
   @Test
+  @DisplayName("a pipeline is a list of steps, optionally over inputs")
+  void parsesPipelines() {
+    var r = SubmitRequest.parse("{\"pipeline\":[{\"job\":\"read-file\",\"params\":{\"path\":\"a\"}},{\"job\":\"wordcount\"}]}", 100);
+    assertEquals(2, r.pipeline().size());
+    assertEquals("a", r.pipeline().get(0).params().get("path").asText());
+    assertEquals(0, r.pipeline().get(1).params().size());
+    assertEquals(null, r.map());
+    var over = SubmitRequest.parse("{\"pipeline\":[{\"job\":\"read-file\"}],\"values\":{\"key\":\"path\",\"values\":[\"a\",\"b\"]},\"failFast\":true}", 100);
+    assertEquals(2, over.map().elements().size());
+    assertEquals(true, over.map().failFast());
+  }
+
+  @Test
   @DisplayName("anything else is refused with a reason")
   void refuses() {
     for (String bad : new String[] {"", "{", "[]", "42", "{\"params\":{}}", "{\"job\":7}",
@@ -40,7 +53,10 @@ class SubmitRequestTest {
         "{\"job\":\"x\",\"range\":{\"key\":\"x\",\"from\":0,\"to\":1000000000000}}",
         "{\"job\":\"x\",\"range\":{\"from\":0,\"to\":1}}", "{\"job\":\"x\",\"chunk\":2}",
         "{\"job\":\"x\",\"inputs\":[1]}", "{\"job\":\"x\",\"inputs\":[],\"values\":{}}",
-        "{\"job\":\"x\",\"inputs\":[{}],\"reduce\":\"avg\"}", "{\"job\":\"x\",\"inputs\":[{}],\"chunk\":0}"}) {
+        "{\"job\":\"x\",\"inputs\":[{}],\"reduce\":\"avg\"}", "{\"job\":\"x\",\"inputs\":[{}],\"chunk\":0}",
+        "{\"pipeline\":[]}", "{\"pipeline\":{}}", "{\"pipeline\":[{\"params\":{}}]}", "{\"pipeline\":[\"sleep\"]}",
+        "{\"pipeline\":[{\"job\":\"sleep\",\"params\":[]}]}", "{\"job\":\"x\",\"pipeline\":[{\"job\":\"sleep\"}]}",
+        "{\"pipeline\":[{\"job\":\"sleep\"}],\"inputs\":[{}],\"chunk\":2}"}) {
       assertThrows(BadInputException.class, () -> SubmitRequest.parse(bad, 100), bad);
     }
   }

@@ -1,0 +1,173 @@
+package tandem.node.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.typed.ClusterCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.node.Json;
+import tandem.node.NodeSettings;
+import tandem.node.WireSettings;
+import tandem.node.WorkerSettings;
+import tandem.node.io.IoRunner;
+import tandem.node.io.NodeIoContext;
+import tandem.node.jobs.JobCatalog;
+import tandem.node.worker.TaskRunner;
+import tandem.node.worker.Worker;
+
+/**
+ * Pipelines on a JobManager with a real worker actor beside it (in one JVM, every message still
+ * serialized); one message carries at most 1,000 characters here, so large inputs and results
+ * travel in parts as they would between processes.
+ */
+@ExtendWith(LogCapturingExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineTest {
+  private final ActorTestKit kit = ActorTestKit.create("PipelineTest");
+  private final WireSettings wire = new WireSettings(1 << 20, 1000);
+  @TempDir static Path data;
+  private ActorRef<JobManager.Command> jobs;
+
+  @BeforeAll
+  void start() throws Exception {
+    Files.writeString(data.resolve("words.txt"), "tandem pekko kryo tandem\n".repeat(2000));
+    JobCatalog catalog = JobCatalog.load();
+    NodeSettings settings = new NodeSettings(
+        0, data, "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, 3, 1000, wire);
+    ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
+        wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+    TestProbe<ClusterCommand> membership = kit.createTestProbe();
+    jobs = kit.spawn(JobManager.create(catalog, settings, io, membership.ref(), "pekko://tandem@127.0.0.1:2551"));
+    kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes()), new WorkerSettings(1, 1, wire)));
+  }
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static JobManager.PipelineStep step(String job, String params) {
+    return new JobManager.PipelineStep(job, (ObjectNode) Json.read(params));
+  }
+
+  private JobManager.SubmitReply submit(List<JobManager.PipelineStep> steps, List<ObjectNode> elements, boolean failFast) {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.SubmitPipeline(steps, elements, null, failFast, reply.ref()));
+    return reply.receiveMessage();
+  }
+
+  private JobRecord run(List<JobManager.PipelineStep> steps, List<ObjectNode> elements) {
+    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, submit(steps, elements, false)).job();
+    return awaitFinal(accepted.id());
+  }
+
+  private JobRecord awaitFinal(String id) {
+    TestProbe<JobManager.JobLookup> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Watch(id, reply.ref()));
+    return reply.receiveMessage(Duration.ofSeconds(10)).job().orElseThrow();
+  }
+
+  @Test
+  @DisplayName("each step's result is the next step's input: the file is read on the node, its words counted in a worker")
+  void feedsStepIntoStep() {
+    JobRecord done = run(List.of(step("read-file", "{\"path\":\"words.txt\"}"), step("wordcount", "{\"top\":1}")), null);
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    JsonNode result = Json.read(done.result());
+    assertEquals(8000, result.get("words").asInt(), "50,000 characters of input travelled to the worker in parts");
+    assertEquals("tandem", result.get("top").get(0).get("word").asText());
+    List<JobRecord> steps = done.pipeline().runs();
+    assertEquals("node", steps.get(0).ranOn().role(), "an I/O step runs on the node");
+    assertEquals("worker", steps.get(1).ranOn().role(), "a CPU step runs in a worker");
+    assertTrue(steps.stream().allMatch(s -> s.state() == JobState.SUCCEEDED && s.runMs() != null));
+    assertEquals("pipeline", JobJson.of(done, System.nanoTime()).get("kind").asText());
+  }
+
+  @Test
+  @DisplayName("a failing step stops the pipeline with that step's error, and later steps never run")
+  void failingStepStops() {
+    JobRecord done = run(List.of(step("read-file", "{\"path\":\"missing.txt\"}"), step("wordcount", "{}")), null);
+    assertEquals(JobState.FAILED, done.state());
+    assertTrue(done.error().startsWith("step 1 (read-file) failed: no file missing.txt"), done.error());
+    assertEquals(1, done.pipeline().runs().size());
+  }
+
+  @Test
+  @DisplayName("a pipeline is refused before it runs when a step cannot follow another or has bad parameters")
+  void refusesBadPipelines() {
+    var square = assertInstanceOf(JobManager.Rejected.class,
+        submit(List.of(step("sleep", "{\"ms\":1}"), step("square", "{}")), null, false));
+    assertTrue(square.reason().contains("takes no input parameter"), square.reason());
+    var rounds = assertInstanceOf(JobManager.Rejected.class,
+        submit(List.of(step("sleep", "{\"ms\":1}"), step("sha256", "{\"rounds\":0}")), null, false));
+    assertTrue(rounds.reason().startsWith("step 2 (sha256)"), rounds.reason());
+    var unknown = assertInstanceOf(JobManager.Rejected.class,
+        submit(List.of(step("sleep", "{\"ms\":1}"), step("nope", "{}")), null, false));
+    assertTrue(unknown.reason().startsWith("step 2: unknown job 'nope'"), unknown.reason());
+  }
+
+  @Test
+  @DisplayName("a pipeline over inputs runs once per element and reports each element with its steps")
+  void runsOverInputs() {
+    JobRecord done = run(List.of(step("read-file", "{}"), step("sha256", "{}")),
+        List.of(Json.object().put("path", "words.txt"), Json.object().put("path", "missing.txt")));
+    assertEquals(JobState.FAILED, done.state());
+    assertEquals(1, done.map().done());
+    assertEquals(1, done.map().failed());
+    JsonNode results = Json.read(done.result());
+    assertEquals(64, results.get(0).asText().length());
+    assertTrue(results.get(1).isNull());
+    assertTrue(done.error().contains("element 1: step 1 (read-file) failed"), done.error());
+  }
+
+  @Test
+  @DisplayName("cancelling a pipeline cancels its running step and it never goes on")
+  void cancelStopsTheRunningStep() {
+    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class,
+        submit(List.of(step("spin", "{\"ms\":60000}"), step("sha256", "{}")), null, false)).job();
+    TestProbe<JobManager.CancelReply> reply = kit.createTestProbe();
+    kit.createTestProbe().awaitAssert(() -> {
+      TestProbe<JobManager.JobLookup> get = kit.createTestProbe();
+      jobs.tell(new JobManager.Get(accepted.id(), get.ref()));
+      JobRecord now = get.receiveMessage().job().orElseThrow();
+      assertEquals(JobState.RUNNING, now.pipeline().runs().get(0).state(), "the spin reached the worker");
+      return null;
+    });
+    jobs.tell(new JobManager.Cancel(accepted.id(), reply.ref()));
+    JobRecord cancelled = reply.receiveMessage().job().orElseThrow();
+    assertEquals(JobState.CANCELLED, cancelled.state());
+    assertEquals(JobState.CANCELLED, cancelled.pipeline().runs().get(0).state());
+    // The worker's slot frees once the spin is interrupted: the next pipeline runs at once.
+    JobRecord next = run(List.of(step("sleep", "{\"ms\":1}"), step("sha256", "{}")), null);
+    assertEquals(JobState.SUCCEEDED, next.state(), next.error());
+  }
+
+  @Test
+  @DisplayName("a map of an I/O job runs each element on the node")
+  void ioMapsRunOnTheNode() {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.SubmitMap("sleep", Json.object(),
+        List.of(Json.object().put("ms", 20), Json.object().put("ms", 10)), 0, Reduce.parse("sum"), false, reply.ref()));
+    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    JobRecord done = awaitFinal(accepted.id());
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    assertEquals("30", done.result());
+  }
+}
