@@ -265,7 +265,9 @@ class ClusterIT {
     Dist.Result bad = dist.run("map", "sha256", "text=a", "--values", "rounds=1,0", "--node", urlA);
     assertEquals(2, bad.exit(), bad.toString());
     assertTrue(bad.err().contains("element 1:"), bad.toString());
-    assertEquals(2, dist.run("map", "sleep", "--range", "ms=1..2", "--node", urlA).exit(), "I/O maps are refused for now");
+    Dist.Result sleeps = dist.run("map", "sleep", "--range", "ms=1..2", "--reduce", "sum", "--node", urlA);
+    assertEquals(0, sleeps.exit(), sleeps.toString());
+    assertEquals("3", sleeps.out().trim(), "an I/O map runs each element on the node");
   }
 
   @Test

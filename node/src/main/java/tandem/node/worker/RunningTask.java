@@ -11,16 +11,16 @@ import tandem.protocol.WorkerProtocol.TaskResult;
  * A task on its way through the compute dispatcher. Unlike a CompletableFuture, it can be
  * cancelled with an interrupt; either way {@link #outcome()} completes with the task's result.
  */
-final class RunningTask extends FutureTask<TaskResult> {
+public final class RunningTask extends FutureTask<TaskResult> {
   private final Task task;
   private final CompletableFuture<TaskResult> outcome = new CompletableFuture<>();
 
-  RunningTask(TaskRunner runner, Task task) {
+  public RunningTask(TaskRunner runner, Task task) {
     super(() -> runner.run(task));
     this.task = task;
   }
 
-  CompletableFuture<TaskResult> outcome() {
+  public CompletableFuture<TaskResult> outcome() {
     return outcome;
   }
 
@@ -36,7 +36,7 @@ final class RunningTask extends FutureTask<TaskResult> {
     } catch (CancellationException e) {
       outcome.complete(TaskResult.failed(task.taskId(), "cancelled", "", 0));
     } catch (ExecutionException e) {
-      outcome.complete(TaskResult.failed(task.taskId(), "the worker could not run it: " + e.getCause(), "", 0));
+      outcome.complete(TaskResult.failed(task.taskId(), "could not run it: " + e.getCause(), "", 0));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       outcome.complete(TaskResult.failed(task.taskId(), "cancelled", "", 0));
