@@ -24,6 +24,7 @@ import tandem.node.member.MemberInfo;
 import tandem.node.owner.JobManager;
 import tandem.node.pool.WorkerPool;
 import tandem.node.pool.WorkerProcessFactory;
+import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.node.worker.Worker;
 
@@ -52,9 +53,11 @@ public final class Guardian {
       ActorRef<IoRunner.Command> io = context.spawn(
           IoRunner.create(new NodeIoContext(system, settings.dataDir(), settings.wire().maxPayloadBytes()), settings.wire().maxPayloadBytes()), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+      ActorRef<ThreadRunner.Command> threads = context.spawn(
+          ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null)), "threads");
       ActorRef<JobManager.Command> jobs = context.spawn(
           Behaviors.supervise(
-                  JobManager.create(catalog, settings, io, Cluster.get(system).manager(), address))
+                  JobManager.create(catalog, settings, io, threads, Cluster.get(system).manager(), address))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
       if (factory != null && settings.workers() > 0) {
@@ -97,7 +100,8 @@ public final class Guardian {
   /** A worker process: the Worker that takes CPU tasks from every node. */
   public static Behavior<Void> worker(WorkerSettings settings, JobCatalog catalog) {
     return Behaviors.setup(context -> {
-      TaskRunner runner = new TaskRunner(catalog, settings.wire().maxPayloadBytes());
+      long cap = settings.wire().maxPayloadBytes();
+      TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
       context.spawn(Worker.create(runner, settings), "worker");
       context.spawn(MemberInfo.create(""), "member");
       return Behaviors.empty();

@@ -1,5 +1,6 @@
 package tandem.node;
 
+import java.nio.file.Path;
 import com.typesafe.config.Config;
 
 /**
@@ -8,14 +9,16 @@ import com.typesafe.config.Config;
  * @param computeThreads threads that run CPU jobs at once
  * @param prefetch tasks a worker may hold beyond its threads, so the next one is ready at once
  * @param wire how large a payload may cross between processes
+ * @param dataDir where an I/O job sent to a worker ({@code --on processes}) may read files
  */
-public record WorkerSettings(int computeThreads, int prefetch, WireSettings wire) {
+public record WorkerSettings(int computeThreads, int prefetch, WireSettings wire, Path dataDir) {
   public static WorkerSettings create(Config config) {
     Config worker = config.getConfig("tandem.worker");
     return new WorkerSettings(
         worker.getInt("compute-threads"),
         worker.getInt("prefetch"),
-        WireSettings.create(config));
+        WireSettings.create(config),
+        Path.of(config.getString("tandem.node.data-dir")).toAbsolutePath().normalize());
   }
 
   /** How many tasks a worker takes from each node at once. */

@@ -32,11 +32,15 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "print the job's id at once instead of waiting")
   boolean noWait;
 
+  @Option(names = "--on", paramLabel = "threads|processes",
+      description = "run it on the node's threads or in a worker process instead of where its kind says (for experiments)")
+  String on;
+
   @Override
   public Integer call() {
     TandemClient client = target.client();
     var parameters = Params.parse(params);
-    JsonNode result = (noWait ? client.submit(job, parameters) : client.run(job, parameters)).join();
+    JsonNode result = (noWait ? client.submit(job, parameters, Placements.checked(on)) : client.run(job, parameters, Placements.checked(on))).join();
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(result));

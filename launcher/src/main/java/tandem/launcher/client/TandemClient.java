@@ -76,18 +76,31 @@ public final class TandemClient {
 
   /** Submits a job; the future holds the job as accepted (queued or running). */
   public CompletableFuture<JsonNode> submit(String job, ObjectNode params) {
-    return post(job, params, false);
+    return submit(job, params, null);
+  }
+
+  /**
+   * Submits a job to run where {@code on} says ({@code "threads"}: on the node's threads;
+   * {@code "processes"}: in a worker process; null: by its kind).
+   */
+  public CompletableFuture<JsonNode> submit(String job, ObjectNode params, String on) {
+    return post(job, params, on, false);
   }
 
   /** Submits a job and completes once it is final (succeeded, failed, cancelled or timed out). */
   public CompletableFuture<JsonNode> run(String job, ObjectNode params) {
-    return post(job, params, true).thenCompose(this::untilFinal);
+    return run(job, params, null);
+  }
+
+  /** Like {@link #run(String, ObjectNode)}, where {@code on} says (see {@link #submit(String, ObjectNode, String)}). */
+  public CompletableFuture<JsonNode> run(String job, ObjectNode params, String on) {
+    return post(job, params, on, true).thenCompose(this::untilFinal);
   }
 
   /**
    * Runs a map and completes once every element has settled. {@code map} holds one of {@code
-   * inputs}, {@code range} or {@code values}, and optionally {@code chunk} and {@code reduce}, as
-   * {@code POST /jobs} takes them.
+   * inputs}, {@code range} or {@code values}, and optionally {@code chunk}, {@code reduce},
+   * {@code failFast} and {@code on}, as {@code POST /jobs} takes them.
    */
   public CompletableFuture<JsonNode> runMap(String job, ObjectNode shared, ObjectNode map) {
     ObjectNode body = map.deepCopy();
@@ -235,10 +248,13 @@ public final class TandemClient {
     return JobState.isFinal(job.path("state").asText());
   }
 
-  private CompletableFuture<JsonNode> post(String job, ObjectNode params, boolean wait) {
+  private CompletableFuture<JsonNode> post(String job, ObjectNode params, String on, boolean wait) {
     ObjectNode body = Json.object();
     body.put("job", job);
     body.set("params", params);
+    if (on != null) {
+      body.put("on", on);
+    }
     return post(body, wait);
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import tandem.node.Json;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.Placement;
 import tandem.node.owner.Reduce;
 import tandem.protocol.job.BadInputException;
 
@@ -23,13 +24,14 @@ import tandem.protocol.job.BadInputException;
  * @param job the job, or null for a pipeline
  * @param map the elements, or null for a single job or pipeline
  * @param pipeline the steps, or null when it is no pipeline
+ * @param on where the job runs: {@code "on": "threads"} or {@code "processes"} overrides its kind
  */
-record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline) {
+record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline, Placement on) {
 
   /** What makes a request a map. */
   record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast) {}
 
-  private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast");
+  private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast", "on");
 
   static SubmitRequest parse(String body, int maxElements) {
     JsonNode tree;
@@ -59,12 +61,17 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       throw new BadInputException("\"params\" must be a JSON object of name: value");
     }
     ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
-    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null);
+    JsonNode on = tree.get("on");
+    if (on != null && !on.isTextual()) {
+      throw new BadInputException("on must be \"threads\" or \"processes\"");
+    }
+    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null,
+        Placement.parse(on == null ? null : on.asText()));
   }
 
   private static SubmitRequest pipeline(JsonNode tree, int maxElements) {
-    if (tree.has("job") || tree.has("params") || tree.has("chunk")) {
-      throw new BadInputException("a pipeline gives each step's job and params in \"pipeline\"; drop job, params and chunk");
+    if (tree.has("job") || tree.has("params") || tree.has("chunk") || tree.has("on")) {
+      throw new BadInputException("a pipeline gives each step's job and params in \"pipeline\" and runs each where its kind says; drop job, params, chunk and on");
     }
     JsonNode list = tree.get("pipeline");
     if (!list.isArray() || list.isEmpty()) {
@@ -81,7 +88,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       }
       steps.add(new JobManager.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
     }
-    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps);
+    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps, Placement.BY_KIND);
   }
 
   private static MapPart mapPart(JsonNode tree, int maxElements) {

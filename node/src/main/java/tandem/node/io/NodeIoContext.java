@@ -17,7 +17,8 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final ActorSystem<?> system;
   private final ExecutionContextExecutor io;
   private final ExecutionContextExecutor blocking;
-  private final HttpClient http;
+  /** Made on first use: a worker (which runs I/O jobs only when asked) never pays for it. */
+  private volatile HttpClient http;
   private final Path dataDir;
   private final long maxResultBytes;
 
@@ -26,12 +27,6 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     this.blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io-dispatcher"));
-    this.http =
-        HttpClient.newBuilder()
-            .executor(io)
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
     this.dataDir = dataDir;
     this.maxResultBytes = maxResultBytes;
   }
@@ -60,7 +55,20 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
 
   @Override
   public HttpClient httpClient() {
-    return http;
+    HttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        if (http == null) {
+          http = HttpClient.newBuilder()
+              .executor(io)
+              .connectTimeout(Duration.ofSeconds(10))
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+        }
+        client = http;
+      }
+    }
+    return client;
   }
 
   @Override

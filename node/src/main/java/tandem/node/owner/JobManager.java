@@ -21,6 +21,7 @@ import tandem.node.Json;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
+import tandem.node.threads.ThreadRunner;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
 import tandem.protocol.PartsBuffer;
@@ -43,11 +44,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          WorkerTerminated {}
+          ThreadFinished, WorkerTerminated {}
 
-  /** Accept a job, or refuse it with a one-line reason. */
-  public record Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo)
-      implements Command {}
+  /** Accept a job, or refuse it with a one-line reason; {@code on} overrides where it runs. */
+  public record Submit(String job, ObjectNode params, Placement on, ActorRef<SubmitReply> replyTo)
+      implements Command {
+    public Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo) {
+      this(job, params, Placement.BY_KIND, replyTo);
+    }
+  }
 
   /**
    * Accept a map: the job run once per element, each element's parameters laid over {@code
@@ -56,8 +61,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   public record SubmitMap(
       String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
-      ActorRef<SubmitReply> replyTo)
-      implements Command {}
+      Placement on, ActorRef<SubmitReply> replyTo)
+      implements Command {
+    public SubmitMap(
+        String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
+        ActorRef<SubmitReply> replyTo) {
+      this(job, shared, elements, chunk, reduce, failFast, Placement.BY_KIND, replyTo);
+    }
+  }
 
   /**
    * Accept a pipeline: each step's result becomes the next step's {@code input}; each step runs
@@ -127,9 +138,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record IoFinished(IoRunner.Finished outcome) implements Command {}
 
+  private record ThreadFinished(ThreadRunner.Finished outcome) implements Command {}
+
   private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
 
   /**
+   * @param threads runs CPU jobs a user sends to the node's own threads
    * @param membership the cluster manager, told to down a local worker the OS says is gone
    * @param address this node's cluster address, the owner of every job it accepts
    */
@@ -137,14 +151,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
+      ActorRef<ThreadRunner.Command> threads,
       ActorRef<ClusterCommand> membership,
       String address) {
-    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, membership, address));
+    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, threads, membership, address));
   }
 
   private final JobCatalog catalog;
   private final NodeSettings settings;
   private final ActorRef<IoRunner.Command> io;
+  private final ActorRef<ThreadRunner.Command> threads;
+  private final ActorRef<ThreadRunner.Finished> threadReplies;
   private final ActorRef<ClusterCommand> membership;
   private final String address;
   private final long pid = ProcessHandle.current().pid();
@@ -172,9 +189,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
+      ActorRef<ThreadRunner.Command> threads,
       ActorRef<ClusterCommand> membership,
       String address) {
     super(context);
+    this.threads = threads;
+    this.threadReplies = context.messageAdapter(ThreadRunner.Finished.class, ThreadFinished::new);
     this.catalog = catalog;
     this.settings = settings;
     this.io = io;
@@ -203,6 +223,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(FromWorker.class, this::onFromWorker)
         .onMessage(FromPeer.class, this::onFromPeer)
         .onMessage(IoFinished.class, this::onIoFinished)
+        .onMessage(ThreadFinished.class, this::onThreadFinished)
         .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
         .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
         .build();
@@ -232,25 +253,28 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       submit.replyTo().tell(new Rejected(e.getMessage()));
       return this;
     }
-    submit.replyTo().tell(new Accepted(startJob(found.get(), submit.params(), input, 0)));
+    submit.replyTo().tell(new Accepted(startJob(found.get(), submit.params(), input, 0, submit.on())));
     dispatch();
     return this;
   }
 
   /**
    * Starts a checked job: an I/O job on the I/O runner at once, a CPU job into the queue for
-   * workers (the caller dispatches).
+   * workers (the caller dispatches), or where {@code on} says.
    *
    * @param parent the pipeline it is a step of, or 0
    */
-  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent) {
+  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on) {
     long seq = ++lastSeq;
     long now = System.nanoTime();
     JobRecord record =
         JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), params, address, now).withParent(parent);
-    if (job instanceof IoJob ioJob) {
+    if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
       record = record.running(new RanOn("node", address, pid, null), now);
       io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
+    } else if (on == Placement.THREADS) {
+      record = record.running(new RanOn("node", address, pid, null), now);
+      threads.tell(new ThreadRunner.Run(List.of(Task.single(seq, job.name(), Json.write(params))), threadReplies));
     } else {
       roster.enqueue(Task.single(seq, job.name(), Json.write(params)));
     }
@@ -260,7 +284,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
     Optional<Job> found = catalog.find(submit.job());
-    if (found.isPresent() && found.get().kind() == JobKind.IO) {
+    if (found.isPresent() && found.get().kind() == JobKind.IO && submit.on() != Placement.PROCESSES) {
       // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.replyTo()));
@@ -288,15 +312,25 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       elements.add(params);
     }
     long seq = ++lastSeq;
-    int chunk = submit.chunk() > 0 ? submit.chunk() : autoChunk(elements.size());
+    int chunk = submit.chunk() > 0 ? submit.chunk() : autoChunk(elements.size(), submit.on());
     MapView view = new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of());
-    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.shared(), address,
-        System.nanoTime()).withMap(view);
+    long now = System.nanoTime();
+    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.shared(), address, now)
+        .withMap(view);
+    List<Task> onThreads = new ArrayList<>();
     for (int offset = 0; offset < elements.size(); offset += chunk) {
       List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + chunk));
       Task task = Task.chunk(++lastChunkId, job.name(), Json.write(Json.NODES.arrayNode().addAll(part)));
       chunks.put(task.taskId(), new MapRun.Chunk(seq, offset, part.size(), task, 0));
-      roster.enqueue(task);
+      if (submit.on() == Placement.THREADS) {
+        onThreads.add(task);
+      } else {
+        roster.enqueue(task);
+      }
+    }
+    if (!onThreads.isEmpty()) {
+      record = record.running(new RanOn("node", address, pid, null), now);
+      threads.tell(new ThreadRunner.Run(onThreads, threadReplies));
     }
     maps.put(seq, new MapRun(elements.size(), submit.failFast()));
     jobs.put(record);
@@ -360,7 +394,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private void startStep(long pipelineSeq, PipelineRun run, int element, int step, ObjectNode params) {
-    JobRecord child = startJob(run.steps().get(step).job(), params, JobInput.trusted(params), pipelineSeq);
+    JobRecord child = startJob(run.steps().get(step).job(), params, JobInput.trusted(params), pipelineSeq, Placement.BY_KIND);
     run.started(child.seq(), element, step);
     stepChanged(child);
   }
@@ -434,9 +468,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return "unknown job '" + name + "'; known jobs: " + catalog.names() + " (tandem catalog shows their parameters)";
   }
 
-  /** Like {@code Pool.map}'s chunksize: about four chunks per worker, so the last ones balance out. */
-  private int autoChunk(int elements) {
-    int workers = Math.max(1, roster.workers().size());
+  /** Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones balance out. */
+  private int autoChunk(int elements, Placement on) {
+    int workers = on == Placement.THREADS ? Runtime.getRuntime().availableProcessors() : Math.max(1, roster.workers().size());
     return (int) Math.max(1, Math.min(1000, (elements + workers * 4L - 1) / (workers * 4L)));
   }
 
@@ -505,12 +539,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
   private void stop(JobRecord job) {
-    if (job.kind() == JobKind.IO) {
-      io.tell(new IoRunner.Cancel(job.seq()));
-    } else if (!roster.removeQueued(job.seq())) {
+    if (roster.removeQueued(job.seq())) {
+      return;
+    }
+    Optional<WorkerRoster.Slot> slot = roster.holding(job.seq());
+    if (slot.isPresent()) {
       // Its slot stays taken until the worker reports the task stopped.
-      roster.holding(job.seq()).ifPresent(
-          slot -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, List.of(job.seq()))));
+      slot.get().ref.tell(new WorkerProtocol.CancelTasks(inbox, List.of(job.seq())));
+    } else if (job.ranOn() != null && job.ranOn().role().equals("node")) {
+      // On the node: by kind on the I/O runner, or (--on threads) on its threads; one of them knows it.
+      io.tell(new IoRunner.Cancel(job.seq()));
+      threads.tell(new ThreadRunner.Cancel(List.of(job.seq())));
     }
   }
 
@@ -519,14 +558,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     maps.remove(seq);
     List<Long> ids = chunks.values().stream().filter(c -> c.seq() == seq).map(c -> c.task().taskId()).toList();
     Map<WorkerRoster.Slot, List<Long>> running = new HashMap<>();
+    List<Long> onThreads = new ArrayList<>();
     for (long id : ids) {
       if (roster.removeQueued(id)) {
         chunks.remove(id);
       } else {
-        roster.holding(id).ifPresent(slot -> running.computeIfAbsent(slot, s -> new ArrayList<>()).add(id));
+        Optional<WorkerRoster.Slot> slot = roster.holding(id);
+        if (slot.isPresent()) {
+          running.computeIfAbsent(slot.get(), s -> new ArrayList<>()).add(id);
+        } else {
+          onThreads.add(id);
+        }
       }
     }
     running.forEach((slot, taskIds) -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, taskIds)));
+    if (!onThreads.isEmpty()) {
+      threads.tell(new ThreadRunner.Cancel(onThreads));
+    }
   }
 
   /** Another node asks about a job; only the owner has it, the others answer null. */
@@ -597,15 +645,25 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
       }
-      MapRun.Chunk chunk = chunks.remove(result.taskId());
-      if (chunk != null) {
-        onChunkDone(chunk, result, now);
-        continue;
-      }
-      jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
-          ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
-          : job.failed(result.error(), result.thread(), result.runMicros(), now)));
+      onTaskResult(result, now);
     }
+  }
+
+  /** A task ended, in a worker or on the node's threads: a map's chunk, or a single job. */
+  private void onTaskResult(TaskResult result, long now) {
+    MapRun.Chunk chunk = chunks.remove(result.taskId());
+    if (chunk != null) {
+      onChunkDone(chunk, result, now);
+      return;
+    }
+    jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
+        ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
+        : job.failed(result.error(), result.thread(), result.runMicros(), now)));
+  }
+
+  private Behavior<Command> onThreadFinished(ThreadFinished finished) {
+    onTaskResult(finished.outcome().result(), System.nanoTime());
+    return this;
   }
 
   private TaskResult assembled(ActorRef<WorkerProtocol.ToWorker> worker, TaskResult sent) {

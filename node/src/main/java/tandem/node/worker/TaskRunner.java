@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import tandem.node.Errors;
 import tandem.node.Json;
 import tandem.node.jobs.JobCatalog;
@@ -11,6 +12,8 @@ import tandem.protocol.Parts;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.CpuJob;
+import tandem.protocol.job.IoContext;
+import tandem.protocol.job.IoJob;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
 
@@ -18,22 +21,28 @@ import tandem.protocol.job.JobInput;
 public final class TaskRunner {
   private final JobCatalog catalog;
   private final long maxResultBytes;
+  private final IoContext io;
 
-  /** @param maxResultBytes the largest result sent back (tandem.wire.max-payload-bytes) */
-  public TaskRunner(JobCatalog catalog, long maxResultBytes) {
+  /**
+   * @param maxResultBytes the largest result sent back (tandem.wire.max-payload-bytes)
+   * @param io what an I/O job sent here with {@code --on processes} gets; it then holds this
+   *     thread while it waits, which is the point of the experiment
+   */
+  public TaskRunner(JobCatalog catalog, long maxResultBytes, IoContext io) {
     this.catalog = catalog;
     this.maxResultBytes = maxResultBytes;
+    this.io = io;
   }
 
   /** Each element's outcome, in order: one failing element does not stop the others. */
-  private static ArrayNode runChunk(CpuJob job, Task task) throws InterruptedException {
+  private ArrayNode runChunk(Job job, Task task) throws InterruptedException {
     ArrayNode outcomes = Json.NODES.arrayNode();
     for (JsonNode params : Json.read(task.params())) {
       if (Thread.interrupted()) {
         throw new InterruptedException("cancelled");
       }
       try {
-        JsonNode result = job.compute(JobInput.trusted((ObjectNode) params));
+        JsonNode result = runOne(job, (ObjectNode) params);
         outcomes.addObject().set("ok", result);
       } catch (InterruptedException e) {
         throw e;
@@ -44,16 +53,26 @@ public final class TaskRunner {
     return outcomes;
   }
 
+  private JsonNode runOne(Job job, ObjectNode params) throws Exception {
+    if (job instanceof CpuJob cpu) {
+      return cpu.compute(JobInput.trusted(params));
+    }
+    try {
+      return ((IoJob) job).start(JobInput.trusted(params), io).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
   public TaskResult run(Task task) {
     String thread = Thread.currentThread().getName();
     long start = System.nanoTime();
     try {
       Optional<Job> job = catalog.find(task.job());
-      if (job.isEmpty() || !(job.get() instanceof CpuJob cpu)) {
-        return TaskResult.failed(
-            task.taskId(), "this worker has no CPU job named '" + task.job() + "'", thread, 0);
+      if (job.isEmpty() || (job.get() instanceof IoJob && io == null)) {
+        return TaskResult.failed(task.taskId(), "no job named '" + task.job() + "' can run here", thread, 0);
       }
-      JsonNode result = task.chunk() ? runChunk(cpu, task) : cpu.compute(JobInput.trusted(Json.readObject(task.params())));
+      JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), Json.readObject(task.params()));
       String json = Json.write(result);
       long micros = (System.nanoTime() - start) / 1000;
       long bytes = json.length() * 3L <= maxResultBytes ? json.length() : Parts.utf8Bytes(json);

@@ -30,6 +30,8 @@ import tandem.node.WireSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
+import tandem.node.threads.ThreadRunner;
+import tandem.node.worker.TaskRunner;
 import tandem.protocol.WorkerProtocol;
 
 @ExtendWith(LogCapturingExtension.class)
@@ -65,10 +67,16 @@ class JobManagerTest {
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."), 64L << 20), 64L << 20),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     ActorRef<JobManager.Command> jobs = kit.spawn(
-        JobManager.create(JobCatalog.load(), settings(retries), io, membership.ref(), ADDRESS));
+        JobManager.create(JobCatalog.load(), settings(retries), io, threads(), membership.ref(), ADDRESS));
     spawned.add(io);
     spawned.add(jobs);
     return jobs;
+  }
+
+  private ActorRef<ThreadRunner.Command> threads() {
+    ActorRef<ThreadRunner.Command> threads = kit.spawn(ThreadRunner.create(new TaskRunner(JobCatalog.load(), 64L << 20, null)));
+    spawned.add(threads);
+    return threads;
   }
 
   /** The worker-facing inbox the JobManager registered, found the way a worker finds it. */

@@ -34,7 +34,7 @@ class WorkerTest {
   void runsAndCancelsTasks() {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000))));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000), java.nio.file.Path.of("."))));
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
     assertEquals(2, ready.capacity());
     assertEquals(ProcessHandle.current().pid(), ready.pid());
@@ -82,7 +82,7 @@ class WorkerTest {
   private static void largePayloadsTravelInParts(ActorTestKit kit) {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000))));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000), java.nio.file.Path.of("."))));
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
 
     String text = "word ".repeat(1000);

@@ -30,18 +30,19 @@ import tandem.node.WorkerSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
+import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.node.worker.Worker;
 
 /**
- * Pipelines on a JobManager with a real worker actor beside it (in one JVM, every message still
+ * Pipelines and placement on a JobManager with a real worker actor beside it (in one JVM, every message still
  * serialized); one message carries at most 1,000 characters here, so large inputs and results
  * travel in parts as they would between processes.
  */
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipelineTest {
-  private final ActorTestKit kit = ActorTestKit.create("PipelineTest");
+class JobFlowTest {
+  private final ActorTestKit kit = ActorTestKit.create("JobFlowTest");
   private final WireSettings wire = new WireSettings(1 << 20, 1000);
   @TempDir static Path data;
   private ActorRef<JobManager.Command> jobs;
@@ -55,8 +56,11 @@ class PipelineTest {
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
-    jobs = kit.spawn(JobManager.create(catalog, settings, io, membership.ref(), "pekko://tandem@127.0.0.1:2551"));
-    kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes()), new WorkerSettings(1, 1, wire)));
+    jobs = kit.spawn(JobManager.create(catalog, settings, io,
+        kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref(),
+        "pekko://tandem@127.0.0.1:2551"));
+    kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes(), new NodeIoContext(kit.system(), data, wire.maxPayloadBytes())),
+        new WorkerSettings(1, 1, wire, data)));
   }
 
   @AfterAll
@@ -169,5 +173,47 @@ class PipelineTest {
     JobRecord done = awaitFinal(accepted.id());
     assertEquals(JobState.SUCCEEDED, done.state(), done.error());
     assertEquals("30", done.result());
+  }
+
+  private JobRecord runOne(String job, String params, Placement on) {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), on, reply.ref()));
+    return awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
+  }
+
+  @Test
+  @DisplayName("--on threads runs a CPU job on the node's compute threads, --on processes an I/O job in a worker")
+  void placementOverridesKind() {
+    JobRecord cpuOnNode = runOne("square", "{\"x\":7}", Placement.THREADS);
+    assertEquals("49", cpuOnNode.result());
+    assertEquals("node", cpuOnNode.ranOn().role());
+    assertTrue(cpuOnNode.ranOn().thread().contains("node-compute-dispatcher"), cpuOnNode.ranOn().thread());
+    JobRecord ioInWorker = runOne("read-file", "{\"path\":\"words.txt\"}", Placement.PROCESSES);
+    assertEquals(JobState.SUCCEEDED, ioInWorker.state(), ioInWorker.error());
+    assertEquals("worker", ioInWorker.ranOn().role());
+    assertEquals(50_000, Json.read(ioInWorker.result()).get("bytes").asInt());
+    assertEquals("worker", runOne("square", "{\"x\":7}", Placement.BY_KIND).ranOn().role());
+
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 2), Json.object().put("x", 3)),
+        1, Reduce.parse("sum"), false, Placement.THREADS, reply.ref()));
+    JobRecord map = awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
+    assertEquals("13", map.result());
+    assertEquals("node", map.ranOn().role());
+  }
+
+  @Test
+  @DisplayName("a CPU job on the node's threads can be cancelled: its thread is interrupted")
+  void threadJobsCancel() {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit("spin", (ObjectNode) Json.read("{\"ms\":60000}"), Placement.THREADS, reply.ref()));
+    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    TestProbe<JobManager.CancelReply> cancel = kit.createTestProbe();
+    jobs.tell(new JobManager.Cancel(accepted.id(), cancel.ref()));
+    assertEquals(JobState.CANCELLED, cancel.receiveMessage().job().orElseThrow().state());
+    // the interrupted spin frees its thread: more node-thread jobs than cores still finish at once
+    for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
+      assertEquals("4", runOne("square", "{\"x\":2}", Placement.THREADS).result());
+    }
   }
 }
