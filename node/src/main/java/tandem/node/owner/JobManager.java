@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -173,12 +174,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, List<ActorRef<JobLookup>>> watchers = new HashMap<>();
   private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
-  /** Chunk task ids start far above job numbers, which single jobs use as their task ids. */
-  private long lastChunkId = 1L << 48;
-  private final Map<Long, MapRun.Chunk> chunks = new HashMap<>();
-  private final Map<Long, MapRun> maps = new HashMap<>();
-  private final Map<Long, List<MapResults>> resultWatchers = new HashMap<>();
-  private final Map<Long, PipelineRun> pipelines = new HashMap<>();
+  private final Maps maps;
+  private final Pipelines pipelines;
   /** Results too large for one message, collected until their {@code TasksDone} arrives. */
   private final PartsBuffer<PartKey> resultParts;
 
@@ -204,6 +201,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.resultParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
+    JobOwner owner = new Lent();
+    this.maps = new Maps(owner, settings.maxMapElements());
+    this.pipelines = new Pipelines(owner, maps);
     context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, inbox));
     context.getSystem().receptionist().tell(Receptionist.register(
         NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
@@ -265,21 +265,36 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * @param parent the pipeline it is a step of, or 0
    */
   private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on) {
-    long seq = ++lastSeq;
     long now = System.nanoTime();
-    JobRecord record =
-        JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), params, address, now).withParent(parent);
+    JobRecord record = newJob(job.name(), job.kind(), params, now).withParent(parent);
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
-      record = record.running(new RanOn("node", address, pid, null), now);
-      io.tell(new IoRunner.Run(seq, ioJob, input, ioReplies));
-    } else if (on == Placement.THREADS) {
-      record = record.running(new RanOn("node", address, pid, null), now);
-      threads.tell(new ThreadRunner.Run(List.of(Task.single(seq, job.name(), Json.write(params))), threadReplies));
+      record = record.running(thisNode(), now);
+      io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
     } else {
-      roster.enqueue(Task.single(seq, job.name(), Json.write(params)));
+      if (on == Placement.THREADS) {
+        record = record.running(thisNode(), now);
+      }
+      run(List.of(Task.single(record.seq(), job.name(), Json.write(params))), on);
     }
     jobs.put(record);
     return record;
+  }
+
+  private JobRecord newJob(String name, JobKind kind, ObjectNode params, long nowNanos) {
+    long seq = ++lastSeq;
+    return JobRecord.queued(seq, tag + "-" + seq, name, kind, params, address, nowNanos);
+  }
+
+  private RanOn thisNode() {
+    return new RanOn("node", address, pid, null);
+  }
+
+  private void run(List<Task> tasks, Placement on) {
+    if (on == Placement.THREADS) {
+      threads.tell(new ThreadRunner.Run(tasks, threadReplies));
+    } else {
+      tasks.forEach(roster::enqueue);
+    }
   }
 
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
@@ -289,189 +304,32 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.replyTo()));
     }
-    String refused = found.isEmpty()
-        ? unknownJob(submit.job())
-        : submit.elements().isEmpty() ? "a map needs at least one element"
-        : submit.elements().size() > settings.maxMapElements()
-            ? "a map takes at most " + settings.maxMapElements() + " elements (tandem.jobs.max-map-elements), not " + submit.elements().size()
-        : null;
-    if (refused != null) {
-      submit.replyTo().tell(new Rejected(refused));
-      return this;
-    }
-    Job job = found.get();
-    List<ObjectNode> elements = new ArrayList<>(submit.elements().size());
-    for (int i = 0; i < submit.elements().size(); i++) {
-      ObjectNode params = submit.shared().deepCopy().setAll(submit.elements().get(i));
-      try {
-        JobInput.checked(job, params);
-      } catch (BadInputException e) {
-        submit.replyTo().tell(new Rejected("element " + i + ": " + e.getMessage()));
-        return this;
-      }
-      elements.add(params);
-    }
-    long seq = ++lastSeq;
-    int chunk = submit.chunk() > 0 ? submit.chunk() : autoChunk(elements.size(), submit.on());
-    MapView view = new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of());
-    long now = System.nanoTime();
-    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, job.name(), job.kind(), submit.shared(), address, now)
-        .withMap(view);
-    List<Task> onThreads = new ArrayList<>();
-    for (int offset = 0; offset < elements.size(); offset += chunk) {
-      List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + chunk));
-      Task task = Task.chunk(++lastChunkId, job.name(), Json.write(Json.NODES.arrayNode().addAll(part)));
-      chunks.put(task.taskId(), new MapRun.Chunk(seq, offset, part.size(), task, 0));
-      if (submit.on() == Placement.THREADS) {
-        onThreads.add(task);
-      } else {
-        roster.enqueue(task);
-      }
-    }
-    if (!onThreads.isEmpty()) {
-      record = record.running(new RanOn("node", address, pid, null), now);
-      threads.tell(new ThreadRunner.Run(onThreads, threadReplies));
-    }
-    maps.put(seq, new MapRun(elements.size(), submit.failFast()));
-    jobs.put(record);
-    submit.replyTo().tell(new Accepted(record));
-    dispatch();
-    return this;
+    return accept(submit.replyTo(), () -> maps.start(known(submit.job()), submit.shared(), submit.elements(),
+        submit.chunk(), submit.reduce(), submit.failFast(), submit.on()));
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
-    List<PipelineRun.Step> steps = new ArrayList<>();
-    List<ObjectNode> elements = submit.elements() == null ? List.of(Json.object()) : submit.elements();
+    return accept(submit.replyTo(), () -> pipelines.start(
+        submit.steps(), this::known, submit.elements(), submit.reduce(), submit.failFast()));
+  }
+
+  /** Replies with the job {@code start} accepted, or with the reason it refused it. */
+  private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, Supplier<JobRecord> start) {
     try {
-      for (int i = 0; i < submit.steps().size(); i++) {
-        PipelineStep given = submit.steps().get(i);
-        String where = submit.steps().size() > 1 ? "step " + (i + 1) + ": " : "";
-        Job job = catalog.find(given.job()).orElseThrow(() -> new BadInputException(where + unknownJob(given.job())));
-        steps.add(new PipelineRun.Step(job, given.params()));
-      }
-      steps = PipelineRun.checked(steps);
-      PipelineRun.checkLaterSteps(steps);
-      if (elements.isEmpty() || elements.size() > settings.maxMapElements()) {
-        throw new BadInputException("a pipeline over inputs takes 1 to " + settings.maxMapElements()
-            + " elements (tandem.jobs.max-map-elements), not " + elements.size());
-      }
+      replyTo.tell(new Accepted(start.get()));
     } catch (BadInputException e) {
-      submit.replyTo().tell(new Rejected(e.getMessage()));
-      return this;
-    }
-    PipelineRun run = new PipelineRun(steps, elements.size());
-    List<ObjectNode> firsts = new ArrayList<>(elements.size());
-    for (int i = 0; i < elements.size(); i++) {
-      ObjectNode params = run.firstParams(elements.get(i));
-      try {
-        JobInput.checked(steps.get(0).job(), params);
-      } catch (BadInputException e) {
-        String where = submit.elements() == null ? "" : "element " + i + ": ";
-        submit.replyTo().tell(new Rejected(where + (steps.size() > 1 ? "step 1: " : "") + e.getMessage()));
-        return this;
-      }
-      firsts.add(params);
-    }
-    long seq = ++lastSeq;
-    long now = System.nanoTime();
-    List<String> names = steps.stream().map(step -> step.job().name()).toList();
-    JobRecord record = JobRecord.queued(seq, tag + "-" + seq, String.join(" | ", names),
-            steps.get(steps.size() - 1).job().kind(), steps.get(0).params(), address, now)
-        .running(new RanOn("node", address, pid, null), now)
-        .withPipeline(new PipelineView(names, List.of()));
-    if (submit.elements() != null) {
-      record = record.withMap(new MapView(elements.size(), 0, 0, 1, submit.reduce(), List.of()));
-      maps.put(seq, new MapRun(elements.size(), submit.failFast()));
-    }
-    pipelines.put(seq, run);
-    jobs.put(record);
-    submit.replyTo().tell(new Accepted(record));
-    for (int i = 0; i < firsts.size(); i++) {
-      startStep(seq, run, i, 0, firsts.get(i));
+      replyTo.tell(new Rejected(e.getMessage()));
     }
     dispatch();
     return this;
   }
 
-  private void startStep(long pipelineSeq, PipelineRun run, int element, int step, ObjectNode params) {
-    JobRecord child = startJob(run.steps().get(step).job(), params, JobInput.trusted(params), pipelineSeq, Placement.BY_KIND);
-    run.started(child.seq(), element, step);
-    stepChanged(child);
-  }
-
-  /** Keeps a one-input pipeline's view of its steps current: the user watches them. */
-  private void stepChanged(JobRecord child) {
-    PipelineRun run = pipelines.get(child.parent());
-    int[] at = run == null || maps.containsKey(child.parent()) ? null : run.whereIs(child.seq());
-    if (at != null) {
-      jobs.get(child.parent()).filter(p -> !p.state().isFinal())
-          .ifPresent(p -> jobs.put(p.withPipeline(p.pipeline().withRun(at[1], child))));
-    }
-  }
-
-  /** A step ended: start the element's next step, or settle the element. */
-  private void onStepEnded(JobRecord child) {
-    PipelineRun run = pipelines.get(child.parent());
-    if (run == null || run.whereIs(child.seq()) == null) {
-      return; // the pipeline ended meanwhile (cancelled, or failed fast)
-    }
-    stepChanged(child);
-    PipelineRun.Next next = run.stepEnded(child);
-    if (next instanceof PipelineRun.RunStep step) {
-      startStep(child.parent(), run, step.element(), step.step(), step.params());
-      dispatch();
-    } else if (next instanceof PipelineRun.Settled settled) {
-      onElementSettled(child.parent(), run, settled);
-    }
-  }
-
-  private void onElementSettled(long seq, PipelineRun run, PipelineRun.Settled settled) {
-    Optional<JobRecord> found = jobs.get(seq).filter(job -> !job.state().isFinal());
-    if (found.isEmpty()) {
-      return;
-    }
-    long now = System.nanoTime();
-    MapRun map = maps.get(seq);
-    if (map == null) {
-      pipelines.remove(seq);
-      finish(found.get().concluded(settled.result(), settled.error(), now));
-      return;
-    }
-    map.recordOne(settled.element(), settled.result(), settled.error(), run.stepsJson(settled.element(), now));
-    List<MapView.ElementError> failed = settled.error() == null
-        ? List.of() : List.of(new MapView.ElementError(settled.element(), settled.error()));
-    onMapProgressed(seq, map, found.get(), 1 - failed.size(), failed, now);
-  }
-
-  /** Cancels a pipeline's running steps; their endings are ignored, since the pipeline is gone. */
-  private void cancelSteps(long seq) {
-    maps.remove(seq);
-    PipelineRun run = pipelines.get(seq);
-    if (run == null) {
-      return;
-    }
-    long now = System.nanoTime();
-    List<JobRecord> cancelled = new ArrayList<>();
-    for (long childSeq : run.running()) {
-      jobs.get(childSeq).filter(child -> !child.state().isFinal()).ifPresent(child -> {
-        stop(child);
-        JobRecord stopped = child.cancelled("cancelled with its pipeline", now);
-        stepChanged(stopped);
-        cancelled.add(stopped);
-      });
-    }
-    pipelines.remove(seq);
-    cancelled.forEach(this::finish);
+  private Job known(String name) {
+    return catalog.find(name).orElseThrow(() -> new BadInputException(unknownJob(name)));
   }
 
   private String unknownJob(String name) {
     return "unknown job '" + name + "'; known jobs: " + catalog.names() + " (tandem catalog shows their parameters)";
-  }
-
-  /** Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones balance out. */
-  private int autoChunk(int elements, Placement on) {
-    int workers = on == Placement.THREADS ? Runtime.getRuntime().availableProcessors() : Math.max(1, roster.workers().size());
-    return (int) Math.max(1, Math.min(1000, (elements + workers * 4L - 1) / (workers * 4L)));
   }
 
   private Behavior<Command> onGet(Get get) {
@@ -490,29 +348,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onMapResults(MapResults ask) {
-    Optional<JobRecord> job = lookup(ask.id());
-    MapRun run = job.map(j -> maps.get(j.seq())).orElse(null);
-    if (run != null && run.settled() <= ask.after()) {
-      resultWatchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(ask);
-    } else {
-      answer(ask, job, run);
-    }
+    maps.results(ask, lookup(ask.id()));
     return this;
-  }
-
-  private static void answer(MapResults ask, Optional<JobRecord> job, MapRun run) {
-    ask.replyTo().tell(run == null
-        ? new MapEntries(job, "[]", ask.after())
-        : new MapEntries(job, run.entriesAfter(ask.after()), run.settled()));
-  }
-
-  /** Answers the clients waiting for news of this map. */
-  private void tellResultWatchers(long seq, MapRun run) {
-    List<MapResults> waiting = resultWatchers.remove(seq);
-    if (waiting != null) {
-      Optional<JobRecord> job = jobs.get(seq);
-      waiting.forEach(ask -> answer(ask, job, run));
-    }
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
@@ -523,10 +360,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     long now = System.nanoTime();
     long seq = found.get().seq();
-    if (found.get().pipeline() != null) {
-      cancelSteps(seq);
-    } else if (found.get().map() != null) {
-      cancelChunks(seq);
+    if (maps.isMap(seq)) {
+      maps.stop(seq);
+    } else if (found.get().pipeline() != null) {
+      pipelines.stopSteps(seq);
     } else {
       stop(found.get());
     }
@@ -539,42 +376,37 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
   private void stop(JobRecord job) {
-    if (roster.removeQueued(job.seq())) {
-      return;
-    }
-    Optional<WorkerRoster.Slot> slot = roster.holding(job.seq());
-    if (slot.isPresent()) {
-      // Its slot stays taken until the worker reports the task stopped.
-      slot.get().ref.tell(new WorkerProtocol.CancelTasks(inbox, List.of(job.seq())));
-    } else if (job.ranOn() != null && job.ranOn().role().equals("node")) {
-      // On the node: by kind on the I/O runner, or (--on threads) on its threads; one of them knows it.
+    if (stopTasks(List.of(job.seq())).isEmpty() && job.kind() == JobKind.IO) {
       io.tell(new IoRunner.Cancel(job.seq()));
-      threads.tell(new ThreadRunner.Cancel(List.of(job.seq())));
     }
   }
 
-  /** Drops a map's queued chunks and tells workers to stop its running ones. */
-  private void cancelChunks(long seq) {
-    maps.remove(seq);
-    List<Long> ids = chunks.values().stream().filter(c -> c.seq() == seq).map(c -> c.task().taskId()).toList();
+  /**
+   * Drops queued tasks and interrupts running ones (each still reports back, and is ignored);
+   * returns the ones that were still queued.
+   */
+  private List<Long> stopTasks(List<Long> taskIds) {
+    List<Long> dropped = new ArrayList<>();
     Map<WorkerRoster.Slot, List<Long>> running = new HashMap<>();
-    List<Long> onThreads = new ArrayList<>();
-    for (long id : ids) {
+    List<Long> elsewhere = new ArrayList<>();
+    for (long id : taskIds) {
       if (roster.removeQueued(id)) {
-        chunks.remove(id);
+        dropped.add(id);
       } else {
         Optional<WorkerRoster.Slot> slot = roster.holding(id);
         if (slot.isPresent()) {
+          // Its slot stays taken until the worker reports the task stopped.
           running.computeIfAbsent(slot.get(), s -> new ArrayList<>()).add(id);
         } else {
-          onThreads.add(id);
+          elsewhere.add(id);
         }
       }
     }
-    running.forEach((slot, taskIds) -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, taskIds)));
-    if (!onThreads.isEmpty()) {
-      threads.tell(new ThreadRunner.Cancel(onThreads));
+    running.forEach((slot, ids) -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, ids)));
+    if (!elsewhere.isEmpty()) {
+      threads.tell(new ThreadRunner.Cancel(elsewhere)); // those on the node's threads; others are not there
     }
+    return dropped;
   }
 
   /** Another node asks about a job; only the owner has it, the others answer null. */
@@ -651,9 +483,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** A task ended, in a worker or on the node's threads: a map's chunk, or a single job. */
   private void onTaskResult(TaskResult result, long now) {
-    MapRun.Chunk chunk = chunks.remove(result.taskId());
-    if (chunk != null) {
-      onChunkDone(chunk, result, now);
+    if (maps.chunkDone(result, now)) {
       return;
     }
     jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
@@ -669,55 +499,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private TaskResult assembled(ActorRef<WorkerProtocol.ToWorker> worker, TaskResult sent) {
     PartsBuffer.Assembled text = resultParts.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
     return text.error() == null ? sent.withResult(text.text()) : sent.withError(text.error());
-  }
-
-  private void onChunkDone(MapRun.Chunk chunk, TaskResult result, long now) {
-    MapRun run = maps.get(chunk.seq());
-    Optional<JobRecord> job = jobs.get(chunk.seq()).filter(j -> !j.state().isFinal());
-    if (run == null || job.isEmpty()) {
-      return; // the map was cancelled meanwhile
-    }
-    List<MapView.ElementError> failed = run.record(chunk, result.result(), result.error());
-    onMapProgressed(chunk.seq(), run, job.get(), chunk.count() - failed.size(), failed, now);
-  }
-
-  /**
-   * Elements of a map (of chunks, or of pipelines) settled: updates its progress, tells the
-   * clients following it, stops it at the first failure with fail-fast, and finishes it when all
-   * have settled.
-   */
-  private void onMapProgressed(
-      long seq, MapRun run, JobRecord job, int newlyDone, List<MapView.ElementError> failed, long now) {
-    JobRecord progressed = job.withMap(job.map().progressed(newlyDone, failed));
-    jobs.put(progressed);
-    tellResultWatchers(seq, run);
-    if (run.failFast() && !failed.isEmpty() && !run.complete()) {
-      if (pipelines.containsKey(seq)) {
-        cancelSteps(seq);
-      } else {
-        cancelChunks(seq);
-      }
-      MapView.ElementError first = failed.get(0);
-      finish(progressed.concluded(run.resultsJson(),
-          "stopped at the first failure (--fail-fast): element " + first.index() + ": " + first.error(), now));
-      return;
-    }
-    if (!run.complete()) {
-      return;
-    }
-    maps.remove(seq);
-    pipelines.remove(seq);
-    MapView view = progressed.map();
-    String reason = view.failed() == 0 ? null : view.failed() + " of " + view.total()
-        + " elements failed; the first: element " + view.errors().get(0).index() + ": " + view.errors().get(0).error();
-    String value;
-    try {
-      value = view.reduce() == null ? run.resultsJson() : Json.write(view.reduce().apply(run.succeeded()));
-    } catch (BadInputException e) {
-      value = null;
-      reason = e.getMessage();
-    }
-    finish(progressed.concluded(value, reason, now));
   }
 
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
@@ -741,12 +522,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<Task> running = new ArrayList<>(slot.inFlight.values());
     for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
       Task task = running.get(i);
-      MapRun.Chunk chunk = chunks.get(task.taskId());
-      if (chunk != null) {
-        if (chunk.attempts() > settings.retries()) {
-          chunks.remove(task.taskId());
-          onChunkDone(chunk, TaskResult.failed(task.taskId(),
-              "worker lost " + chunk.attempts() + " times while running this element's chunk", null, -1), now);
+      Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
+      if (chunk.isPresent()) {
+        if (chunk.get().attempts() > settings.retries()) {
+          maps.chunkDone(TaskResult.failed(task.taskId(),
+              "worker lost " + chunk.get().attempts() + " times while running this element's chunk", null, -1), now);
         } else {
           roster.retryFirst(task);
         }
@@ -774,13 +554,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     for (WorkerRoster.Assignment a : roster.assign()) {
       RanOn where = new RanOn("worker", a.worker().address(), a.worker().pid, null);
       for (Task task : a.tasks()) {
-        MapRun.Chunk chunk = chunks.computeIfPresent(task.taskId(), (id, c) -> c.started());
-        long seq = chunk == null ? task.taskId() : chunk.seq();
-        jobs.get(seq).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
+        jobs.get(maps.started(task.taskId())).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
           JobRecord running = job.running(where, now);
           jobs.put(running);
           if (running.parent() != 0) {
-            stepChanged(running);
+            pipelines.stepChanged(running);
           }
         });
       }
@@ -809,7 +587,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void finish(JobRecord job) {
     jobs.put(job);
     if (job.map() != null) {
-      tellResultWatchers(job.seq(), null);
+      maps.tellFollowers(job.seq());
     }
     List<ActorRef<JobLookup>> waiting = watchers.remove(job.seq());
     if (waiting != null) {
@@ -822,7 +600,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       peers.forEach(p -> p.tell(answer));
     }
     if (job.parent() != 0) {
-      onStepEnded(job);
+      pipelines.stepEnded(job);
     }
   }
 
@@ -836,6 +614,59 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return jobs.get(Long.parseLong(id.substring(dash + 1)));
     } catch (NumberFormatException e) {
       return Optional.empty();
+    }
+  }
+
+  /** What this actor lends its maps and pipelines: called only from its own message handlers. */
+  private final class Lent implements JobOwner {
+    @Override
+    public JobTable jobs() {
+      return jobs;
+    }
+
+    @Override
+    public JobRecord newJob(String name, JobKind kind, ObjectNode params, long nowNanos) {
+      return JobManager.this.newJob(name, kind, params, nowNanos);
+    }
+
+    @Override
+    public RanOn thisNode() {
+      return JobManager.this.thisNode();
+    }
+
+    @Override
+    public int workers() {
+      return roster.workers().size();
+    }
+
+    @Override
+    public JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on) {
+      return JobManager.this.startJob(job, params, input, parent, on);
+    }
+
+    @Override
+    public void run(List<Task> tasks, Placement on) {
+      JobManager.this.run(tasks, on);
+    }
+
+    @Override
+    public List<Long> stopTasks(List<Long> taskIds) {
+      return JobManager.this.stopTasks(taskIds);
+    }
+
+    @Override
+    public void stop(JobRecord job) {
+      JobManager.this.stop(job);
+    }
+
+    @Override
+    public void finish(JobRecord job) {
+      JobManager.this.finish(job);
+    }
+
+    @Override
+    public void dispatch() {
+      JobManager.this.dispatch();
     }
   }
 }
