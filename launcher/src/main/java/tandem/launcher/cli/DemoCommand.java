@@ -94,7 +94,39 @@ final class DemoCommand implements Callable<Integer> {
           JobText.ms(job.path("timings").path("runMs")), JobText.outcome(job, 48));
     }
     table.print(out);
-    return verdict(out, state, done);
+    int verdict = verdict(out, state, done);
+    boolean more = mapAndPipeline(out, state, nodes);
+    return verdict == ExitCodes.OK && more ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+  }
+
+  /** A map over many elements, and a pipeline whose I/O step feeds a CPU step. */
+  private static boolean mapAndPipeline(PrintWriter out, ClusterState state, List<TandemClient> nodes) {
+    out.printf("%nA map: square over x = 1..100000 in chunks across every worker, summed on the owner node:%n");
+    out.flush();
+    ObjectNode range = tandem.node.Json.object();
+    range.putObject("range").put("key", "x").put("from", 1).put("to", 100_000);
+    range.put("reduce", "sum");
+    JsonNode map = nodes.get(0).runMap("square", tandem.node.Json.object(), range).join();
+    out.printf("  %s = %s in %s (%d elements, %d per chunk)%n", "sum", JobText.result(map),
+        JobText.ms(map.path("timings").path("totalMs")), map.path("map").path("total").asInt(), map.path("map").path("chunk").asInt());
+
+    String url = state.nodes().get(1).url() + "/catalog";
+    out.printf("%nA pipeline: http-get %s on a node's I/O threads, its body counted by wordcount in a worker:%n", url);
+    out.flush();
+    List<ObjectNode> steps = List.of(
+        (ObjectNode) tandem.node.Json.object().put("job", "http-get").set("params", params("url", url)),
+        (ObjectNode) tandem.node.Json.object().put("job", "wordcount").set("params", params("top", 3)));
+    JsonNode pipeline = nodes.get(0).runPipeline(steps, null).join();
+    boolean ok = JobText.succeeded(map) && JobText.succeeded(pipeline);
+    for (JsonNode step : pipeline.path("pipeline").path("steps")) {
+      out.printf("  %-10s %-4s %-10s ran on %s, thread %s, %s%n", step.path("job").asText(), step.path("kind").asText(),
+          step.path("state").asText(), JobText.where(step), step.path("ranOn").path("thread").asText("-"),
+          JobText.ms(step.path("timings").path("runMs")));
+      ok &= "io".equals(step.path("kind").asText()) == "node".equals(step.path("ranOn").path("role").asText());
+    }
+    out.printf("  result: %s%n", JobText.outcome(pipeline, 100));
+    out.flush();
+    return ok;
   }
 
   /** The tour checks its own claim: CPU jobs in worker processes, I/O jobs on node threads. */

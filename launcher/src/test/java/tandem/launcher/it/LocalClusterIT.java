@@ -84,6 +84,8 @@ class LocalClusterIT {
     assertEquals(0, demo.exit(), demo.toString());
     assertTrue(demo.out().contains("CPU jobs ran in worker pids"), demo.toString());
     assertTrue(demo.out().contains("no process is left"), demo.toString());
+    assertTrue(demo.out().contains("sum = 333338333350000"), "the demo's map: " + demo);
+    assertTrue(demo.out().contains("wordcount  cpu  succeeded  ran on worker"), "the demo's pipeline: " + demo);
     System.out.printf("demo took %.1f s%n", seconds);
   }
 
