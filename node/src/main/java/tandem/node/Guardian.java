@@ -46,7 +46,9 @@ public final class Guardian {
    * {@code settings.workers() > 0}) and the HTTP API.
    */
   public static Behavior<Command> node(
-      NodeSettings settings, JobCatalog catalog, WorkerProcessFactory factory, CompletableFuture<NodeStarted> started) {
+      NodeSettings settings, JobCatalog all, WorkerProcessFactory factory, CompletableFuture<NodeStarted> started) {
+    // Workers know every job; a node accepts the diagnostic ones only when told to.
+    JobCatalog catalog = settings.diagnostics() ? all : all.withoutDiagnostics();
     return Behaviors.setup(context -> {
       ActorSystem<Void> system = context.getSystem();
       String address = Cluster.get(system).selfMember().address().toString();

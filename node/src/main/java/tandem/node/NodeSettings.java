@@ -12,6 +12,10 @@ import java.time.Duration;
  * @param maxWait the longest an HTTP request waits for a job before answering with its state
  * @param retainFinished how many finished jobs a node remembers
  * @param retries how often a CPU job whose worker was lost is started again
+ * @param timeout how long a job may take unless it says otherwise, or null for no limit
+ * @param cancelGrace how long a cancelled or timed-out CPU job has to stop before its worker is
+ *     killed
+ * @param diagnostics whether the built-in hang and crash jobs may be run
  * @param maxMapElements the most elements one map may have
  * @param wire how large a payload may cross between processes
  */
@@ -24,6 +28,9 @@ public record NodeSettings(
     long maxBodyBytes,
     int retainFinished,
     int retries,
+    Duration timeout,
+    Duration cancelGrace,
+    boolean diagnostics,
     int maxMapElements,
     WireSettings wire) {
 
@@ -39,6 +46,9 @@ public record NodeSettings(
         tandem.getBytes("http.max-body-bytes"),
         tandem.getInt("jobs.retain-finished"),
         tandem.getInt("jobs.retries"),
+        "none".equals(tandem.getString("jobs.timeout")) ? null : tandem.getDuration("jobs.timeout"),
+        tandem.getDuration("jobs.cancel-grace"),
+        tandem.getBoolean("jobs.diagnostics"),
         tandem.getInt("jobs.max-map-elements"),
         WireSettings.create(config));
   }

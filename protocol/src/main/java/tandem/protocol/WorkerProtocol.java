@@ -22,7 +22,7 @@ public final class WorkerProtocol {
   public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart {}
 
   /** What a node tells a worker. */
-  public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks, TaskPart {}
+  public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks, TaskPart, Halt {}
 
   /**
    * A worker is ready to take up to {@code capacity} tasks at once from the node it is sent to.
@@ -41,6 +41,13 @@ public final class WorkerProtocol {
    * frees its slot.
    */
   public record CancelTasks(ActorRef<ToNode> owner, List<Long> taskIds) implements ToWorker {}
+
+  /**
+   * End this worker process at once: a task it was told to cancel did not stop within the grace
+   * period (it ignores interrupts). Its other tasks are retried elsewhere by their owners, and a
+   * node that started it starts a replacement.
+   */
+  public record Halt(String reason) implements ToWorker {}
 
   /**
    * One part of a task's parameters too large for one message (see {@link tandem.protocol.Parts}),

@@ -28,6 +28,7 @@ final class MapCommand implements Callable<Integer> {
   List<String> shared = List.of();
 
   @Mixin MapInputs inputs;
+  @Mixin RunOptions options;
 
   @Option(names = "--chunk", paramLabel = "N", description = "elements per message to a worker (default: about four chunks per worker)")
   Integer chunk;
@@ -63,6 +64,7 @@ final class MapCommand implements Callable<Integer> {
     if (on != null) {
       map.put("on", Placements.checked(on));
     }
+    options.addTo(map);
     TandemClient client = target.client();
     String id = client.submitMap(job, Params.parse(shared), map).join().path("id").asText();
     return new MapFollower(spec, unordered, json, reduce != null).follow(client, id, "map " + job);

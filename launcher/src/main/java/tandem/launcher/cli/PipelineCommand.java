@@ -28,6 +28,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClusterTarget target;
   @Mixin MapInputs inputs;
+  @Mixin RunOptions options;
 
   @Parameters(arity = "1..*", paramLabel = "'JOB KEY=VALUE...'", description = "the steps, in order, each quoted as one word")
   List<String> steps;
@@ -55,7 +56,7 @@ final class PipelineCommand implements Callable<Integer> {
     }
     TandemClient client = target.client();
     if (inputs.given()) {
-      ObjectNode map = inputs.elements(false);
+      ObjectNode map = options.addTo(inputs.elements(false));
       if (failFast) {
         map.put("failFast", true);
       }
@@ -65,7 +66,7 @@ final class PipelineCommand implements Callable<Integer> {
     if (unordered || failFast) {
       throw CliException.usage("--unordered and --fail-fast go with --range, --values or --inputs");
     }
-    JsonNode done = client.runPipeline(parsed, null).join();
+    JsonNode done = client.runPipeline(parsed, options.addTo(Json.object())).join();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (json) {

@@ -1,6 +1,7 @@
 package tandem.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,11 +37,17 @@ final class SubmitCommand implements Callable<Integer> {
       description = "run it on the node's threads or in a worker process instead of where its kind says (for experiments)")
   String on;
 
+  @Mixin RunOptions options;
+
   @Override
   public Integer call() {
     TandemClient client = target.client();
     var parameters = Params.parse(params);
-    JsonNode result = (noWait ? client.submit(job, parameters, Placements.checked(on)) : client.run(job, parameters, Placements.checked(on))).join();
+    ObjectNode given = options.addTo(Json.object());
+    if (on != null) {
+      given.put("on", Placements.checked(on));
+    }
+    JsonNode result = (noWait ? client.submit(job, parameters, given) : client.run(job, parameters, given)).join();
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(result));

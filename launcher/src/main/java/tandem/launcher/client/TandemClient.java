@@ -76,25 +76,26 @@ public final class TandemClient {
 
   /** Submits a job; the future holds the job as accepted (queued or running). */
   public CompletableFuture<JsonNode> submit(String job, ObjectNode params) {
-    return submit(job, params, null);
+    return submit(job, params, (ObjectNode) null);
   }
 
   /**
-   * Submits a job to run where {@code on} says ({@code "threads"}: on the node's threads;
-   * {@code "processes"}: in a worker process; null: by its kind).
+   * Submits a job with options, as {@code POST /jobs} takes them: {@code on} ({@code "threads"}:
+   * on the node's threads; {@code "processes"}: in a worker process), {@code timeout} ({@code
+   * "30s"}), {@code retries}, {@code retryOnError}; null or empty for the defaults.
    */
-  public CompletableFuture<JsonNode> submit(String job, ObjectNode params, String on) {
-    return post(job, params, on, false);
+  public CompletableFuture<JsonNode> submit(String job, ObjectNode params, ObjectNode options) {
+    return post(job, params, options, false);
   }
 
   /** Submits a job and completes once it is final (succeeded, failed, cancelled or timed out). */
   public CompletableFuture<JsonNode> run(String job, ObjectNode params) {
-    return run(job, params, null);
+    return run(job, params, (ObjectNode) null);
   }
 
-  /** Like {@link #run(String, ObjectNode)}, where {@code on} says (see {@link #submit(String, ObjectNode, String)}). */
-  public CompletableFuture<JsonNode> run(String job, ObjectNode params, String on) {
-    return post(job, params, on, true).thenCompose(this::untilFinal);
+  /** Like {@link #run(String, ObjectNode)}, with options (see {@link #submit(String, ObjectNode, ObjectNode)}). */
+  public CompletableFuture<JsonNode> run(String job, ObjectNode params, ObjectNode options) {
+    return post(job, params, options, true).thenCompose(this::untilFinal);
   }
 
   /**
@@ -248,13 +249,10 @@ public final class TandemClient {
     return JobState.isFinal(job.path("state").asText());
   }
 
-  private CompletableFuture<JsonNode> post(String job, ObjectNode params, String on, boolean wait) {
-    ObjectNode body = Json.object();
+  private CompletableFuture<JsonNode> post(String job, ObjectNode params, ObjectNode options, boolean wait) {
+    ObjectNode body = options == null ? Json.object() : options.deepCopy();
     body.put("job", job);
     body.set("params", params);
-    if (on != null) {
-      body.put("on", on);
-    }
     return post(body, wait);
   }
 

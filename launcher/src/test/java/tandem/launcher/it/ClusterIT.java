@@ -188,6 +188,9 @@ class ClusterIT {
       {"application/json", "[]", "400", "JSON object"},
       {"text/plain", "{\"job\":\"square\",\"params\":{\"x\":1}}", "415", "Content-Type"},
       {"application/json", "{\"job\":\"read-file\",\"params\":{\"path\":\"/etc/passwd\"}}", "400", "data directory"},
+      {"application/json", "{\"job\":\"hang\"}", "400", "unknown job 'hang'"}, // diagnostics are off by default
+      {"application/json", "{\"job\":\"square\",\"params\":{\"x\":1},\"timeout\":\"soon\"}", "400", "500ms, 30s"},
+      {"application/json", "{\"job\":\"square\",\"params\":{\"x\":1},\"retries\":-1}", "400", "retries must be"},
       {"application/json", "x".repeat(66 << 20), "413", "larger than"},
     };
     for (String[] c : cases) {

@@ -82,9 +82,9 @@ class TandemClientIT {
     JsonNode map = client.runMap("square", Json.object(),
         (com.fasterxml.jackson.databind.node.ObjectNode) Json.read("{\"range\":{\"key\":\"x\",\"from\":1,\"to\":4},\"reduce\":\"sum\"}")).join();
     assertEquals(30, TandemClient.resultOf(map).asInt());
-    assertEquals("node", client.run("square", Json.object().put("x", 3), "threads").join().path("ranOn").path("role").asText(),
+    assertEquals("node", client.run("square", Json.object().put("x", 3), Json.object().put("on", "threads")).join().path("ranOn").path("role").asText(),
         "--on threads runs a CPU job on the node");
-    assertEquals("worker", client.run("sleep", Json.object().put("ms", 1), "processes").join().path("ranOn").path("role").asText(),
+    assertEquals("worker", client.run("sleep", Json.object().put("ms", 1), Json.object().put("on", "processes")).join().path("ranOn").path("role").asText(),
         "--on processes runs an I/O job in a worker");
     String id = client.submit("sleep", Json.object().put("ms", 60_000)).join().path("id").asText();
     assertEquals("cancelled", client.owner(id).thenCompose(owner -> owner.cancel(id)).join().path("state").asText());

@@ -96,11 +96,12 @@ public final class HttpApi extends AllDirectives {
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
     return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.pipeline() != null
             ? new JobManager.SubmitPipeline(request.pipeline(), request.map() == null ? null : request.map().elements(),
-                request.map() == null ? null : request.map().reduce(), request.map() != null && request.map().failFast(), replyTo)
+                request.map() == null ? null : request.map().reduce(), request.map() != null && request.map().failFast(),
+                request.options(), replyTo)
             : request.map() == null
-            ? new JobManager.Submit(request.job(), request.params(), request.on(), replyTo)
+            ? new JobManager.Submit(request.job(), request.params(), request.options(), replyTo)
             : new JobManager.SubmitMap(request.job(), request.params(), request.map().elements(),
-                request.map().chunk(), request.map().reduce(), request.map().failFast(), request.on(), replyTo), ASK)
+                request.map().chunk(), request.map().reduce(), request.map().failFast(), request.options(), replyTo), ASK)
         .thenCompose(reply -> {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));

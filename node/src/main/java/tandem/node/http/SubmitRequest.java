@@ -3,12 +3,14 @@ package tandem.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import tandem.node.Json;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;
 import tandem.node.owner.Reduce;
 import tandem.protocol.job.BadInputException;
@@ -24,14 +26,16 @@ import tandem.protocol.job.BadInputException;
  * @param job the job, or null for a pipeline
  * @param map the elements, or null for a single job or pipeline
  * @param pipeline the steps, or null when it is no pipeline
- * @param on where the job runs: {@code "on": "threads"} or {@code "processes"} overrides its kind
+ * @param options {@code "on": "threads"|"processes"}, {@code "timeout": "30s"} (or milliseconds),
+ *     {@code "retries": 3}, {@code "retryOnError": true}; all optional
  */
-record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline, Placement on) {
+record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline, JobOptions options) {
 
   /** What makes a request a map. */
   record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast) {}
 
-  private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast", "on");
+  private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast", "on",
+      "timeout", "retries", "retryOnError");
 
   static SubmitRequest parse(String body, int maxElements) {
     JsonNode tree;
@@ -61,18 +65,14 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       throw new BadInputException("\"params\" must be a JSON object of name: value");
     }
     ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
-    JsonNode on = tree.get("on");
-    if (on != null && !on.isTextual()) {
-      throw new BadInputException("on must be \"threads\" or \"processes\"");
-    }
-    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null,
-        Placement.parse(on == null ? null : on.asText()));
+    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null, options(tree));
   }
 
   private static SubmitRequest pipeline(JsonNode tree, int maxElements) {
     if (tree.has("job") || tree.has("params") || tree.has("chunk") || tree.has("on")) {
       throw new BadInputException("a pipeline gives each step's job and params in \"pipeline\" and runs each where its kind says; drop job, params, chunk and on");
     }
+    JobOptions options = options(tree);
     JsonNode list = tree.get("pipeline");
     if (!list.isArray() || list.isEmpty()) {
       throw new BadInputException("pipeline must be a list of steps like [{\"job\": \"read-file\", \"params\": {\"path\": \"a.txt\"}}, {\"job\": \"wordcount\"}]");
@@ -88,7 +88,35 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       }
       steps.add(new JobManager.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
     }
-    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps, Placement.BY_KIND);
+    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps, options);
+  }
+
+  private static JobOptions options(JsonNode tree) {
+    JsonNode on = tree.get("on");
+    if (on != null && !on.isTextual()) {
+      throw new BadInputException("on must be \"threads\" or \"processes\"");
+    }
+    JsonNode timeout = tree.get("timeout");
+    Duration limit = null;
+    if (timeout != null && !timeout.isNull()) {
+      if (timeout.isIntegralNumber() && timeout.canConvertToLong()) {
+        limit = Duration.ofMillis(timeout.asLong());
+      } else if (timeout.isTextual()) {
+        limit = JobOptions.parseDuration(timeout.asText());
+      } else {
+        throw new BadInputException("timeout is milliseconds or text like \"30s\", not " + timeout);
+      }
+    }
+    JsonNode retries = tree.get("retries");
+    if (retries != null && !(retries.isIntegralNumber() && retries.canConvertToInt())) {
+      throw new BadInputException("retries must be a whole number from 0 to " + JobOptions.MAX_RETRIES + ", not " + retries);
+    }
+    JsonNode retryOnError = tree.get("retryOnError");
+    if (retryOnError != null && !retryOnError.isBoolean()) {
+      throw new BadInputException("retryOnError must be true or false");
+    }
+    return new JobOptions(Placement.parse(on == null ? null : on.asText()), limit,
+        retries == null ? null : retries.asInt(), retryOnError != null && retryOnError.asBoolean());
   }
 
   private static MapPart mapPart(JsonNode tree, int maxElements) {

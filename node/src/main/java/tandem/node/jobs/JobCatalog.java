@@ -118,6 +118,18 @@ public final class JobCatalog {
     return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
+  /**
+   * This catalog without the diagnostic jobs ({@code hang}, {@code crash}), which only run when
+   * {@code tandem.jobs.diagnostics = on}.
+   */
+  public JobCatalog withoutDiagnostics() {
+    Map<String, Job> kept = new TreeMap<>(byName);
+    kept.values().removeIf(job -> job.getClass().getPackageName().equals(DIAGNOSTICS));
+    return new JobCatalog(kept);
+  }
+
+  private static final String DIAGNOSTICS = "tandem.node.jobs.diagnostic";
+
   public Optional<Job> find(String name) {
     return Optional.ofNullable(byName.get(name));
   }

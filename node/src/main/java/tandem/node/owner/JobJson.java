@@ -26,6 +26,16 @@ public final class JobJson {
     out.put("owner", job.owner());
     ranOn(out, job.ranOn());
     out.put("attempts", job.attempts());
+    JobOptions options = job.options();
+    ObjectNode how = out.putObject("options");
+    how.put("on", options.on() == Placement.BY_KIND ? "kind" : options.on().name().toLowerCase(java.util.Locale.ROOT));
+    if (options.timeout() == null) {
+      how.putNull("timeoutMs");
+    } else {
+      how.put("timeoutMs", options.timeout().toMillis());
+    }
+    how.put("retries", options.retries());
+    how.put("retryOnError", options.retryOnError());
     MapView map = job.map();
     if (job.parent() != 0) {
       // a step of a pipeline: ids are <node tag>-<sequence>, and the pipeline has the same owner

@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
@@ -45,13 +47,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated {}
+          ThreadFinished, WorkerTerminated, TimedOut, GraceOver {}
 
-  /** Accept a job, or refuse it with a one-line reason; {@code on} overrides where it runs. */
-  public record Submit(String job, ObjectNode params, Placement on, ActorRef<SubmitReply> replyTo)
+  /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
+  public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
       implements Command {
     public Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo) {
-      this(job, params, Placement.BY_KIND, replyTo);
+      this(job, params, JobOptions.DEFAULT, replyTo);
     }
   }
 
@@ -62,12 +64,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   public record SubmitMap(
       String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
-      Placement on, ActorRef<SubmitReply> replyTo)
+      JobOptions options, ActorRef<SubmitReply> replyTo)
       implements Command {
     public SubmitMap(
         String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
         ActorRef<SubmitReply> replyTo) {
-      this(job, shared, elements, chunk, reduce, failFast, Placement.BY_KIND, replyTo);
+      this(job, shared, elements, chunk, reduce, failFast, JobOptions.DEFAULT, replyTo);
     }
   }
 
@@ -77,9 +79,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * element's parameters laid over the first step's, and reports like a map.
    */
   public record SubmitPipeline(
-      List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
+      List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast, JobOptions options,
       ActorRef<SubmitReply> replyTo)
-      implements Command {}
+      implements Command {
+    public SubmitPipeline(
+        List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
+        ActorRef<SubmitReply> replyTo) {
+      this(steps, elements, reduce, failFast, JobOptions.DEFAULT, replyTo);
+    }
+  }
 
   /** One step of a pipeline as submitted: a job and the parameters given for it. */
   public record PipelineStep(String job, ObjectNode params) {}
@@ -141,6 +149,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record ThreadFinished(ThreadRunner.Finished outcome) implements Command {}
 
+  /** A job's --timeout ran out. */
+  private record TimedOut(long seq) implements Command {}
+
+  /** The grace a worker had to stop these cancelled tasks is over. */
+  private record GraceOver(ActorRef<WorkerProtocol.ToWorker> worker, List<Long> taskIds) implements Command {}
+
   private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
 
   /**
@@ -155,7 +169,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       ActorRef<ThreadRunner.Command> threads,
       ActorRef<ClusterCommand> membership,
       String address) {
-    return Behaviors.setup(context -> new JobManager(context, catalog, settings, io, threads, membership, address));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new JobManager(context, timers, catalog, settings, io, threads, membership, address)));
   }
 
   private final JobCatalog catalog;
@@ -181,8 +196,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
 
+  private final TimerScheduler<Command> timers;
+
   private JobManager(
       ActorContext<Command> context,
+      TimerScheduler<Command> timers,
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
@@ -190,6 +208,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       ActorRef<ClusterCommand> membership,
       String address) {
     super(context);
+    this.timers = timers;
     this.threads = threads;
     this.threadReplies = context.messageAdapter(ThreadRunner.Finished.class, ThreadFinished::new);
     this.catalog = catalog;
@@ -226,6 +245,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(ThreadFinished.class, this::onThreadFinished)
         .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
         .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
+        .onMessage(TimedOut.class, this::onTimedOut)
+        .onMessage(GraceOver.class, this::onGraceOver)
         .build();
   }
 
@@ -246,16 +267,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
       return this;
     }
-    JobInput input;
-    try {
-      input = JobInput.checked(found.get(), submit.params());
-    } catch (BadInputException e) {
-      submit.replyTo().tell(new Rejected(e.getMessage()));
-      return this;
-    }
-    submit.replyTo().tell(new Accepted(startJob(found.get(), submit.params(), input, 0, submit.on())));
-    dispatch();
-    return this;
+    return accept(submit.replyTo(), () -> startJob(found.get(), submit.params(),
+        JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
   }
 
   /**
@@ -264,9 +277,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    *
    * @param parent the pipeline it is a step of, or 0
    */
-  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on) {
+  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
     long now = System.nanoTime();
-    JobRecord record = newJob(job.name(), job.kind(), params, now).withParent(parent);
+    Placement on = options.on();
+    JobRecord record = newJob(job.name(), job.kind(), params, now).withParent(parent).withOptions(options);
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
       record = record.running(thisNode(), now);
       io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
@@ -299,24 +313,33 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
     Optional<Job> found = catalog.find(submit.job());
-    if (found.isPresent() && found.get().kind() == JobKind.IO && submit.on() != Placement.PROCESSES) {
+    if (found.isPresent() && found.get().kind() == JobKind.IO && submit.options().on() != Placement.PROCESSES) {
       // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
-          submit.elements(), submit.reduce(), submit.failFast(), submit.replyTo()));
+          submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
     return accept(submit.replyTo(), () -> maps.start(known(submit.job()), submit.shared(), submit.elements(),
-        submit.chunk(), submit.reduce(), submit.failFast(), submit.on()));
+        submit.chunk(), submit.reduce(), submit.failFast(), submit.options().resolved(settings)));
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
     return accept(submit.replyTo(), () -> pipelines.start(
-        submit.steps(), this::known, submit.elements(), submit.reduce(), submit.failFast()));
+        submit.steps(), this::known, submit.elements(), submit.reduce(), submit.failFast(),
+        submit.options().resolved(settings)));
   }
 
-  /** Replies with the job {@code start} accepted, or with the reason it refused it. */
+  /**
+   * Replies with the job {@code start} accepted (and starts its timeout), or with the reason it
+   * refused it.
+   */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, Supplier<JobRecord> start) {
     try {
-      replyTo.tell(new Accepted(start.get()));
+      JobRecord job = start.get();
+      Duration timeout = job.options().timeout();
+      if (timeout != null && !job.state().isFinal()) {
+        timers.startSingleTimer(job.seq(), new TimedOut(job.seq()), timeout);
+      }
+      replyTo.tell(new Accepted(job));
     } catch (BadInputException e) {
       replyTo.tell(new Rejected(e.getMessage()));
     }
@@ -326,6 +349,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Job known(String name) {
     return catalog.find(name).orElseThrow(() -> new BadInputException(unknownJob(name)));
+  }
+
+  private Behavior<Command> onTimedOut(TimedOut timedOut) {
+    jobs.get(timedOut.seq()).filter(job -> !job.state().isFinal()).ifPresent(job ->
+        end(job, job.timedOut("timed out after " + describe(job.options().timeout()) + " (--timeout) while "
+            + job.state().label(), System.nanoTime())));
+    return this;
+  }
+
+  private static String describe(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private String unknownJob(String name) {
@@ -358,19 +392,50 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       cancel.replyTo().tell(new CancelReply(found, false));
       return this;
     }
-    long now = System.nanoTime();
-    long seq = found.get().seq();
+    JobRecord job = found.get();
+    JobRecord cancelled = end(job, job.cancelled("cancelled by request while " + job.state().label(), System.nanoTime()));
+    cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
+    return this;
+  }
+
+  /**
+   * Ends a job before its time (cancelled or timed out): stops all of it that is queued or
+   * running, then records {@code ended}; returns the record as finished.
+   */
+  private JobRecord end(JobRecord job, JobRecord ended) {
+    long seq = job.seq();
     if (maps.isMap(seq)) {
       maps.stop(seq);
-    } else if (found.get().pipeline() != null) {
+    } else if (job.pipeline() != null) {
       pipelines.stopSteps(seq);
     } else {
-      stop(found.get());
+      stop(job);
     }
-    JobRecord job = jobs.get(seq).orElse(found.get()); // a pipeline's steps changed meanwhile
-    JobRecord cancelled = job.cancelled("cancelled by request while " + job.state().label(), now);
-    finish(cancelled);
-    cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
+    // A pipeline's view of its steps changed meanwhile: keep it.
+    JobRecord final_ = jobs.get(seq).map(now -> now.pipeline() == null ? ended : ended.withPipeline(now.pipeline()))
+        .orElse(ended);
+    finish(final_);
+    return final_;
+  }
+
+  /**
+   * A worker told to cancel tasks still runs one of them after the grace period: the job ignores
+   * interrupts, so the worker process is ended (and, if it is this node's, replaced). Its other
+   * tasks are retried like those of any lost worker.
+   */
+  private Behavior<Command> onGraceOver(GraceOver over) {
+    List<Long> stuck = over.taskIds().stream()
+        .filter(id -> roster.holding(id).map(slot -> slot.ref.equals(over.worker())).orElse(false)).toList();
+    if (stuck.isEmpty()) {
+      return this;
+    }
+    WorkerRoster.Slot slot = roster.holding(stuck.get(0)).orElseThrow();
+    String reason = "task(s) " + stuck + " ignored their cancel for " + describe(settings.cancelGrace());
+    getContext().getLog().warn("killing worker pid {} at {}: {}", slot.pid, slot.address(), reason);
+    over.worker().tell(new WorkerProtocol.Halt(reason));
+    // A child of this node is killed by the OS too, in case its actor cannot even take the message.
+    ProcessHandle.current().children().filter(child -> child.pid() == slot.pid).findFirst()
+        .ifPresent(ProcessHandle::destroyForcibly);
     return this;
   }
 
@@ -402,7 +467,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         }
       }
     }
-    running.forEach((slot, ids) -> slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, ids)));
+    running.forEach((slot, ids) -> {
+      slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, ids));
+      timers.startSingleTimer(new GraceOver(slot.ref, ids), settings.cancelGrace());
+    });
     if (!elsewhere.isEmpty()) {
       threads.tell(new ThreadRunner.Cancel(elsewhere)); // those on the node's threads; others are not there
     }
@@ -486,9 +554,39 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (maps.chunkDone(result, now)) {
       return;
     }
-    jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(result.ok()
-        ? job.succeeded(result.result(), result.thread(), result.runMicros(), now)
-        : job.failed(result.error(), result.thread(), result.runMicros(), now)));
+    jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
+      if (result.ok()) {
+        finish(job.succeeded(result.result(), result.thread(), result.runMicros(), now));
+      } else if (!retriedOnError(job, result.error())) {
+        finish(job.failed(failure(job, result.error()), result.thread(), result.runMicros(), now));
+      }
+    });
+  }
+
+  /**
+   * With {@code --retry-on-error}, a job whose own code failed is started again, up to its
+   * retries; returns whether it was.
+   */
+  private boolean retriedOnError(JobRecord job, String error) {
+    if (!job.options().retryOnError() || job.attempts() > job.options().retries() || "cancelled".equals(error)) {
+      return false;
+    }
+    getContext().getLog().info("job {} failed on attempt {} and is retried (--retry-on-error): {}",
+        job.id(), job.attempts(), error);
+    Optional<Job> known = catalog.find(job.job());
+    if (known.isPresent() && known.get() instanceof IoJob ioJob && job.options().on() != Placement.PROCESSES) {
+      jobs.put(job.requeued().running(thisNode(), System.nanoTime()));
+      io.tell(new IoRunner.Run(job.seq(), ioJob, JobInput.trusted(job.params()), ioReplies));
+    } else {
+      jobs.put(job.options().on() == Placement.THREADS ? job.requeued().running(thisNode(), System.nanoTime()) : job.requeued());
+      run(List.of(Task.single(job.seq(), job.job(), Json.write(job.params()))), job.options().on());
+    }
+    return true;
+  }
+
+  /** A job's reason for failing; after retries on error, how often it failed. */
+  private static String failure(JobRecord job, String error) {
+    return job.options().retryOnError() && job.attempts() > 1 ? "failed " + job.attempts() + " times; the last: " + error : error;
   }
 
   private Behavior<Command> onThreadFinished(ThreadFinished finished) {
@@ -504,9 +602,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
     IoRunner.Finished outcome = wrapped.outcome();
     long now = System.nanoTime();
-    jobs.get(outcome.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(outcome.error() == null
-        ? job.succeeded(outcome.result(), outcome.thread(), outcome.runMicros(), now)
-        : job.failed(outcome.error(), outcome.thread(), outcome.runMicros(), now)));
+    jobs.get(outcome.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
+      if (outcome.error() == null) {
+        finish(job.succeeded(outcome.result(), outcome.thread(), outcome.runMicros(), now));
+      } else if (!retriedOnError(job, outcome.error())) {
+        finish(job.failed(failure(job, outcome.error()), outcome.thread(), outcome.runMicros(), now));
+      }
+    });
     return this;
   }
 
@@ -524,7 +626,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       Task task = running.get(i);
       Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
       if (chunk.isPresent()) {
-        if (chunk.get().attempts() > settings.retries()) {
+        int retries = jobs.get(chunk.get().seq()).map(j -> j.options().retries()).orElse(settings.retries());
+        if (chunk.get().attempts() > retries) {
           maps.chunkDone(TaskResult.failed(task.taskId(),
               "worker lost " + chunk.get().attempts() + " times while running this element's chunk", null, -1), now);
         } else {
@@ -533,7 +636,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         continue;
       }
       jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-        if (job.attempts() > settings.retries()) {
+        if (job.attempts() > job.options().retries()) {
           finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
         } else {
           jobs.put(job.requeued());
@@ -586,6 +689,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void finish(JobRecord job) {
     jobs.put(job);
+    if (job.options().timeout() != null) {
+      timers.cancel(job.seq());
+    }
     if (job.map() != null) {
       maps.tellFollowers(job.seq());
     }
@@ -640,8 +746,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
 
     @Override
-    public JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on) {
-      return JobManager.this.startJob(job, params, input, parent, on);
+    public JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
+      return JobManager.this.startJob(job, params, input, parent, options);
     }
 
     @Override

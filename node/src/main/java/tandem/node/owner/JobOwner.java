@@ -28,7 +28,7 @@ interface JobOwner {
    *
    * @param parent the pipeline it is a step of, or 0
    */
-  JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, Placement on);
+  JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options);
 
   /** Queues tasks for workers, or runs them on the node's threads. */
   void run(List<Task> tasks, Placement on);

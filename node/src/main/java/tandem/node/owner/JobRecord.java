@@ -17,6 +17,7 @@ import tandem.protocol.job.JobKind;
  * @param map a map's progress, or null for a single job
  * @param parent the sequence number of the pipeline this job is a step of, or 0
  * @param pipeline a pipeline's steps, or null for any other job
+ * @param options how it runs: placement, timeout, retries (resolved against the node's defaults)
  */
 public record JobRecord(
     long seq,
@@ -37,49 +38,62 @@ public record JobRecord(
     long runMicros,
     MapView map,
     long parent,
-    PipelineView pipeline)
+    PipelineView pipeline,
+    JobOptions options)
     implements NoSerializationVerificationNeeded {
 
   public static JobRecord queued(
       long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, 0,
-        System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null);
+        System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null, JobOptions.DEFAULT);
+  }
+
+  /** The same job, run with these options. */
+  public JobRecord withOptions(JobOptions given) {
+    return new JobRecord(
+        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, pipeline, given);
+  }
+
+  /** Ran out of time; a result that arrives later is ignored. */
+  public JobRecord timedOut(String reason, long nanos) {
+    return finished(JobState.TIMED_OUT, null, reason, null, runMicros, nanos);
   }
 
   /** The same job as a step of pipeline {@code parentSeq}. */
   public JobRecord withParent(long parentSeq) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline, options);
   }
 
   /** The same job with its pipeline's steps as they stand. */
   public JobRecord withPipeline(PipelineView view) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view, options);
   }
 
   /** The same job as a map over elements. */
   public JobRecord withMap(MapView view) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline, options);
   }
 
   /** Handed to a worker or the I/O runner. */
   public JobRecord running(RanOn where, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.RUNNING, null, null, owner, where, attempts + 1,
-        submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline);
+        submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline, options);
   }
 
   /** Back in the queue after the worker running it was lost. */
   public JobRecord requeued() {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, attempts,
-        submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline);
+        submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline, options);
   }
 
   public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
@@ -109,7 +123,7 @@ public record JobRecord(
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
     return new JobRecord(
         seq, id, job, kind, params, end, resultJson, reason, owner, where, attempts,
-        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline);
+        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline, options);
   }
 
   /** Milliseconds from submission until it finished (or until now while it is not final). */

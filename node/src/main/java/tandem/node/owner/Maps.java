@@ -42,7 +42,8 @@ final class Maps {
    * @throws BadInputException naming the element and what to change
    */
   JobRecord start(Job job, ObjectNode shared, List<ObjectNode> given, int chunk, Reduce reduce, boolean failFast,
-      Placement on) {
+      JobOptions options) {
+    Placement on = options.on();
     checkCount(given.size());
     List<ObjectNode> elements = new ArrayList<>(given.size());
     for (int i = 0; i < given.size(); i++) {
@@ -57,7 +58,7 @@ final class Maps {
     int size = chunk > 0 ? chunk : autoChunk(elements.size(), on);
     long now = System.nanoTime();
     JobRecord record = owner.newJob(job.name(), job.kind(), shared, now)
-        .withMap(new MapView(elements.size(), 0, 0, size, reduce, List.of()));
+        .withMap(new MapView(elements.size(), 0, 0, size, reduce, List.of())).withOptions(options);
     List<Task> tasks = new ArrayList<>();
     for (int offset = 0; offset < elements.size(); offset += size) {
       List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
@@ -98,9 +99,17 @@ final class Maps {
     return runs.containsKey(seq);
   }
 
-  /** The chunk a task carries, if it is one. */
+  /**
+   * The chunk a task carries, if it is one of a map still running; a chunk of a map that ended
+   * (cancelled, timed out) is forgotten here, so it is never retried.
+   */
   Optional<MapRun.Chunk> chunk(long taskId) {
-    return Optional.ofNullable(chunks.get(taskId));
+    MapRun.Chunk chunk = chunks.get(taskId);
+    if (chunk != null && !runs.containsKey(chunk.seq())) {
+      chunks.remove(taskId);
+      return Optional.empty();
+    }
+    return Optional.ofNullable(chunk);
   }
 
   /** A chunk was handed to a worker once more; its map's seq. */

@@ -35,7 +35,10 @@ final class Pipelines {
    * @throws BadInputException naming the step (and element) and what to change
    */
   JobRecord start(List<JobManager.PipelineStep> given, Function<String, Job> find, List<ObjectNode> elements,
-      Reduce reduce, boolean failFast) {
+      Reduce reduce, boolean failFast, JobOptions options) {
+    if (options.on() != Placement.BY_KIND) {
+      throw new BadInputException("a pipeline runs each step where its kind says; --on goes with submit and map");
+    }
     List<PipelineRun.Step> steps = new ArrayList<>();
     for (int i = 0; i < given.size(); i++) {
       JobManager.PipelineStep step = given.get(i);
@@ -65,7 +68,8 @@ final class Pipelines {
     JobRecord record = owner.newJob(String.join(" | ", names), steps.get(steps.size() - 1).job().kind(),
             steps.get(0).params(), now)
         .running(owner.thisNode(), now)
-        .withPipeline(new PipelineView(names, List.of()));
+        .withPipeline(new PipelineView(names, List.of()))
+        .withOptions(options);
     if (elements != null) {
       maps.follow(record.seq(), elements.size(), failFast, this::stopSteps);
       record = record.withMap(new MapView(elements.size(), 0, 0, 1, reduce, List.of()));
@@ -79,7 +83,10 @@ final class Pipelines {
   }
 
   private void startStep(long seq, PipelineRun run, int element, int step, ObjectNode params) {
-    JobRecord child = owner.startJob(run.steps().get(step).job(), params, JobInput.trusted(params), seq, Placement.BY_KIND);
+    // Each step is retried like any job; the pipeline's timeout covers all of its steps.
+    JobOptions options = owner.jobs().get(seq).map(JobRecord::options).orElse(JobOptions.DEFAULT);
+    JobRecord child = owner.startJob(run.steps().get(step).job(), params, JobInput.trusted(params), seq,
+        new JobOptions(Placement.BY_KIND, null, options.retries(), options.retryOnError()));
     run.started(child.seq(), element, step);
     stepChanged(child);
   }

@@ -132,9 +132,13 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     }
   }
 
+  /** Starts one missing worker; if more are missing, the next after another back-off. */
   private Behavior<Command> topUp() {
     if (!stopping && running.size() < wanted) {
       startOne();
+      if (running.size() < wanted) {
+        scheduleReplacement();
+      }
     }
     return this;
   }

@@ -9,7 +9,9 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 
 /**
  * A task on its way through the compute dispatcher. Unlike a CompletableFuture, it can be
- * cancelled with an interrupt; either way {@link #outcome()} completes with the task's result.
+ * cancelled with an interrupt. {@link #outcome()} completes only once its thread is done with it:
+ * a cancelled job that ignores the interrupt keeps its slot taken, which is how its owner learns
+ * that only ending the process will stop it.
  */
 public final class RunningTask extends FutureTask<TaskResult> {
   private final Task task;
@@ -24,22 +26,26 @@ public final class RunningTask extends FutureTask<TaskResult> {
     return outcome;
   }
 
-  /**
-   * Called once the task ran, failed or was cancelled. A cancelled job that ignores interrupts may
-   * still hold the compute thread for a while; stopping those is the node's job (it can kill the
-   * process).
-   */
+  /** Runs the task (or, if it was cancelled before it started, nothing), then reports. */
   @Override
-  protected void done() {
+  public void run() {
     try {
-      outcome.complete(get());
+      super.run();
+    } finally {
+      outcome.complete(result());
+    }
+  }
+
+  private TaskResult result() {
+    try {
+      return get();
     } catch (CancellationException e) {
-      outcome.complete(TaskResult.failed(task.taskId(), "cancelled", "", 0));
+      return TaskResult.failed(task.taskId(), "cancelled", "", 0);
     } catch (ExecutionException e) {
-      outcome.complete(TaskResult.failed(task.taskId(), "could not run it: " + e.getCause(), "", 0));
+      return TaskResult.failed(task.taskId(), "could not run it: " + e.getCause(), "", 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      outcome.complete(TaskResult.failed(task.taskId(), "cancelled", "", 0));
+      return TaskResult.failed(task.taskId(), "cancelled", "", 0);
     }
   }
 }

@@ -42,7 +42,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private record NodeGone(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
-    return Behaviors.setup(context -> new Worker(context, runner, settings));
+    return create(runner, settings, () -> Runtime.getRuntime().halt(3));
+  }
+
+  /** @param halt ends the process when a node says so (tests pass something gentler) */
+  public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt) {
+    return Behaviors.setup(context -> new Worker(context, runner, settings, halt));
   }
 
   private final TaskRunner runner;
@@ -55,8 +60,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final PartsBuffer<TaskKey> paramParts;
   private final long pid = ProcessHandle.current().pid();
 
-  private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings) {
+  private final Runnable halt;
+
+  private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings, Runnable halt) {
     super(context);
+    this.halt = halt;
     this.runner = runner;
     this.settings = settings;
     this.compute =
@@ -100,6 +108,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       paramParts.add(new TaskKey(part.owner(), part.taskId()), part.text());
     } else if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
       run.tasks().forEach(task -> start(run.owner(), task));
+    } else if (wrapped.message() instanceof WorkerProtocol.Halt stop) {
+      getContext().getLog().error("halting this worker at its node's request: {}", stop.reason());
+      halt.run();
     } else if (wrapped.message() instanceof WorkerProtocol.CancelTasks cancel) {
       for (long taskId : cancel.taskIds()) {
         RunningTask task = running.get(new TaskKey(cancel.owner(), taskId));

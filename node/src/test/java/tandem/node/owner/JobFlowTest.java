@@ -52,7 +52,7 @@ class JobFlowTest {
     Files.writeString(data.resolve("words.txt"), "tandem pekko kryo tandem\n".repeat(2000));
     JobCatalog catalog = JobCatalog.load();
     NodeSettings settings = new NodeSettings(
-        0, data, "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, 3, 1000, wire);
+        0, data, "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, 3, null, Duration.ofMillis(500), true, 1000, wire);
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
@@ -175,9 +175,13 @@ class JobFlowTest {
     assertEquals("30", done.result());
   }
 
+  private static JobOptions placed(Placement on) {
+    return new JobOptions(on, null, null, false);
+  }
+
   private JobRecord runOne(String job, String params, Placement on) {
     TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), on, reply.ref()));
+    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), placed(on), reply.ref()));
     return awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
   }
 
@@ -196,7 +200,7 @@ class JobFlowTest {
 
     TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobManager.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 2), Json.object().put("x", 3)),
-        1, Reduce.parse("sum"), false, Placement.THREADS, reply.ref()));
+        1, Reduce.parse("sum"), false, placed(Placement.THREADS), reply.ref()));
     JobRecord map = awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
     assertEquals("13", map.result());
     assertEquals("node", map.ranOn().role());
@@ -206,7 +210,7 @@ class JobFlowTest {
   @DisplayName("a CPU job on the node's threads can be cancelled: its thread is interrupted")
   void threadJobsCancel() {
     TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit("spin", (ObjectNode) Json.read("{\"ms\":60000}"), Placement.THREADS, reply.ref()));
+    jobs.tell(new JobManager.Submit("spin", (ObjectNode) Json.read("{\"ms\":60000}"), placed(Placement.THREADS), reply.ref()));
     JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
     TestProbe<JobManager.CancelReply> cancel = kit.createTestProbe();
     jobs.tell(new JobManager.Cancel(accepted.id(), cancel.ref()));

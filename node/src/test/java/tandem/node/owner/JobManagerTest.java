@@ -55,7 +55,7 @@ class JobManagerTest {
   }
 
   private NodeSettings settings(int retries) {
-    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, 1000,
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, 1000,
         new WireSettings(64L << 20, 1000));
   }
 
@@ -350,8 +350,104 @@ class JobManagerTest {
     TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobManager.Submit("nope", Json.object(), reply.ref()));
     var rejected = assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
-    assertTrue(rejected.reason().contains("known jobs: factorial"), rejected.reason());
+    assertTrue(rejected.reason().contains("known jobs: ") && rejected.reason().contains("factorial"), rejected.reason());
     jobs.tell(new JobManager.Submit("sleep", (ObjectNode) Json.read("{\"ms\":\"soon\"}"), reply.ref()));
     assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+  }
+
+  private JobRecord submit(ActorRef<JobManager.Command> jobs, String job, String params, JobOptions options) {
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), options, reply.ref()));
+    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+  }
+
+  @Test
+  @DisplayName("a cancelled CPU job that ignores its interrupt past the grace period gets its worker halted")
+  void stuckCancelledJobsHaltTheirWorker() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
+    long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+
+    TestProbe<JobManager.CancelReply> cancel = kit.createTestProbe();
+    jobs.tell(new JobManager.Cancel(accepted.id(), cancel.ref()));
+    assertEquals(JobState.CANCELLED, cancel.receiveMessage().job().orElseThrow().state(), "cancelled at once");
+    assertEquals(List.of(taskId), worker.expectMessageClass(WorkerProtocol.CancelTasks.class).taskIds());
+    var halt = worker.expectMessageClass(WorkerProtocol.Halt.class, Duration.ofSeconds(2));
+    assertTrue(halt.reason().contains("ignored their cancel"), halt.reason());
+  }
+
+  @Test
+  @DisplayName("a job that stops when cancelled keeps its worker")
+  void cooperativeCancelKeepsTheWorker() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
+    long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+    jobs.tell(new JobManager.Cancel(accepted.id(), kit.<JobManager.CancelReply>createTestProbe().ref()));
+    worker.expectMessageClass(WorkerProtocol.CancelTasks.class);
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(taskId, "cancelled", "t", 1))));
+    worker.expectNoMessage(Duration.ofMillis(800));
+  }
+
+  @Test
+  @DisplayName("a job past its --timeout ends timed-out, and its task is cancelled")
+  void timeoutsEndJobs() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}",
+        new JobOptions(Placement.BY_KIND, Duration.ofMillis(300), null, false));
+    worker.expectMessageClass(WorkerProtocol.RunTasks.class);
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.TIMED_OUT, done.state());
+    assertTrue(done.error().startsWith("timed out after 300 ms (--timeout)"), done.error());
+    worker.expectMessageClass(WorkerProtocol.CancelTasks.class);
+
+    JobRecord io = submit(jobs, "sleep", "{\"ms\":60000}", new JobOptions(Placement.BY_KIND, Duration.ofMillis(200), null, false));
+    assertEquals(JobState.TIMED_OUT, awaitFinal(jobs, io.id(), Duration.ofSeconds(3)).state(), "an I/O job times out too");
+  }
+
+  @Test
+  @DisplayName("--retry-on-error starts a failing job again up to its retries, then fails with how often it failed")
+  void retriesOnError() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    JobRecord accepted = submit(jobs, "square", "{\"x\":2}", new JobOptions(Placement.BY_KIND, null, 2, true));
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+      inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(taskId, "boom " + attempt, "t", 1))));
+    }
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, done.state());
+    assertEquals(3, done.attempts());
+    assertEquals("failed 3 times; the last: boom 3", done.error());
+    worker.expectNoMessage(Duration.ofMillis(200));
+
+    JobRecord once = submit(jobs, "square", "{\"x\":2}");
+    long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(taskId, "boom", "t", 1))));
+    assertEquals("boom", awaitFinal(jobs, once.id(), Duration.ofSeconds(3)).error(), "an error is not retried unless asked");
+  }
+
+  @Test
+  @DisplayName("--retries 0 fails a job at its first lost worker")
+  void retriesPerJob() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 555, 1));
+    JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}", new JobOptions(Placement.BY_KIND, null, 0, false));
+    worker.expectMessageClass(WorkerProtocol.RunTasks.class);
+    jobs.tell(new JobManager.LocalWorkerExited(555));
+    JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
+    assertEquals("worker lost 1 times while running this job", done.error());
   }
 }

@@ -54,6 +54,7 @@ class KryoSerializerTest {
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         new WorkerProtocol.CancelTasks(node.ref(), List.of(7L, 8L)),
         new WorkerProtocol.TaskPart(node.ref(), 9, "{\"input\":\"abc"),
+        new WorkerProtocol.Halt("task 7 ignored its cancel for 2 s"),
         new WorkerProtocol.ResultPart(worker.ref(), 9, "[\"\u00e9\u20ac"),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),

@@ -1,0 +1,112 @@
+package tandem.launcher.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.launcher.client.TandemClient;
+import tandem.node.Json;
+
+/** Jobs that misbehave, on a real node with two real workers and the diagnostic jobs switched on. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailureIT {
+  private Dist dist;
+  private String url;
+  private TandemClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    dist = new Dist();
+    Path config = dist.work().resolve("diagnostics.conf");
+    Files.writeString(config, "tandem.jobs.diagnostics = on\ntandem.jobs.cancel-grace = 1s\n");
+    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2",
+        "--config", config.toString());
+    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
+    client = new TandemClient(URI.create(url));
+    awaitWorkers(2, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  void stop() {
+    dist.close();
+  }
+
+  private void awaitWorkers(int count, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (client.health().join().path("workers").asInt() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + count + " workers within " + limit + ": " + client.health().join());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private JsonNode awaitRunning(String id) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      JsonNode job = client.job(id).join();
+      if ("running".equals(job.path("state").asText()) && job.path("ranOn").path("role").asText().equals("worker")) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(id + " never ran in a worker: " + client.job(id).join());
+  }
+
+  private static void assertGoneWithin(long pid, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!Dist.gone(pid)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("worker pid " + pid + " still runs after " + limit);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  @DisplayName("a cancelled job that ignores interrupts has its worker killed within grace + 1 s, and the worker is replaced")
+  void cancelKillsRunawayJobs() throws Exception {
+    String id = client.submit("hang", Json.object()).join().path("id").asText();
+    long pid = awaitRunning(id).path("ranOn").path("pid").asLong();
+    Dist.Result cancelled = dist.run("cancel", id, "--node", url);
+    assertEquals(0, cancelled.exit(), cancelled.toString());
+    assertGoneWithin(pid, Duration.ofSeconds(2));
+    assertEquals("cancelled", client.job(id).join().path("state").asText());
+    awaitWorkers(2, Duration.ofSeconds(30));
+    assertEquals(16, client.call("square", Json.object().put("x", 4)).join().asInt());
+  }
+
+  @Test
+  @DisplayName("--timeout ends a runaway job timed-out, exit 1, and its worker is killed")
+  void timeoutKillsRunawayJobs() throws Exception {
+    awaitWorkers(2, Duration.ofSeconds(30));
+    Dist.Result timedOut = dist.run("submit", "hang", "--timeout", "1s", "--json", "--node", url);
+    assertEquals(1, timedOut.exit(), timedOut.toString());
+    JsonNode job = Json.read(timedOut.out());
+    assertEquals("timed-out", job.path("state").asText());
+    assertTrue(job.path("error").asText().startsWith("timed out after 1 s (--timeout)"), job.toString());
+    assertGoneWithin(job.path("ranOn").path("pid").asLong(), Duration.ofSeconds(2));
+  }
+
+  @Test
+  @DisplayName("a job that crashes its worker is retried up to --retries, then fails with how often it killed one")
+  void poisonJobsStop() throws Exception {
+    awaitWorkers(2, Duration.ofSeconds(30));
+    Dist.Result crashed = dist.run("submit", "crash", "--retries", "1", "--json", "--node", url);
+    assertEquals(1, crashed.exit(), crashed.toString());
+    JsonNode job = Json.read(crashed.out());
+    assertEquals("worker lost 2 times while running this job", job.path("error").asText(), job.toString());
+    assertEquals(2, job.path("attempts").asInt());
+    awaitWorkers(2, Duration.ofSeconds(60));
+    assertEquals(9, client.call("square", Json.object().put("x", 3)).join().asInt(), "the node serves on");
+  }
+}
