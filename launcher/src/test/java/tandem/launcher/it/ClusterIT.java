@@ -41,7 +41,10 @@ class ClusterIT {
   @BeforeAll
   void startCluster() throws Exception {
     dist = new Dist();
-    nodeA = dist.start("node-a", "node", "--port", "0", "--http-port", "0", "--workers", "2");
+    // A small body limit: an oversized body is quick to send, so the 413 arrives before the upload ends.
+    java.nio.file.Path config = dist.work().resolve("small-body.conf");
+    java.nio.file.Files.writeString(config, "tandem.http.max-body-bytes = 1 MiB\n");
+    nodeA = dist.start("node-a", "node", "--port", "0", "--http-port", "0", "--workers", "2", "--config", config.toString());
     Matcher a = nodeA.await(READY, Duration.ofSeconds(60));
     urlA = a.group(2);
     String seed = "127.0.0.1:" + a.group(1);
@@ -191,7 +194,7 @@ class ClusterIT {
       {"application/json", "{\"job\":\"hang\"}", "400", "unknown job 'hang'"}, // diagnostics are off by default
       {"application/json", "{\"job\":\"square\",\"params\":{\"x\":1},\"timeout\":\"soon\"}", "400", "500ms, 30s"},
       {"application/json", "{\"job\":\"square\",\"params\":{\"x\":1},\"retries\":-1}", "400", "retries must be"},
-      {"application/json", "x".repeat(66 << 20), "413", "larger than"},
+      {"application/json", "x".repeat(2 << 20), "413", "larger than"},
     };
     for (String[] c : cases) {
       Http.Answer a = Http.post(urlA + "/jobs", c[0], c[1]);

@@ -106,6 +106,9 @@ public final class HttpApi extends AllDirectives {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));
           }
+          if (reply instanceof JobManager.Busy busy) {
+            return CompletableFuture.completedFuture(error(StatusCodes.SERVICE_UNAVAILABLE, busy.reason()));
+          }
           JobRecord job = ((JobManager.Accepted) reply).job();
           return wait ? awaitFinal(job.id()) : CompletableFuture.completedFuture(json(StatusCodes.ACCEPTED, render(job)));
         });

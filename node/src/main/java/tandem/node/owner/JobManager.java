@@ -94,11 +94,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** The answer to {@link Submit}, {@link SubmitMap} and {@link SubmitPipeline}. */
   public sealed interface SubmitReply extends NoSerializationVerificationNeeded
-      permits Accepted, Rejected {}
+      permits Accepted, Rejected, Busy {}
 
   public record Accepted(JobRecord job) implements SubmitReply {}
 
   public record Rejected(String reason) implements SubmitReply {}
+
+  /** Not accepted because the node holds as much unfinished work as it may: try again later. */
+  public record Busy(String reason) implements SubmitReply {}
 
   /** The job's current record, at once. */
   public record Get(String id, ActorRef<JobLookup> replyTo) implements Command {}
@@ -267,7 +270,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
       return this;
     }
-    return accept(submit.replyTo(), () -> startJob(found.get(), submit.params(),
+    return accept(submit.replyTo(), 1, () -> startJob(found.get(), submit.params(),
         JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
   }
 
@@ -318,21 +321,27 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    return accept(submit.replyTo(), () -> maps.start(known(submit.job()), submit.shared(), submit.elements(),
+    return accept(submit.replyTo(), submit.elements().size(), () -> maps.start(known(submit.job()), submit.shared(), submit.elements(),
         submit.chunk(), submit.reduce(), submit.failFast(), submit.options().resolved(settings)));
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
-    return accept(submit.replyTo(), () -> pipelines.start(
+    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> pipelines.start(
         submit.steps(), this::known, submit.elements(), submit.reduce(), submit.failFast(),
         submit.options().resolved(settings)));
   }
 
   /**
    * Replies with the job {@code start} accepted (and starts its timeout), or with the reason it
-   * refused it.
+   * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
    */
-  private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, Supplier<JobRecord> start) {
+  private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+    long held = jobs.unfinished() + maps.unsettled();
+    if (held + units > settings.maxQueued()) {
+      replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
+          + settings.maxQueued() + " (tandem.jobs.max-queued); try again later or submit to another node"));
+      return this;
+    }
     try {
       JobRecord job = start.get();
       Duration timeout = job.options().timeout();

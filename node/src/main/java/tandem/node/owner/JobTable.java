@@ -15,6 +15,7 @@ final class JobTable {
   private final Map<Long, JobRecord> jobs = new LinkedHashMap<>();
   private final int retainFinished;
   private int finished;
+  private int unfinished;
 
   JobTable(int retainFinished) {
     this.retainFinished = retainFinished;
@@ -27,6 +28,11 @@ final class JobTable {
   void put(JobRecord job) {
     JobRecord before = jobs.put(job.seq(), job);
     boolean wasFinal = before != null && before.state().isFinal();
+    if (before == null && !job.state().isFinal()) {
+      unfinished++;
+    } else if (before != null && !wasFinal && job.state().isFinal()) {
+      unfinished--;
+    }
     if (job.state().isFinal() && !wasFinal) {
       finished++;
       forgetOldFinished();
@@ -43,6 +49,11 @@ final class JobTable {
       }
     }
     return out;
+  }
+
+  /** How many jobs are queued or running (a map or pipeline counts once, each step too). */
+  int unfinished() {
+    return unfinished;
   }
 
   int count(JobState state) {

@@ -102,6 +102,11 @@ final class MapRun {
     return out.append(']').toString();
   }
 
+  /** Elements not settled yet. */
+  int unsettled() {
+    return results.length - settled;
+  }
+
   boolean complete() {
     return settled == results.length;
   }

@@ -95,6 +95,15 @@ final class Maps {
     return (int) Math.max(1, Math.min(1000, (elements + workers * 4L - 1) / (workers * 4L)));
   }
 
+  /** Elements of every running map not settled yet. */
+  long unsettled() {
+    long n = 0;
+    for (MapRun run : runs.values()) {
+      n += run.unsettled();
+    }
+    return n;
+  }
+
   boolean isMap(long seq) {
     return runs.containsKey(seq);
   }

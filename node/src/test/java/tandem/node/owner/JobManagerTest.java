@@ -55,7 +55,11 @@ class JobManagerTest {
   }
 
   private NodeSettings settings(int retries) {
-    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, 1000,
+    return settings(retries, 100_000);
+  }
+
+  private NodeSettings settings(int retries, int maxQueued) {
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, maxQueued, 1000,
         new WireSettings(64L << 20, 1000));
   }
 
@@ -63,11 +67,15 @@ class JobManagerTest {
   private TestProbe<ClusterCommand> membership;
 
   private ActorRef<JobManager.Command> jobManager(int retries) {
+    return jobManager(settings(retries));
+  }
+
+  private ActorRef<JobManager.Command> jobManager(NodeSettings settings) {
     membership = kit.createTestProbe();
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."), 64L << 20), 64L << 20),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     ActorRef<JobManager.Command> jobs = kit.spawn(
-        JobManager.create(JobCatalog.load(), settings(retries), io, threads(), membership.ref(), ADDRESS));
+        JobManager.create(JobCatalog.load(), settings, io, threads(), membership.ref(), ADDRESS));
     spawned.add(io);
     spawned.add(jobs);
     return jobs;
@@ -449,5 +457,23 @@ class JobManagerTest {
     jobs.tell(new JobManager.LocalWorkerExited(555));
     JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
     assertEquals("worker lost 1 times while running this job", done.error());
+  }
+
+  @Test
+  @DisplayName("a node that holds tandem.jobs.max-queued unfinished jobs and elements refuses more as busy, accepting nothing")
+  void backPressure() {
+    ActorRef<JobManager.Command> jobs = jobManager(settings(3, 3));
+    for (int i = 0; i < 3; i++) {
+      submit(jobs, "square", "{\"x\":1}"); // no worker: they stay queued
+    }
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
+    var busy = assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
+    assertTrue(busy.reason().contains("tandem.jobs.max-queued"), busy.reason());
+    jobs.tell(new JobManager.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 1)), 0, null, false, reply.ref()));
+    assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
+    TestProbe<JobManager.JobList> list = kit.createTestProbe();
+    jobs.tell(new JobManager.ListJobs(10, list.ref()));
+    assertEquals(3, list.receiveMessage().jobs().size(), "nothing more was accepted");
   }
 }
