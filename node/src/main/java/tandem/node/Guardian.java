@@ -62,6 +62,7 @@ public final class Guardian {
                   JobManager.create(catalog, settings, io, threads, Cluster.get(system).manager(), address))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
+      drainOnShutdown(system, jobs, settings.drainDeadline());
       if (factory != null && settings.workers() > 0) {
         stopWorkersOnShutdown(system, context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers"));
       }
@@ -91,10 +92,30 @@ public final class Guardian {
     return Behaviors.same();
   }
 
-  /** On a graceful stop, workers are asked to leave (and then forced) before the node leaves. */
+  /** Why a node stops when SIGTERM, {@code tandem down} or {@code tandem stop} asks it to. */
+  public static final CoordinatedShutdown.Reason STOP_REQUESTED = new CoordinatedShutdown.Reason() {
+    @Override
+    public String toString() {
+      return "stop requested";
+    }
+  };
+
+  /**
+   * On a graceful stop, first the node takes no more jobs and lets those it has finish (while its
+   * HTTP API still answers about them), up to the drain deadline.
+   */
+  private static void drainOnShutdown(ActorSystem<Void> system, ActorRef<JobManager.Command> jobs, Duration deadline) {
+    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-jobs",
+        () -> Asks.<JobManager.Command, Done>ask(system, jobs, replyTo -> new JobManager.Drain(deadline, replyTo),
+                deadline.plusSeconds(10))
+            .exceptionally(timeout -> Done.getInstance()));
+  }
+
+  /** Then, once the HTTP API is unbound, its workers are asked to leave (and then forced). */
   private static void stopWorkersOnShutdown(ActorSystem<Void> system, ActorRef<WorkerPool.Command> pool) {
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
-        CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-local-workers",
+        CoordinatedShutdown.PhaseServiceStop(), "stop-local-workers",
         () -> Asks.<WorkerPool.Command, Done>ask(system, pool, WorkerPool.StopAll::new, STOP_WORKERS)
             .exceptionally(timeout -> Done.getInstance()));
   }

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param cancelGrace how long a cancelled or timed-out CPU job has to stop before its worker is
  *     killed
  * @param diagnostics whether the built-in hang and crash jobs may be run
+ * @param drainDeadline how long a stopping node lets its unfinished jobs run before it cancels them
  * @param maxQueued the most jobs and map elements a node holds unfinished; more are refused (503)
  * @param maxMapElements the most elements one map may have
  * @param wire how large a payload may cross between processes
@@ -32,6 +33,7 @@ public record NodeSettings(
     Duration timeout,
     Duration cancelGrace,
     boolean diagnostics,
+    Duration drainDeadline,
     int maxQueued,
     int maxMapElements,
     WireSettings wire) {
@@ -51,6 +53,7 @@ public record NodeSettings(
         "none".equals(tandem.getString("jobs.timeout")) ? null : tandem.getDuration("jobs.timeout"),
         tandem.getDuration("jobs.cancel-grace"),
         tandem.getBoolean("jobs.diagnostics"),
+        tandem.getDuration("node.drain-deadline"),
         tandem.getInt("jobs.max-queued"),
         tandem.getInt("jobs.max-map-elements"),
         WireSettings.create(config));

@@ -13,7 +13,7 @@ import tandem.launcher.local.LocalCluster;
 final class DownCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--grace", defaultValue = "20", paramLabel = "SECONDS", description = "how long nodes may take to stop before they are killed (default ${DEFAULT-VALUE})")
+  @Option(names = "--grace", defaultValue = "45", paramLabel = "SECONDS", description = "how long nodes may take to stop (they let their jobs finish for up to tandem.node.drain-deadline, 30 s) before they are killed (default ${DEFAULT-VALUE})")
   int graceSeconds;
 
   @Override

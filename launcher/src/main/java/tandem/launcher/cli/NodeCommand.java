@@ -69,6 +69,7 @@ final class NodeCommand implements Callable<Integer> {
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();
     ClusterProcess node = ClusterProcess.start(
         Guardian.node(settings, JobsFolder.catalog(config), factory, started), config, seedAddresses);
+    node.stopGracefullyOnTerm();
     Guardian.NodeStarted ready = node.awaitUp(started, seeds.isEmpty() ? "itself" : String.join(", ", seeds));
     var out = spec.commandLine().getOut();
     out.printf("tandem node ready: cluster %s, http %s, workers %d, pid %d%n",

@@ -13,7 +13,7 @@ import tandem.launcher.client.UnreachableException;
     version = "tandem 0.1.0",
     description = "Tandem: I/O jobs on node threads, CPU jobs in worker processes, one Pekko cluster.",
     subcommands = {
-      DemoCommand.class, UpCommand.class, DownCommand.class, MembersCommand.class,
+      DemoCommand.class, UpCommand.class, DownCommand.class, StopCommand.class, MembersCommand.class,
       SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class,
       WorkerCommand.class,
       CommandLine.HelpCommand.class

@@ -241,6 +241,15 @@ public final class TandemClient {
     return send(get("/catalog"));
   }
 
+  /**
+   * Asks the node to stop gracefully: it takes no more jobs, lets its unfinished ones finish (up to
+   * its drain deadline), then leaves the cluster and exits. Completes with {@code {stopping,
+   * address, running, queued, drainDeadlineMs}}.
+   */
+  public CompletableFuture<JsonNode> stop() {
+    return send(HttpRequest.newBuilder(base.resolve("/stop")).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
   public CompletableFuture<JsonNode> health() {
     return send(get("/health"));
   }

@@ -1,5 +1,6 @@
 package tandem.launcher.process;
 
+import tandem.node.Guardian;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -49,6 +50,15 @@ public final class ClusterProcess {
       cluster.manager().tell(new JoinSeedNodes(seeds));
     }
     return new ClusterProcess(system);
+  }
+
+  /**
+   * Lets SIGTERM (and {@code tandem stop}) stop this process gracefully: its coordinated shutdown
+   * runs, and {@link #awaitTermination} then reports a clean exit.
+   */
+  public ClusterProcess stopGracefullyOnTerm() {
+    TermSignal.onTerm(() -> CoordinatedShutdown.get(Adapter.toClassic(system)).run(Guardian.STOP_REQUESTED));
+    return this;
   }
 
   public String address() {

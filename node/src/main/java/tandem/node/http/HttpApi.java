@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -31,6 +33,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.node.Asks;
+import tandem.node.Guardian;
 import tandem.node.Json;
 import tandem.node.NodeSettings;
 import tandem.node.jobs.JobCatalog;
@@ -79,7 +82,8 @@ public final class HttpApi extends AllDirectives {
                 path("cancel", () -> post(() -> completeWithFuture(cancel(id)))))))),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
         path("catalog", () -> get(() -> complete(json(StatusCodes.OK, catalog)))),
-        path("health", () -> get(this::health)))));
+        path("health", () -> get(this::health)),
+        path("stop", () -> post(this::stop)))));
   }
 
   private Route submit() {
@@ -247,6 +251,23 @@ public final class HttpApi extends AllDirectives {
           out.put("address", address);
           out.put("pid", ProcessHandle.current().pid());
           return json(StatusCodes.OK, out);
+        }));
+  }
+
+  /**
+   * Stops this node gracefully: it takes no more jobs, lets those it has finish (up to the drain
+   * deadline) while still answering about them, then leaves the cluster and exits.
+   */
+  private Route stop() {
+    return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
+            system, jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK)
+        .thenApply(listing -> {
+          ObjectNode out = summary(listing);
+          out.put("stopping", true);
+          out.put("address", address);
+          out.put("drainDeadlineMs", settings.drainDeadline().toMillis());
+          CoordinatedShutdown.get(Adapter.toClassic(system)).run(Guardian.STOP_REQUESTED);
+          return json(StatusCodes.ACCEPTED, out);
         }));
   }
 

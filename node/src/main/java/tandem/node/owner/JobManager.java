@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -47,7 +48,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated, TimedOut, GraceOver {}
+          ThreadFinished, WorkerTerminated, TimedOut, GraceOver, Drain, DrainDeadline {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -141,6 +142,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record JobList(List<JobRecord> jobs, int queued, int running, int workers)
       implements NoSerializationVerificationNeeded {}
 
+  /**
+   * The node is stopping: accept nothing more (submissions get {@link Busy}), let the jobs in
+   * flight finish, and answer once none is left, or once {@code deadline} passed (the rest then
+   * end cancelled).
+   */
+  public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
+
   /** The OS says a local worker process ended: faster than the cluster can tell. */
   public record LocalWorkerExited(long pid) implements Command {}
 
@@ -151,6 +159,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private record IoFinished(IoRunner.Finished outcome) implements Command {}
 
   private record ThreadFinished(ThreadRunner.Finished outcome) implements Command {}
+
+  private enum DrainDeadline implements Command { INSTANCE }
 
   /** A job's --timeout ran out. */
   private record TimedOut(long seq) implements Command {}
@@ -200,6 +210,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
 
   private final TimerScheduler<Command> timers;
+  /** Who waits for the drain to end, once the node is stopping; null until then. */
+  private List<ActorRef<Done>> drained;
 
   private JobManager(
       ActorContext<Command> context,
@@ -250,6 +262,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(GraceOver.class, this::onGraceOver)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainDeadline.class, d -> onDrainDeadline())
         .build();
   }
 
@@ -336,6 +350,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+    if (drained != null) {
+      replyTo.tell(new Busy("this node is stopping and takes no more jobs; submit to another node"));
+      return this;
+    }
     long held = jobs.unfinished() + maps.unsettled();
     if (held + units > settings.maxQueued()) {
       replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
@@ -358,6 +376,36 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Job known(String name) {
     return catalog.find(name).orElseThrow(() -> new BadInputException(unknownJob(name)));
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    if (drained == null) {
+      drained = new ArrayList<>();
+      getContext().getLog().info("stopping: taking no more jobs; {} unfinished may take up to {} ms",
+          jobs.unfinished(), drain.deadline().toMillis());
+      timers.startSingleTimer(DrainDeadline.INSTANCE, DrainDeadline.INSTANCE, drain.deadline());
+    }
+    drained.add(drain.replyTo());
+    checkDrained();
+    return this;
+  }
+
+  private void checkDrained() {
+    if (drained != null && jobs.unfinished() == 0) {
+      drained.forEach(replyTo -> replyTo.tell(Done.getInstance()));
+      drained.clear();
+      timers.cancel(DrainDeadline.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> onDrainDeadline() {
+    long now = System.nanoTime();
+    List<JobRecord> left = jobs.unfinishedJobs();
+    getContext().getLog().warn("stopping: the drain deadline passed; cancelling {} unfinished jobs", left.size());
+    left.forEach(job -> jobs.get(job.seq()).filter(j -> !j.state().isFinal())
+        .ifPresent(j -> end(j, j.cancelled("the node stopped before it finished (tandem.node.drain-deadline passed)", now))));
+    checkDrained();
+    return this;
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
@@ -717,6 +765,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.parent() != 0) {
       pipelines.stepEnded(job);
     }
+    checkDrained();
   }
 
   /** Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */

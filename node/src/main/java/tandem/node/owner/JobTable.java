@@ -56,6 +56,17 @@ final class JobTable {
     return unfinished;
   }
 
+  /** The jobs users submitted that are queued or running (not the steps of pipelines). */
+  List<JobRecord> unfinishedJobs() {
+    List<JobRecord> out = new ArrayList<>();
+    for (JobRecord job : jobs.values()) {
+      if (!job.state().isFinal() && job.parent() == 0) {
+        out.add(job);
+      }
+    }
+    return out;
+  }
+
   int count(JobState state) {
     int n = 0;
     for (JobRecord job : jobs.values()) {
