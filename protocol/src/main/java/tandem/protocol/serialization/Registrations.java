@@ -52,6 +52,8 @@ public final class Registrations {
     Kryo kryo = new Kryo();
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
+    // Replaces the serializer of Kryo's own registration of String (same id): bounded reads.
+    kryo.register(String.class, new BoundedStringSerializer());
     Serializer<List<?>> lists = new ImmutableListSerializer(maxElements);
     kryo.register(ArrayList.class, lists, ARRAY_LIST);
     kryo.register(List.of(1).getClass(), lists, LIST_12);

@@ -134,4 +134,20 @@ class KryoSerializerTest {
       assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(bytes, Object.class));
     }
   }
+
+  @Test
+  @DisplayName("a string that declares more bytes than the message has is refused before anything is allocated")
+  void refusesHugeDeclaredStrings() throws Exception {
+    Serializer serializer = serialization.serializerFor(WorkerProtocol.Halt.class);
+    byte[] good = serializer.toBinary(new WorkerProtocol.Halt("abc"));
+    // The message is the class id, then the string's varint length (3) and its bytes: swap the
+    // length for 2^31 - 1.
+    byte[] rogue = new byte[good.length - 4 + 5];
+    int at = good.length - 4;
+    System.arraycopy(good, 0, rogue, 0, at);
+    byte[] huge = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+    System.arraycopy(huge, 0, rogue, at, 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(rogue, Object.class));
+    assertTrue(e.getMessage().contains("declares 2147483647 bytes"), e.getMessage());
+  }
 }
