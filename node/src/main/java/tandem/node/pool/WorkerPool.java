@@ -40,6 +40,9 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private enum ForceKill implements Command { INSTANCE }
 
   private static final Duration QUICK_DEATH = Duration.ofSeconds(10);
+  /** How the JVM reports a process ended by SIGKILL (kill -9, the OOM killer) and by SIGTERM. */
+  private static final int SIGKILLED = 128 + 9;
+  private static final int SIGTERMED = 128 + 15;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -111,11 +114,17 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       return running.isEmpty() ? stopped() : this;
     }
     Duration lived = Duration.between(started, Instant.now());
+    int code = process.exitValue();
+    boolean killed = code == SIGKILLED || code == SIGTERMED;
     getContext().getLog().warn(
-        "worker pid {} exited with code {} after {} ms; starting a replacement",
-        process.pid(), process.exitValue(), lived.toMillis());
-    quickDeaths = lived.compareTo(QUICK_DEATH) < 0 ? quickDeaths + 1 : 0;
-    if (quickDeaths == 0) {
+        "worker pid {} exited with code {}{} after {} ms; starting a replacement",
+        process.pid(), code, killed ? " (killed by a signal)" : "", lived.toMillis());
+    // Back-off is for a worker that fails by itself, young, again and again (a crash loop). One
+    // killed from outside is replaced at once: it was not its fault, and its work is waiting.
+    if (!killed) {
+      quickDeaths = lived.compareTo(QUICK_DEATH) < 0 ? quickDeaths + 1 : 0;
+    }
+    if (killed || quickDeaths == 0) {
       startOne();
     } else {
       scheduleReplacement();
