@@ -54,6 +54,9 @@ public final class TandemClient {
         .build();
   }
 
+  /** Whether the node answered this client before: if it stops answering, it is gone. */
+  private volatile boolean answered;
+
   public URI base() {
     return base;
   }
@@ -288,6 +291,7 @@ public final class TandemClient {
           if (error != null) {
             throw unreachable(error);
           }
+          answered = true;
           return parse(response);
         });
   }
@@ -296,7 +300,7 @@ public final class TandemClient {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
         || cause instanceof IOException) {
-      return new UnreachableException(base, how, cause);
+      return new UnreachableException(base, how, cause, answered);
     }
     return cause instanceof RuntimeException r ? r : new CompletionException(cause);
   }

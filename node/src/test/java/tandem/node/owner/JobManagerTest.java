@@ -87,6 +87,13 @@ class JobManagerTest {
     return threads;
   }
 
+  /** A worker stand-in that has offered the JobManager {@code capacity} slots. */
+  private TestProbe<WorkerProtocol.ToWorker> readyWorker(ActorRef<WorkerProtocol.ToNode> inbox, long pid, int capacity) {
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, capacity));
+    return worker;
+  }
+
   /** The worker-facing inbox the JobManager registered, found the way a worker finds it. */
   private ActorRef<WorkerProtocol.ToNode> inboxOf(int expectedNodes) {
     TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
@@ -116,8 +123,7 @@ class JobManagerTest {
   void cpuJobsGoToWorkers() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 2);
 
     JobRecord accepted = submit(jobs, "square", "{\"x\":12}");
     assertEquals(JobState.QUEUED, accepted.state());
@@ -139,15 +145,13 @@ class JobManagerTest {
   void lostWorkersJobsAreRetried() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> first = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(first.ref(), 111, 1));
+    TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 111, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
     long taskId = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
 
     jobs.tell(new JobManager.LocalWorkerExited(111));
     assertEquals(new Down(first.ref().path().address()), membership.receiveMessage(), "the dead worker is downed at once");
-    TestProbe<WorkerProtocol.ToWorker> second = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(second.ref(), 222, 1));
+    TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 222, 1);
     second.expectMessageClass(WorkerProtocol.RunTasks.class);
     inbox.tell(new WorkerProtocol.TasksDone(first.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "1", "late", 1))));
     inbox.tell(new WorkerProtocol.TasksDone(second.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "2", "t", 1))));
@@ -214,8 +218,7 @@ class JobManagerTest {
     assertEquals(JobState.CANCELLED, first.job().orElseThrow().state());
     assertEquals("cancelled by request while queued", first.job().orElseThrow().error());
 
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 7, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 7, 1);
     JobRecord running = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
     assertTrue(cancel(jobs, running.id()).cancelled());
@@ -279,8 +282,7 @@ class JobManagerTest {
   void mapsInChunks() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 5, 2, null);
     assertEquals(new MapView(5, 0, 0, 2, null, List.of()), map.map());
     answerChunks(worker, inbox, 3);
@@ -302,8 +304,7 @@ class JobManagerTest {
   void streamsMapResults() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 4, 2, null);
     TestProbe<JobManager.MapEntries> reader = kit.createTestProbe();
     jobs.tell(new JobManager.MapResults(map.id(), 0, reader.ref()));
@@ -325,8 +326,7 @@ class JobManagerTest {
   void failFastStopsMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 8, 2, null, true);
     answerChunks(worker, inbox, 2); // elements 0..3: element 3 fails
     JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
@@ -340,8 +340,7 @@ class JobManagerTest {
   void cancelsMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 9, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 10, 1, null);
     long running = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
     assertTrue(cancel(jobs, map.id()).cancelled());
@@ -374,8 +373,7 @@ class JobManagerTest {
   void stuckCancelledJobsHaltTheirWorker() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
 
@@ -392,8 +390,7 @@ class JobManagerTest {
   void cooperativeCancelKeepsTheWorker() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
     jobs.tell(new JobManager.Cancel(accepted.id(), kit.<JobManager.CancelReply>createTestProbe().ref()));
@@ -407,8 +404,7 @@ class JobManagerTest {
   void timeoutsEndJobs() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}",
         new JobOptions(Placement.BY_KIND, Duration.ofMillis(300), null, false));
     worker.expectMessageClass(WorkerProtocol.RunTasks.class);
@@ -426,8 +422,7 @@ class JobManagerTest {
   void retriesOnError() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 4242, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "square", "{\"x\":2}", new JobOptions(Placement.BY_KIND, null, 2, true));
     for (int attempt = 1; attempt <= 3; attempt++) {
       long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
@@ -450,8 +445,7 @@ class JobManagerTest {
   void retriesPerJob() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
-    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), 555, 1));
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 555, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}", new JobOptions(Placement.BY_KIND, null, 0, false));
     worker.expectMessageClass(WorkerProtocol.RunTasks.class);
     jobs.tell(new JobManager.LocalWorkerExited(555));
