@@ -28,7 +28,6 @@ import tandem.node.jobs.JobCatalog;
 import tandem.node.threads.ThreadRunner;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
-import tandem.protocol.PartsBuffer;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
@@ -204,10 +203,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private long lastSeq;
   private final Maps maps;
   private final Pipelines pipelines;
-  /** Results too large for one message, collected until their {@code TasksDone} arrives. */
-  private final PartsBuffer<PartKey> resultParts;
-
-  private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
+  private final PartsCourier courier;
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping; null until then. */
@@ -232,8 +228,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.membership = membership;
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
-    this.resultParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
+    this.courier = new PartsCourier(inbox, settings.wire());
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     JobOwner owner = new Lent();
     this.maps = new Maps(owner, settings.maxMapElements());
@@ -566,7 +562,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (message instanceof WorkerProtocol.WorkerReady ready) {
       onWorkerReady(ready);
     } else if (message instanceof WorkerProtocol.ResultPart part) {
-      resultParts.add(new PartKey(part.worker(), part.taskId()), part.text());
+      courier.arrived(part);
       return this;
     } else if (message instanceof WorkerProtocol.TasksDone done) {
       onTasksDone(done);
@@ -597,7 +593,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void onTasksDone(WorkerProtocol.TasksDone done) {
     long now = System.nanoTime();
     for (TaskResult sent : done.results()) {
-      TaskResult result = sent.parts() == 0 ? sent : assembled(done.worker(), sent);
+      TaskResult result = courier.joined(done.worker(), sent);
       if (!roster.complete(done.worker(), result.taskId())) {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
@@ -651,11 +647,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
-  private TaskResult assembled(ActorRef<WorkerProtocol.ToWorker> worker, TaskResult sent) {
-    PartsBuffer.Assembled text = resultParts.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
-    return text.error() == null ? sent.withResult(text.text()) : sent.withError(text.error());
-  }
-
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
     IoRunner.Finished outcome = wrapped.outcome();
     long now = System.nanoTime();
@@ -674,7 +665,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     }
     WorkerRoster.Slot slot = lost.get();
-    resultParts.dropIf(key -> key.worker().equals(slot.ref));
+    courier.forget(slot.ref);
     getContext().getLog().warn(
         "worker pid {} at {} is gone with {} of this node's tasks", slot.pid, slot.address(), slot.inFlight.size());
     long now = System.nanoTime();
@@ -722,26 +713,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           }
         });
       }
-      a.worker().ref.tell(new WorkerProtocol.RunTasks(inbox, sendLargeParams(a.worker().ref, a.tasks())));
+      courier.send(a.worker().ref, a.tasks());
     }
-  }
-
-  /**
-   * Sends the parameters too large for one message ahead in parts, and returns the tasks as they
-   * go in {@code RunTasks}. The roster keeps the whole task, for a retry elsewhere.
-   */
-  private List<Task> sendLargeParams(ActorRef<WorkerProtocol.ToWorker> worker, List<Task> tasks) {
-    List<Task> sent = null;
-    for (int i = 0; i < tasks.size(); i++) {
-      Task task = tasks.get(i);
-      if (Parts.needed(task.params(), settings.wire().partChars())) {
-        List<String> parts = Parts.split(task.params(), settings.wire().partChars());
-        parts.forEach(text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
-        sent = sent == null ? new ArrayList<>(tasks) : sent;
-        sent.set(i, task.inParts(parts.size()));
-      }
-    }
-    return sent == null ? tasks : sent;
   }
 
   private void finish(JobRecord job) {

@@ -1,0 +1,67 @@
+package tandem.node.owner;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import tandem.node.WireSettings;
+import tandem.protocol.Parts;
+import tandem.protocol.PartsBuffer;
+import tandem.protocol.WorkerProtocol;
+import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.TaskResult;
+
+/**
+ * The owner's side of payloads too large for one message: sends tasks to a worker with their
+ * large parameters in parts ahead, and joins the parts of large results as they come back. Not
+ * thread-safe: the JobManager owns it.
+ */
+final class PartsCourier {
+  private final ActorRef<WorkerProtocol.ToNode> inbox;
+  private final int partChars;
+  private final PartsBuffer<PartKey> results;
+
+  private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
+
+  /** @param inbox the owner's address, where the worker sends results back */
+  PartsCourier(ActorRef<WorkerProtocol.ToNode> inbox, WireSettings wire) {
+    this.inbox = inbox;
+    this.partChars = wire.partChars();
+    this.results = new PartsBuffer<>(wire.maxPayloadBytes());
+  }
+
+  /**
+   * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter text too large
+   * for a message ahead of it in parts. The caller keeps the whole tasks, for a retry elsewhere.
+   */
+  void send(ActorRef<WorkerProtocol.ToWorker> worker, List<Task> tasks) {
+    List<Task> sent = null;
+    for (int i = 0; i < tasks.size(); i++) {
+      Task task = tasks.get(i);
+      if (Parts.needed(task.params(), partChars)) {
+        List<String> parts = Parts.split(task.params(), partChars);
+        parts.forEach(text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
+        sent = sent == null ? new ArrayList<>(tasks) : sent;
+        sent.set(i, task.inParts(parts.size()));
+      }
+    }
+    worker.tell(new WorkerProtocol.RunTasks(inbox, sent == null ? tasks : sent));
+  }
+
+  void arrived(WorkerProtocol.ResultPart part) {
+    results.add(new PartKey(part.worker(), part.taskId()), part.text());
+  }
+
+  /** The result as sent, with its text joined from its parts when it came in parts. */
+  TaskResult joined(ActorRef<WorkerProtocol.ToWorker> worker, TaskResult sent) {
+    if (sent.parts() == 0) {
+      return sent;
+    }
+    PartsBuffer.Assembled text = results.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
+    return text.error() == null ? sent.withResult(text.text()) : sent.withError(text.error());
+  }
+
+  /** Forgets what a lost worker had half sent. */
+  void forget(ActorRef<WorkerProtocol.ToWorker> worker) {
+    results.dropIf(key -> key.worker().equals(worker));
+  }
+}
