@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.client.TandemClient;
 
 @Command(name = "map", mixinStandardHelpOptions = true,
-    description = {"Run a CPU job once per element, in worker processes, sent in chunks; results in input order.",
+    description = {"Run a job once per element (CPU jobs in worker processes, in chunks); results in input order.",
         "Examples: tandem map square --range x=0..9",
         "          tandem map sha256 text=abc --values rounds=1,10,100",
         "          tandem map square --range x=1..100000 --reduce sum"})

@@ -8,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
-    description = {"Stop one node gracefully: it takes no more jobs (503), lets its unfinished ones finish",
-        "(up to tandem.node.drain-deadline, 30 s), stops its workers, leaves the cluster and exits 0.",
+    description = {"Stop one node gracefully: it drains its jobs, stops its workers, leaves, exits 0.",
+        "It takes no more jobs (503) and lets its unfinished ones finish for up to tandem.node.drain-deadline (30 s).",
         "Example: tandem stop --node http://127.0.0.1:8552"})
 final class StopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
