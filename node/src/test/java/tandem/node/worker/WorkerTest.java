@@ -118,4 +118,25 @@ class WorkerTest {
     assertEquals(2568, whole.get("value").asText().length(), "1000! has 2568 digits");
     assertEquals(2568, whole.get("digits").asInt());
   }
+
+  @Test
+  @DisplayName("a worker told to halt ends its process (here: runs the halt it was given)")
+  void haltsWhenTold() {
+    ActorTestKit kit = ActorTestKit.create("WorkerHaltTest");
+    try {
+      TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
+      kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
+      java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
+      kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null),
+          new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000), java.nio.file.Path.of(".")), halted::countDown));
+      var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
+      ready.worker().tell(new WorkerProtocol.Halt("task 1 ignored its cancel for 2 s"));
+      node.awaitAssert(() -> {
+        assertEquals(0, halted.getCount());
+        return null;
+      });
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }
