@@ -30,7 +30,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Mixin MapInputs inputs;
   @Mixin RunOptions options;
 
-  @Parameters(arity = "1..*", paramLabel = "'JOB KEY=VALUE...'", description = "the steps, in order, each quoted as one word")
+  @Parameters(arity = "1..*", paramLabel = "STEP", description = "a step, 'JOB KEY=VALUE ...' quoted as one word; the steps in order")
   List<String> steps;
 
   @Option(names = "--unordered", description = "with inputs: print each result as it completes, not in input order")
