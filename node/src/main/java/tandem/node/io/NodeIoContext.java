@@ -4,10 +4,12 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import scala.concurrent.ExecutionContextExecutor;
@@ -31,26 +33,42 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     this.maxResultBytes = maxResultBytes;
   }
 
+  /** Completes after {@code delay}; cancelling it cancels the timer. */
   @Override
   public CompletionStage<Void> after(Duration delay) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    system.scheduler().scheduleOnce(delay, () -> done.complete(null), io);
+    var timer = system.scheduler().scheduleOnce(delay, () -> done.complete(null), io);
+    done.whenComplete((ok, error) -> {
+      if (done.isCancelled()) {
+        timer.cancel();
+      }
+    });
     return done;
   }
 
+  /** Runs {@code call} on the blocking pool; cancelling the stage interrupts the call's thread. */
   @Override
   public <T> CompletionStage<T> blocking(Callable<T> call) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return call.call();
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        },
-        blocking);
+    CompletableFuture<T> done = new CompletableFuture<>();
+    FutureTask<T> task = new FutureTask<>(call) {
+      @Override
+      protected void done() {
+        try {
+          done.complete(get());
+        } catch (ExecutionException e) {
+          done.completeExceptionally(e.getCause());
+        } catch (CancellationException | InterruptedException e) {
+          done.cancel(false);
+        }
+      }
+    };
+    done.whenComplete((ok, error) -> {
+      if (done.isCancelled()) {
+        task.cancel(true);
+      }
+    });
+    blocking.execute(task);
+    return done;
   }
 
   @Override

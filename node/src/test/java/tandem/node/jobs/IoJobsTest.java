@@ -100,4 +100,29 @@ class IoJobsTest {
   void httpGetFailsCleanly(@TempDir Path data) {
     assertTrue(failure(data, "http-get", "{\"url\":\"http://127.0.0.1:1/\"}").contains("ConnectException"));
   }
+
+  @Test
+  @DisplayName("cancelling an I/O job's stage stops its pending work: a blocking call is interrupted, a sleep's stage ends at once")
+  void cancelStopsPendingWork(@TempDir Path data) throws Exception {
+    NodeIoContext io = new NodeIoContext(kit.system(), data, 1 << 20);
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+    var call = io.blocking(() -> {
+      started.countDown();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+      return "late";
+    });
+    assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    call.toCompletableFuture().cancel(true);
+    assertTrue(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS), "the blocking thread was interrupted");
+
+    IoJob sleep = (IoJob) catalog.find("sleep").orElseThrow();
+    var stage = sleep.start(JobInput.checked(sleep, (ObjectNode) Json.read("{\"ms\":60000}")), io).toCompletableFuture();
+    stage.cancel(true);
+    assertTrue(stage.isCancelled());
+  }
 }

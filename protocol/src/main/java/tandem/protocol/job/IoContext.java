@@ -30,4 +30,19 @@ public interface IoContext {
    * content should refuse more before reading it all into memory.
    */
   long maxResultBytes();
+
+  /**
+   * {@code result}, which when cancelled (the job was cancelled or timed out) cancels {@code
+   * upstream} too: a stage made with {@code thenApply} does not pass a cancel back by itself, and
+   * the stage an I/O job returns is the one that gets cancelled.
+   */
+  static <T> CompletionStage<T> cancelsAlso(CompletionStage<T> result, CompletionStage<?> upstream) {
+    java.util.concurrent.CompletableFuture<T> future = result.toCompletableFuture();
+    future.whenComplete((value, error) -> {
+      if (future.isCancelled()) {
+        upstream.toCompletableFuture().cancel(true);
+      }
+    });
+    return future;
+  }
 }

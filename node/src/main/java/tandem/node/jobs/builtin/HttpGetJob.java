@@ -68,9 +68,9 @@ public final class HttpGetJob implements IoJob {
     String url = input.getString("url");
     // base64 grows the body by a third, so less of it fits under the cap.
     long keep = mode == ContentMode.SUMMARY ? -1 : mode == ContentMode.BASE64 ? io.maxResultBytes() / 4 * 3 : io.maxResultBytes();
-    return io.httpClient()
-        .sendAsync(request, info -> new DigestingSubscriber(keep))
-        .thenApply(
+    var sent = io.httpClient().sendAsync(request, info -> new DigestingSubscriber(keep));
+    // Cancelling the job cancels the exchange: the JDK client then closes its connection.
+    return IoContext.cancelsAlso(sent.thenApply(
             response -> {
               if (mode != ContentMode.SUMMARY) {
                 if (response.statusCode() >= 400) {
@@ -83,6 +83,6 @@ public final class HttpGetJob implements IoJob {
               result.put("bytes", response.body().bytes());
               result.put("sha256", response.body().sha256());
               return result;
-            });
+            }), sent);
   }
 }

@@ -30,6 +30,7 @@ public final class SleepJob implements IoJob {
   @Override
   public CompletionStage<JsonNode> start(JobInput input, IoContext io) {
     long ms = input.getLong("ms");
-    return io.after(Duration.ofMillis(ms)).thenApply(done -> LongNode.valueOf(ms));
+    CompletionStage<Void> timer = io.after(Duration.ofMillis(ms));
+    return IoContext.cancelsAlso(timer.thenApply(done -> LongNode.valueOf(ms)), timer);
   }
 }
