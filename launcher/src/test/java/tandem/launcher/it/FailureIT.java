@@ -28,7 +28,7 @@ class FailureIT {
   void start() throws Exception {
     dist = new Dist();
     Path config = dist.work().resolve("diagnostics.conf");
-    Files.writeString(config, "tandem.jobs.diagnostics = on\ntandem.jobs.cancel-grace = 1s\n");
+    Files.writeString(config, "tandem.jobs.diagnostics = on\ntandem.jobs.cancel-grace = 1s\ntandem.jobs.max-queued = 500\n");
     Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2",
         "--config", config.toString());
     url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
@@ -171,5 +171,35 @@ class FailureIT {
     for (JsonNode m : client.members().join()) {
       assertEquals("Up", m.path("status").asText(), m.toString());
     }
+  }
+
+  @Test
+  @DisplayName("a cancelled I/O job stops at once; a job's own error is retried only with --retry-on-error")
+  void ioCancelAndRetryOnError() throws Exception {
+    String id = client.submit("sleep", Json.object().put("ms", 60_000)).join().path("id").asText();
+    long start = System.nanoTime();
+    assertEquals("cancelled", client.cancel(id).join().path("state").asText());
+    assertTrue(System.nanoTime() - start < 2_000_000_000L);
+
+    Dist.Result once = dist.run("submit", "read-file", "path=missing.txt", "--json", "--node", url);
+    assertEquals(1, once.exit(), once.toString());
+    assertEquals(1, Json.read(once.out()).path("attempts").asInt(), "an error is not retried by default");
+    Dist.Result retried = dist.run("submit", "read-file", "path=missing.txt", "--retry-on-error", "--retries", "2",
+        "--json", "--node", url);
+    JsonNode job = Json.read(retried.out());
+    assertEquals(3, job.path("attempts").asInt(), retried.toString());
+    assertTrue(job.path("error").asText().startsWith("failed 3 times; the last: "), job.toString());
+  }
+
+  @Test
+  @DisplayName("a node holding tandem.jobs.max-queued elements answers 503 and accepts nothing; the CLI exits 3 with the reason")
+  void backPressure() throws Exception {
+    Dist.Result full = dist.run("map", "square", "--range", "x=1..600", "--node", url);
+    assertEquals(3, full.exit(), full.toString());
+    assertTrue(full.err().contains("tandem.jobs.max-queued"), full.toString());
+    for (JsonNode job : client.jobs(100).join().path("jobs")) {
+      assertTrue(job.path("map").path("total").asInt() != 600, "the refused map was not accepted: " + job);
+    }
+    assertEquals(25, client.call("square", Json.object().put("x", 5)).join().asInt(), "smaller work is still taken");
   }
 }
