@@ -39,6 +39,20 @@ public final class Parts {
     return parts;
   }
 
+  /**
+   * Sends {@code text} ahead in parts through {@code send} when it is too large for one message.
+   *
+   * @return how many parts went, or 0 when the text fits in its own message
+   */
+  public static int sendAhead(String text, int maxChars, java.util.function.Consumer<String> send) {
+    if (!needed(text, maxChars)) {
+      return 0;
+    }
+    List<String> parts = split(text, maxChars);
+    parts.forEach(send);
+    return parts.size();
+  }
+
   /** The size of {@code text} in UTF-8, without encoding it. */
   public static long utf8Bytes(CharSequence text) {
     long bytes = 0;
@@ -58,9 +72,13 @@ public final class Parts {
     return bytes;
   }
 
-  /** A one-line reason for text over the cap, saying what to do. */
-  public static String overCap(String what, long bytes, long cap) {
-    return what + " is " + bytes + " bytes, over the cap of " + cap
+  /**
+   * Why {@code text} may not cross between processes, in one line that says what to do; null when
+   * its UTF-8 size is within {@code cap} (counted only when it could be over).
+   */
+  public static String overCap(String what, String text, long cap) {
+    long bytes = text.length() * 3L <= cap ? text.length() : utf8Bytes(text);
+    return bytes <= cap ? null : what + " is " + bytes + " bytes, over the cap of " + cap
         + " bytes (tandem.wire.max-payload-bytes); return less, or raise the cap on every node and worker";
   }
 }

@@ -36,9 +36,7 @@ final class MapCommand implements Callable<Integer> {
   @Option(names = "--reduce", paramLabel = "OP", description = "fold the results on the owner node: sum, min, max, count or concat")
   String reduce;
 
-  @Option(names = "--on", paramLabel = "threads|processes",
-      description = "run the elements on the node's threads or in worker processes instead of where the job's kind says")
-  String on;
+  @Mixin PlacementOption placement;
 
   @Option(names = "--unordered", description = "print each result as it completes, not in input order")
   boolean unordered;
@@ -61,9 +59,7 @@ final class MapCommand implements Callable<Integer> {
     if (failFast) {
       map.put("failFast", true);
     }
-    if (on != null) {
-      map.put("on", Placements.checked(on));
-    }
+    placement.addTo(map);
     options.addTo(map);
     TandemClient client = target.client();
     String id = client.submitMap(job, Params.parse(shared), map).join().path("id").asText();

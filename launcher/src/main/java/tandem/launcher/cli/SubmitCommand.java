@@ -33,9 +33,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "print the job's id at once instead of waiting")
   boolean noWait;
 
-  @Option(names = "--on", paramLabel = "threads|processes",
-      description = "run it on the node's threads or in a worker process instead of where its kind says (for experiments)")
-  String on;
+  @Mixin PlacementOption placement;
 
   @Mixin RunOptions options;
 
@@ -43,10 +41,7 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     TandemClient client = target.client();
     var parameters = Params.parse(params);
-    ObjectNode given = options.addTo(Json.object());
-    if (on != null) {
-      given.put("on", Placements.checked(on));
-    }
+    ObjectNode given = placement.addTo(options.addTo(Json.object()));
     JsonNode result = (noWait ? client.submit(job, parameters, given) : client.run(job, parameters, given)).join();
     var out = spec.commandLine().getOut();
     if (json) {

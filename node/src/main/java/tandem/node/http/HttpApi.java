@@ -242,11 +242,16 @@ public final class HttpApi extends AllDirectives {
     });
   }
 
-  private Route health() {
-    return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
+  /** The node's load now: {@code {queued, running, workers}}. */
+  private CompletionStage<ObjectNode> load() {
+    return Asks.<JobManager.Command, JobManager.JobList>ask(
             system, jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK)
-        .thenApply(listing -> {
-          ObjectNode out = summary(listing);
+        .thenApply(HttpApi::summary);
+  }
+
+  private Route health() {
+    return completeWithFuture(load()
+        .thenApply(out -> {
           out.put("status", "ok");
           out.put("address", address);
           out.put("pid", ProcessHandle.current().pid());
@@ -259,10 +264,8 @@ public final class HttpApi extends AllDirectives {
    * deadline) while still answering about them, then leaves the cluster and exits.
    */
   private Route stop() {
-    return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
-            system, jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK)
-        .thenApply(listing -> {
-          ObjectNode out = summary(listing);
+    return completeWithFuture(load()
+        .thenApply(out -> {
           out.put("stopping", true);
           out.put("address", address);
           out.put("drainDeadlineMs", settings.drainDeadline().toMillis());

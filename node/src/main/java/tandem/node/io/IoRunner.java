@@ -94,9 +94,9 @@ public final class IoRunner {
       outcome = new Finished(seq, null, Errors.describe(done.error()), done.thread(), micros);
     } else {
       String json = Json.write(done.result());
-      long bytes = json.length() * 3L <= maxResultBytes ? json.length() : Parts.utf8Bytes(json);
-      outcome = bytes > maxResultBytes
-          ? new Finished(seq, null, Parts.overCap("the result", bytes, maxResultBytes), done.thread(), micros)
+      String tooLarge = Parts.overCap("the result", json, maxResultBytes);
+      outcome = tooLarge != null
+          ? new Finished(seq, null, tooLarge, done.thread(), micros)
           : new Finished(seq, json, null, done.thread(), micros);
     }
     done.run().replyTo().tell(outcome);

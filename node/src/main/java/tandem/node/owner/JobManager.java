@@ -291,17 +291,22 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * @param parent the pipeline it is a step of, or 0
    */
   private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
-    long now = System.nanoTime();
-    Placement on = options.on();
-    JobRecord record = newJob(job.name(), job.kind(), params, now).withParent(parent).withOptions(options);
+    JobRecord queued = newJob(job.name(), job.kind(), params, System.nanoTime()).withParent(parent).withOptions(options);
+    return launch(job, queued, input);
+  }
+
+  /**
+   * Sends a queued job where its options say (the I/O runner, the node's threads, or the queue for
+   * workers) and records it; the caller dispatches.
+   */
+  private JobRecord launch(Job job, JobRecord queued, JobInput input) {
+    Placement on = queued.options().on();
+    boolean onNode = (job instanceof IoJob && on != Placement.PROCESSES) || on == Placement.THREADS;
+    JobRecord record = onNode ? queued.running(thisNode(), System.nanoTime()) : queued;
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
-      record = record.running(thisNode(), now);
       io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
     } else {
-      if (on == Placement.THREADS) {
-        record = record.running(thisNode(), now);
-      }
-      run(List.of(Task.single(record.seq(), job.name(), Json.write(params))), on);
+      run(List.of(Task.single(record.seq(), job.name(), Json.write(record.params()))), on);
     }
     jobs.put(record);
     return record;
@@ -626,14 +631,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     getContext().getLog().info("job {} failed on attempt {} and is retried (--retry-on-error): {}",
         job.id(), job.attempts(), error);
-    Optional<Job> known = catalog.find(job.job());
-    if (known.isPresent() && known.get() instanceof IoJob ioJob && job.options().on() != Placement.PROCESSES) {
-      jobs.put(job.requeued().running(thisNode(), System.nanoTime()));
-      io.tell(new IoRunner.Run(job.seq(), ioJob, JobInput.trusted(job.params()), ioReplies));
-    } else {
-      jobs.put(job.options().on() == Placement.THREADS ? job.requeued().running(thisNode(), System.nanoTime()) : job.requeued());
-      run(List.of(Task.single(job.seq(), job.job(), Json.write(job.params()))), job.options().on());
-    }
+    launch(known(job.job()), job.requeued(), JobInput.trusted(job.params()));
     return true;
   }
 

@@ -37,11 +37,11 @@ final class PartsCourier {
     List<Task> sent = null;
     for (int i = 0; i < tasks.size(); i++) {
       Task task = tasks.get(i);
-      if (Parts.needed(task.params(), partChars)) {
-        List<String> parts = Parts.split(task.params(), partChars);
-        parts.forEach(text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
+      int parts = Parts.sendAhead(task.params(), partChars,
+          text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
+      if (parts > 0) {
         sent = sent == null ? new ArrayList<>(tasks) : sent;
-        sent.set(i, task.inParts(parts.size()));
+        sent.set(i, task.inParts(parts));
       }
     }
     worker.tell(new WorkerProtocol.RunTasks(inbox, sent == null ? tasks : sent));

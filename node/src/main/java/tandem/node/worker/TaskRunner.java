@@ -75,9 +75,9 @@ public final class TaskRunner {
       JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), Json.readObject(task.params()));
       String json = Json.write(result);
       long micros = (System.nanoTime() - start) / 1000;
-      long bytes = json.length() * 3L <= maxResultBytes ? json.length() : Parts.utf8Bytes(json);
-      if (bytes > maxResultBytes) {
-        return TaskResult.failed(task.taskId(), Parts.overCap("the result", bytes, maxResultBytes), thread, micros);
+      String tooLarge = Parts.overCap("the result", json, maxResultBytes);
+      if (tooLarge != null) {
+        return TaskResult.failed(task.taskId(), tooLarge, thread, micros);
       }
       return TaskResult.succeeded(task.taskId(), json, thread, micros);
     } catch (InterruptedException e) {

@@ -141,14 +141,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Behavior<Command> onTaskFinished(TaskFinished finished) {
     running.remove(new TaskKey(finished.owner(), finished.result().taskId()));
     TaskResult result = finished.result();
-    TaskResult sent = result;
-    if (Parts.needed(result.result(), settings.wire().partChars())) {
-      // In order, ahead of the result that refers to them: the owner has them all when it arrives.
-      List<String> parts = Parts.split(result.result(), settings.wire().partChars());
-      parts.forEach(text -> finished.owner().tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
-      sent = result.inParts(parts.size());
-    }
-    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(sent)));
+    // In order, ahead of the result that refers to them: the owner has them all when it arrives.
+    int parts = Parts.sendAhead(result.result(), settings.wire().partChars(),
+        text -> finished.owner().tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
+    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(parts > 0 ? result.inParts(parts) : result)));
     return this;
   }
 }
