@@ -33,7 +33,8 @@ public final class ClusterTarget {
     return new TandemClient(URI.create(DEFAULT_URL), "the default local port");
   }
 
-  private static URI url(String text, String from) {
+  /** A node URL given by a user, or a usage error naming where it came from. */
+  public static URI url(String text, String from) {
     try {
       URI uri = URI.create(text.trim());
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table with columns as wide as their widest cell. */
-final class Table {
+public final class Table {
   private final List<String[]> rows = new ArrayList<>();
 
-  Table(String... header) {
+  public Table(String... header) {
     rows.add(header);
   }
 
-  Table add(Object... cells) {
+  public Table add(Object... cells) {
     String[] row = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {
       row[i] = String.valueOf(cells[i]);
@@ -21,7 +21,7 @@ final class Table {
     return this;
   }
 
-  void print(PrintWriter out) {
+  public void print(PrintWriter out) {
     int columns = rows.get(0).length;
     int[] width = new int[columns];
     for (String[] row : rows) {

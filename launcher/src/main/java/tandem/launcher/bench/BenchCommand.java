@@ -1,0 +1,72 @@
+package tandem.launcher.bench;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.cli.CliException;
+import tandem.launcher.cli.ClusterTarget;
+import tandem.launcher.cli.ExitCodes;
+import tandem.launcher.client.TandemClient;
+import tandem.launcher.process.ConfigLoader;
+import tandem.node.Json;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure serial vs threads vs processes for a CPU-bound and an I/O-bound workload, and print a table.",
+        "Starts a node with its workers for the run (or uses --node URL) and stops them afterwards."})
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--node", paramLabel = "URL", description = "run on this running node instead of starting one")
+  String node;
+
+  @Option(names = "--workers", paramLabel = "N", description = "worker processes of the node it starts (default: one per core, ${DEFAULT-VALUE} here)")
+  int workers = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--quick", description = "small workloads: done in well under 30 s")
+  boolean quick;
+
+  @Option(names = "--json", description = "print one JSON object instead of the table")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (workers < 1 || workers > 64) {
+      throw CliException.usage("--workers takes a number from 1 to 64");
+    }
+    if (node != null && spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+      throw CliException.usage("--workers sizes the node bench starts; with --node the cluster's own workers are used");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter progress = spec.commandLine().getErr();
+    try (BenchCluster cluster = cluster(progress)) {
+      if (cluster.workers() < 1) {
+        throw new CliException(ExitCodes.JOB_FAILED, "the node has no workers; start it with --workers 1 or more");
+      }
+      List<BenchRow> rows = new Exercise(cluster, progress).run(quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard());
+      String setting = String.format("tandem bench%s: %d cores, Java %s, one node with %d worker processes%s",
+          quick ? " --quick" : "", Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
+          cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base());
+      if (json) {
+        out.println(Json.write(ExerciseReport.json(setting, rows)));
+        out.flush();
+      } else {
+        ExerciseReport.print(out, setting, rows);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  private BenchCluster cluster(PrintWriter progress) {
+    if (node != null) {
+      return BenchCluster.attach(new TandemClient(ClusterTarget.url(node, "--node"), "given with --node"));
+    }
+    progress.printf("bench: starting a node with %d worker processes...%n", workers);
+    progress.flush();
+    var config = ConfigLoader.load(java.util.Map.of(), null);
+    return BenchCluster.start(workers, config.getStringList("tandem.launcher.node-jvm-options"));
+  }
+}
