@@ -111,6 +111,15 @@ public final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /** The job, if it succeeded; else the benchmark stops with its reason. */
+  static JsonNode succeeded(JsonNode job) {
+    if (!"succeeded".equals(job.path("state").asText())) {
+      throw new CliException(ExitCodes.JOB_FAILED, "a benchmark job did not succeed: " + job.path("state").asText()
+          + " (" + job.path("error").asText("no reason given") + ")");
+    }
+    return job;
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

@@ -32,6 +32,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of the table")
   boolean json;
 
+  @Option(names = "--suite", description = "measure the figures that matter (speedup, tasks/s, latency, 10,000 waits, worker start-up and RSS), each several times")
+  boolean suite;
+
+  @Option(names = "--reps", paramLabel = "N", description = "with --suite: runs of each figure (default ${DEFAULT-VALUE})")
+  int reps = 5;
+
   @Override
   public Integer call() {
     if (workers < 1 || workers > 64) {
@@ -40,11 +46,31 @@ public final class BenchCommand implements Callable<Integer> {
     if (node != null && spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
       throw CliException.usage("--workers sizes the node bench starts; with --node the cluster's own workers are used");
     }
+    if (reps < 1 || reps > 100) {
+      throw CliException.usage("--reps takes a number from 1 to 100");
+    }
+    if (suite && quick) {
+      throw CliException.usage("--quick sizes the exercise; the suite has its own sizes (use --reps 1 for a short suite)");
+    }
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = spec.commandLine().getErr();
-    try (BenchCluster cluster = cluster(progress)) {
+    Progress progress = new Progress(spec.commandLine().getErr());
+    var config = ConfigLoader.load(java.util.Map.of(), null);
+    try (BenchCluster cluster = cluster(progress, config)) {
       if (cluster.workers() < 1) {
         throw new CliException(ExitCodes.JOB_FAILED, "the node has no workers; start it with --workers 1 or more");
+      }
+      if (suite) {
+        List<Figure> figures = new Suite(cluster, reps, config.getStringList("tandem.launcher.worker-jvm-options"), progress).run();
+        String setting = String.format("tandem bench --suite: %d cores, Java %s, one node with %d worker processes%s, %d runs each",
+            Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
+            cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base(), reps);
+        if (json) {
+          out.println(Json.write(SuiteReport.json(setting, figures)));
+          out.flush();
+        } else {
+          SuiteReport.print(out, setting, figures);
+        }
+        return ExitCodes.OK;
       }
       List<BenchRow> rows = new Exercise(cluster, progress).run(quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard());
       String setting = String.format("tandem bench%s: %d cores, Java %s, one node with %d worker processes%s",
@@ -60,13 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private BenchCluster cluster(PrintWriter progress) {
+  private BenchCluster cluster(Progress progress, com.typesafe.config.Config config) {
     if (node != null) {
       return BenchCluster.attach(new TandemClient(ClusterTarget.url(node, "--node"), "given with --node"));
     }
-    progress.printf("bench: starting a node with %d worker processes...%n", workers);
-    progress.flush();
-    var config = ConfigLoader.load(java.util.Map.of(), null);
+    progress.say("starting a node with %d worker processes...", workers);
     return BenchCluster.start(workers, config.getStringList("tandem.launcher.node-jvm-options"));
   }
 }

@@ -3,7 +3,6 @@ package tandem.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,7 +18,7 @@ import tandem.node.Json;
 final class Exercise {
   private final BenchCluster cluster;
   private final TandemClient client;
-  private final PrintWriter progress;
+  private final Progress progress;
 
   /**
    * How big the workloads are.
@@ -36,7 +35,7 @@ final class Exercise {
     }
   }
 
-  Exercise(BenchCluster cluster, PrintWriter progress) {
+  Exercise(BenchCluster cluster, Progress progress) {
     this.cluster = cluster;
     this.client = cluster.client();
     this.progress = progress;
@@ -45,29 +44,29 @@ final class Exercise {
   List<BenchRow> run(Sizes sizes) {
     List<BenchRow> rows = new ArrayList<>();
     PrimesWorkload cpu = sizes.cpu();
-    say("warming up the node's and the workers' JIT on a small run");
+    progress.say("warming up the node's and the workers' JIT on a small run");
     PrimesWorkload warm = PrimesWorkload.about(3_200_000, cpu.chunks());
     primes(warm, warm.perChunk(), "threads");
     primes(warm, warm.perChunk(), null);
 
-    say("cpu: primes below %,d in %d balanced chunks, serially on one node thread", cpu.below(), cpu.chunks());
+    progress.say("cpu: primes below %,d in %d balanced chunks, serially on one node thread", cpu.below(), cpu.chunks());
     Measured serial = measure(List.of(cluster.nodePid()), () -> primes(cpu, (int) cpu.blocks(), "threads"));
     rows.add(row("cpu", "serial", "1 thread of the node", serial, serial));
-    say("cpu: the same on the node's compute threads");
+    progress.say("cpu: the same on the node's compute threads");
     Measured threads = measure(List.of(cluster.nodePid()), () -> primes(cpu, cpu.perChunk(), "threads"));
     rows.add(row("cpu", "threads", Runtime.getRuntime().availableProcessors() + " node threads (one per core)", threads, serial));
-    say("cpu: the same in %d worker processes", cluster.workers());
+    progress.say("cpu: the same in %d worker processes", cluster.workers());
     Measured processes = measure(cluster.nodeAndWorkerPids(), () -> primes(cpu, cpu.perChunk(), null));
     rows.add(row("cpu", "processes", cluster.workers() + " worker processes", processes, serial));
     sameAnswer("cpu", serial, threads, processes);
 
-    say("io: %d waits of %d ms, one after another", sizes.waits(), sizes.waitMs());
+    progress.say("io: %d waits of %d ms, one after another", sizes.waits(), sizes.waitMs());
     Measured ioSerial = measure(List.of(cluster.nodePid()), () -> waitsOneByOne(sizes));
     rows.add(row("io", "serial", "one wait at a time", ioSerial, ioSerial));
-    say("io: %d waits at once on the node", sizes.waits());
+    progress.say("io: %d waits at once on the node", sizes.waits());
     Measured ioNode = measure(List.of(cluster.nodePid()), () -> waits(sizes, null));
     rows.add(row("io", "threads", "node I/O dispatcher (no thread per wait)", ioNode, ioSerial));
-    say("io: %d waits at once in worker processes", sizes.waits());
+    progress.say("io: %d waits at once in worker processes", sizes.waits());
     Measured ioProcesses = measure(cluster.nodeAndWorkerPids(), () -> waits(sizes, "processes"));
     rows.add(row("io", "processes", cluster.workers() + " workers (a thread per wait)", ioProcesses, ioSerial));
     return rows;
@@ -101,13 +100,13 @@ final class Exercise {
     if (on != null) {
       map.put("on", on);
     }
-    return succeeded(client.runMap("primes", Json.object(), map).join());
+    return BenchCluster.succeeded(client.runMap("primes", Json.object(), map).join());
   }
 
   private JsonNode waitsOneByOne(Sizes sizes) {
     JsonNode last = null;
     for (int i = 0; i < sizes.waits(); i++) {
-      last = succeeded(client.run("sleep", Json.object().put("ms", sizes.waitMs())).join());
+      last = BenchCluster.succeeded(client.run("sleep", Json.object().put("ms", sizes.waitMs())).join());
     }
     return last;
   }
@@ -122,16 +121,9 @@ final class Exercise {
     if (on != null) {
       map.put("on", on);
     }
-    return succeeded(client.runMap("sleep", Json.object(), map).join());
+    return BenchCluster.succeeded(client.runMap("sleep", Json.object(), map).join());
   }
 
-  private static JsonNode succeeded(JsonNode job) {
-    if (!"succeeded".equals(job.path("state").asText())) {
-      throw new CliException(ExitCodes.JOB_FAILED, "a benchmark job did not succeed: " + job.path("state").asText()
-          + " (" + job.path("error").asText("no reason given") + ")");
-    }
-    return job;
-  }
 
   private static void sameAnswer(String workload, Measured... runs) {
     JsonNode first = runs[0].job().path("result");
@@ -142,8 +134,4 @@ final class Exercise {
     }
   }
 
-  private void say(String format, Object... args) {
-    progress.printf("bench: " + format + "%n", args);
-    progress.flush();
-  }
 }

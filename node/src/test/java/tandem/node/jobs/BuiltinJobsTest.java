@@ -36,7 +36,7 @@ class BuiltinJobsTest {
   void catalogHasTheBuiltins() {
     Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
     Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
-    assertEquals(Set.of("primes", "square", "factorial", "sha256", "spin", "wordcount", "payload", "hang", "crash"), cpu);
+    assertEquals(Set.of("primes", "square", "noop", "factorial", "sha256", "spin", "wordcount", "payload", "hang", "crash"), cpu);
     assertTrue(catalog.withoutDiagnostics().find("hang").isEmpty(), "hang runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("primes").isPresent());
     assertEquals(Set.of("sleep", "http-get", "read-file"), io);
@@ -60,6 +60,8 @@ class BuiltinJobsTest {
   void computeKnownAnswers() throws Exception {
     assertEquals(144, run("square", "{\"x\":12}").asLong());
     assertEquals(9, run("square", "{\"x\":-3}").asLong());
+    assertEquals(-7, run("noop", "{\"x\":-7}").asLong());
+    assertTrue(run("noop", "{}").isNull());
     JsonNode f = run("factorial", "{\"n\":10}");
     assertEquals(7, f.get("digits").asInt()); // 3628800
     assertEquals("cb7d3c1a0e9a2e2e4e0c5e5b3ba1a2b63f8c10ee85ae8e38ba3b4b7e1fa6fb6d".length(), f.get("sha256").asText().length());

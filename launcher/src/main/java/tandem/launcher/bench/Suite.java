@@ -1,0 +1,257 @@
+package tandem.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import tandem.launcher.cli.CliException;
+import tandem.launcher.cli.ExitCodes;
+import tandem.launcher.client.TandemClient;
+import tandem.launcher.process.Distribution;
+import tandem.node.Json;
+
+/**
+ * The figures that matter, each measured {@code reps} times in one invocation so they can be set
+ * side by side: speedup, task throughput, latency, I/O concurrency, worker start-up and size,
+ * message size.
+ */
+final class Suite {
+  private static final int MAP_TASKS = 100_000;
+  private static final int INDIVIDUAL_TASKS = 20_000;
+  private static final int IN_FLIGHT = 256;
+  private static final int ROUND_TRIPS = 1_000;
+  private static final int WAITS = 10_000;
+  private final BenchCluster cluster;
+  private final TandemClient client;
+  private final int reps;
+  private final List<String> workerJvmOptions;
+  private final Progress progress;
+
+  Suite(BenchCluster cluster, int reps, List<String> workerJvmOptions, Progress progress) {
+    this.cluster = cluster;
+    this.client = cluster.client();
+    this.reps = reps;
+    this.workerJvmOptions = workerJvmOptions;
+    this.progress = progress;
+  }
+
+  List<Figure> run() {
+    List<Figure> figures = new ArrayList<>();
+    progress.say("warming up");
+    primes(PrimesWorkload.about(3_200_000, 16), 200);
+    mapNoops();
+    individualNoops(2_000);
+    figures.add(cpuSpeedup());
+    figures.add(repeat("no-op tasks/s through workers, one map", "tasks/s", 100_000, true,
+        "Pool.map(chunksize=1) 38k/s, Dask 2.4k/s", this::mapNoops));
+    figures.add(repeat("no-op tasks/s, each submitted on its own (Java client, " + IN_FLIGHT + " in flight)", "tasks/s", 20_000, true,
+        "ProcessPoolExecutor.submit 7.8k/s", () -> individualNoops(INDIVIDUAL_TASKS)));
+    figures.addAll(roundTrips());
+    figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
+    figures.addAll(ioWaits());
+    if (cluster.ownCluster()) {
+      figures.addAll(workerStarts());
+    } else {
+      progress.say("worker start-up is measured only on a cluster bench starts itself; skipped");
+    }
+    return figures;
+  }
+
+  /** Serial (the whole workload as one task in one worker) against the same in balanced chunks on every worker. */
+  private Figure cpuSpeedup() {
+    PrimesWorkload cpu = PrimesWorkload.about(20_000_000, 16);
+    List<Double> speedups = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      progress.say("cpu speedup %d/%d: primes below %,d, one chunk in one worker, then %d chunks on %d workers", i + 1, reps,
+          cpu.below(), cpu.chunks(), cluster.workers());
+      double serial = timed(() -> primes(cpu, (int) cpu.blocks()));
+      double parallel = timed(() -> primes(cpu, cpu.perChunk()));
+      speedups.add(serial / parallel);
+    }
+    return Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups, 1.90, true,
+        "Pool(2) 1.86x, Dask 1.77x");
+  }
+
+  private double mapNoops() {
+    ObjectNode map = Json.object();
+    map.putObject("range").put("key", "x").put("from", 1).put("to", MAP_TASKS);
+    map.put("reduce", "count");
+    double seconds = timed(() -> BenchCluster.succeeded(client.runMap("noop", Json.object(), map).join()));
+    return MAP_TASKS / seconds;
+  }
+
+  /** Jobs submitted one by one, a bounded number in flight, each awaited to its result. */
+  private double individualNoops(int count) {
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < count && failure.get() == null; i++) {
+      window.acquireUninterruptibly();
+      client.run("noop", Json.object().put("x", i)).whenComplete((job, error) -> {
+        if (error != null || !"succeeded".equals(job.path("state").asText())) {
+          failure.compareAndSet(null, error != null ? error : new IllegalStateException(job.toString()));
+        }
+        window.release();
+      });
+    }
+    window.acquireUninterruptibly(IN_FLIGHT);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (failure.get() != null) {
+      throw new CliException(ExitCodes.JOB_FAILED, "a no-op job failed: " + failure.get());
+    }
+    return count / seconds;
+  }
+
+  private List<Figure> roundTrips() {
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      progress.say("round trips %d/%d: %,d no-op jobs one after another", i + 1, reps, ROUND_TRIPS);
+      List<Double> ms = new ArrayList<>(ROUND_TRIPS);
+      for (int j = 0; j < ROUND_TRIPS; j++) {
+        long start = System.nanoTime();
+        BenchCluster.succeeded(client.run("noop", Json.object().put("x", j)).join());
+        ms.add((System.nanoTime() - start) / 1e6);
+      }
+      p50.add(Figure.percentile(ms, 50));
+      p99.add(Figure.percentile(ms, 99));
+    }
+    return List.of(
+        Figure.of("single job round trip p50, Java client", "ms", p50, 1.0, false, "Dask 10.6 ms"),
+        Figure.of("single job round trip p99, Java client", "ms", p99, 5.0, false, "-"));
+  }
+
+  private double cliRoundTrip() {
+    Path bin = Distribution.home().map(h -> h.resolve("bin/tandem"))
+        .orElseThrow(() -> new CliException(ExitCodes.USAGE, "run the suite from the distribution (bin/tandem bench --suite)"));
+    ProcessBuilder pb = new ProcessBuilder(bin.toString(), "submit", "noop", "x=1", "--node", client.base().toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove("TANDEM_JAVA_OPTS");
+    long start = System.nanoTime();
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new CliException(ExitCodes.JOB_FAILED, "tandem submit noop did not succeed through the CLI");
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.JOB_FAILED, "cannot run " + bin + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.JOB_FAILED, "interrupted");
+    }
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  /** Many 1 s waits at once on the node, as one map: how long, and what the node needed for them. */
+  private List<Figure> ioWaits() {
+    List<Double> walls = new ArrayList<>();
+    List<Double> threads = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    ObjectNode map = Json.object();
+    ArrayNode inputs = map.putArray("inputs");
+    for (int i = 0; i < WAITS; i++) {
+      inputs.addObject().put("ms", 1000);
+    }
+    for (int i = 0; i < reps; i++) {
+      progress.say("io %d/%d: %,d waits of 1 s at once on the node", i + 1, reps, WAITS);
+      ProcessSampler sampler = cluster.local() ? ProcessSampler.watch(List.of(cluster.nodePid())) : null;
+      walls.add(timed(() -> BenchCluster.succeeded(client.runMap("sleep", Json.object(), map).join())));
+      if (sampler != null) {
+        ProcessSampler.Usage usage = sampler.stop();
+        threads.add((double) usage.threads());
+        rss.add(usage.rssBytes() / 1e6);
+      }
+    }
+    List<Figure> out = new ArrayList<>();
+    out.add(Figure.of(String.format("%,d concurrent 1 s waits on one node: wall", WAITS), "s", walls, 1.10, false,
+        "asyncio 1.12 s, Python threads 3.64 s"));
+    if (!threads.isEmpty()) {
+      out.add(Figure.of("  the node's threads (peak)", "threads", threads, 64, false, "-"));
+      out.add(Figure.of("  the node's RSS (peak)", "MB", rss, Double.NaN, false, "asyncio 37 MB, Python threads 136 MB"));
+    }
+    return out;
+  }
+
+  /** Starts a worker by hand, as a user would, and times it until the node has it ready for work. */
+  private List<Figure> workerStarts() {
+    String address = client.health().join().path("address").asText();
+    String seed = address.substring(address.indexOf('@') + 1);
+    List<Double> ready = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      progress.say("worker start %d/%d: tandem worker --seed %s", i + 1, reps, seed);
+      int before = client.health().join().path("workers").asInt();
+      List<String> command = Distribution.javaCommand(workerJvmOptions, List.of("worker", "--seed", seed, "--host", "127.0.0.1"));
+      Process worker;
+      long start = System.nanoTime();
+      try {
+        worker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.JOB_FAILED, "cannot start a worker: " + e.getMessage());
+      }
+      try {
+        while (client.health().join().path("workers").asInt() <= before) {
+          if (!worker.isAlive() || System.nanoTime() - start > 60e9) {
+            throw new CliException(ExitCodes.JOB_FAILED, "the worker started by hand did not become ready");
+          }
+          BenchCluster.sleep(2);
+        }
+        ready.add((System.nanoTime() - start) / 1e6);
+        BenchCluster.sleep(5_000);
+        ProcessSampler sampler = ProcessSampler.watch(List.of(worker.pid()));
+        BenchCluster.sleep(20);
+        rss.add(sampler.stop().rssBytes() / 1e6);
+      } finally {
+        worker.destroy();
+        try {
+          if (!worker.waitFor(15, TimeUnit.SECONDS)) {
+            worker.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          worker.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+      while (client.health().join().path("workers").asInt() > before) {
+        BenchCluster.sleep(20);
+      }
+    }
+    return List.of(
+        Figure.of("worker start -> ready to take work", "ms", ready, 1000, false, "Hazelcast member 1.5 s with AppCDS"),
+        Figure.of("worker idle RSS (5 s after ready)", "MB", rss, 100, false, "Hazelcast member 94-120 MB"));
+  }
+
+  private Figure repeat(String name, String unit, double goal, boolean higherIsBetter, String peer, Measurement m) {
+    List<Double> samples = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      progress.say("%s %d/%d", name, i + 1, reps);
+      samples.add(m.once());
+    }
+    return Figure.of(name, unit, samples, goal, higherIsBetter, peer);
+  }
+
+  private interface Measurement {
+    double once();
+  }
+
+  private JsonNode primes(PrimesWorkload workload, int chunk) {
+    return BenchCluster.succeeded(client.runMap("primes", Json.object(), workload.map(chunk)).join());
+  }
+
+  private static double timed(Runnable work) {
+    long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+
+}
