@@ -29,18 +29,21 @@ public final class WorkerProtocol {
    *
    * @param pid the worker's operating-system process id, shown to users and used to tell a local
    *     child's death from the OS before the cluster notices
+   * @param nodeNo the number this worker gave the node it is sent to (it never changes for the
+   *     worker's life): the node puts it on every message to this worker instead of its own
+   *     address, which keeps a small task's message a few dozen bytes
    */
-  public record WorkerReady(ActorRef<ToWorker> worker, long pid, int capacity) implements ToNode {}
+  public record WorkerReady(ActorRef<ToWorker> worker, long pid, int capacity, int nodeNo) implements ToNode {}
 
-  /** Tasks for a worker to run, in order; results go back to {@code owner}. */
-  public record RunTasks(ActorRef<ToNode> owner, List<Task> tasks) implements ToWorker {}
+  /** Tasks for a worker to run, in order; results go back to the node the worker numbered {@code nodeNo}. */
+  public record RunTasks(int nodeNo, List<Task> tasks) implements ToWorker {}
 
   /**
-   * Stop these tasks of {@code owner}'s: a task not started yet never starts, a running one is
+   * Stop these tasks of the node numbered {@code nodeNo}: a task not started yet never starts, a running one is
    * interrupted. Each still ends with a {@link TaskResult} (its error says it was cancelled), which
    * frees its slot.
    */
-  public record CancelTasks(ActorRef<ToNode> owner, List<Long> taskIds) implements ToWorker {}
+  public record CancelTasks(int nodeNo, List<Long> taskIds) implements ToWorker {}
 
   /**
    * End this worker process at once: a task it was told to cancel did not stop within the grace
@@ -53,7 +56,7 @@ public final class WorkerProtocol {
    * One part of a task's parameters too large for one message (see {@link tandem.protocol.Parts}),
    * sent just before the {@link RunTasks} that carries the task.
    */
-  public record TaskPart(ActorRef<ToNode> owner, long taskId, String text) implements ToWorker {}
+  public record TaskPart(int nodeNo, long taskId, String text) implements ToWorker {}
 
   /**
    * One unit of CPU work: one job run, or a chunk of a map's elements run one after another.

@@ -57,6 +57,9 @@ final class Suite {
     figures.addAll(roundTrips());
     figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
     figures.addAll(ioWaits());
+    int bytes = WireSize.smallJobBytes();
+    figures.add(Figure.of("bytes on the wire for a small job message (RunTasks, one noop task)", "B",
+        List.of((double) bytes), 64, false, "Java serialization ~900 B"));
     if (cluster.ownCluster()) {
       figures.addAll(workerStarts());
     } else {

@@ -229,7 +229,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
-    this.courier = new PartsCourier(inbox, settings.wire());
+    this.courier = new PartsCourier(settings.wire());
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     JobOwner owner = new Lent();
     this.maps = new Maps(owner, settings.maxMapElements());
@@ -526,7 +526,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       }
     }
     running.forEach((slot, ids) -> {
-      slot.ref.tell(new WorkerProtocol.CancelTasks(inbox, ids));
+      slot.ref.tell(new WorkerProtocol.CancelTasks(slot.nodeNo, ids));
       timers.startSingleTimer(new GraceOver(slot.ref, ids), settings.cancelGrace());
     });
     if (!elsewhere.isEmpty()) {
@@ -577,7 +577,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private void onWorkerReady(WorkerProtocol.WorkerReady ready) {
-    if (roster.add(ready.worker(), ready.pid(), ready.capacity())) {
+    if (roster.add(ready.worker(), ready.pid(), ready.capacity(), ready.nodeNo())) {
       getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
       getContext().getLog().info(
           "worker pid {} at {} takes up to {} tasks{}",
@@ -711,7 +711,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           }
         });
       }
-      courier.send(a.worker().ref, a.tasks());
+      courier.send(a.worker(), a.tasks());
     }
   }
 

@@ -16,15 +16,12 @@ import tandem.protocol.WorkerProtocol.TaskResult;
  * thread-safe: the JobManager owns it.
  */
 final class PartsCourier {
-  private final ActorRef<WorkerProtocol.ToNode> inbox;
   private final int partChars;
   private final PartsBuffer<PartKey> results;
 
   private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
 
-  /** @param inbox the owner's address, where the worker sends results back */
-  PartsCourier(ActorRef<WorkerProtocol.ToNode> inbox, WireSettings wire) {
-    this.inbox = inbox;
+  PartsCourier(WireSettings wire) {
     this.partChars = wire.partChars();
     this.results = new PartsBuffer<>(wire.maxPayloadBytes());
   }
@@ -33,18 +30,18 @@ final class PartsCourier {
    * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter text too large
    * for a message ahead of it in parts. The caller keeps the whole tasks, for a retry elsewhere.
    */
-  void send(ActorRef<WorkerProtocol.ToWorker> worker, List<Task> tasks) {
+  void send(WorkerRoster.Slot worker, List<Task> tasks) {
     List<Task> sent = null;
     for (int i = 0; i < tasks.size(); i++) {
       Task task = tasks.get(i);
       int parts = Parts.sendAhead(task.params(), partChars,
-          text -> worker.tell(new WorkerProtocol.TaskPart(inbox, task.taskId(), text)));
+          text -> worker.ref.tell(new WorkerProtocol.TaskPart(worker.nodeNo, task.taskId(), text)));
       if (parts > 0) {
         sent = sent == null ? new ArrayList<>(tasks) : sent;
         sent.set(i, task.inParts(parts));
       }
     }
-    worker.tell(new WorkerProtocol.RunTasks(inbox, sent == null ? tasks : sent));
+    worker.ref.tell(new WorkerProtocol.RunTasks(worker.nodeNo, sent == null ? tasks : sent));
   }
 
   void arrived(WorkerProtocol.ResultPart part) {

@@ -25,12 +25,15 @@ final class WorkerRoster {
     final ActorRef<ToWorker> ref;
     final long pid;
     final int capacity;
+    /** The number the worker gave this node; it goes on every message to the worker. */
+    final int nodeNo;
     final Map<Long, Task> inFlight = new LinkedHashMap<>();
 
-    Slot(ActorRef<ToWorker> ref, long pid, int capacity) {
+    Slot(ActorRef<ToWorker> ref, long pid, int capacity, int nodeNo) {
       this.ref = ref;
       this.pid = pid;
       this.capacity = capacity;
+      this.nodeNo = nodeNo;
     }
 
     int free() {
@@ -49,8 +52,8 @@ final class WorkerRoster {
   private final Deque<Task> queue = new ArrayDeque<>();
 
   /** Adds a worker; false if it was known already. */
-  boolean add(ActorRef<ToWorker> ref, long pid, int capacity) {
-    return workers.putIfAbsent(ref, new Slot(ref, pid, Math.max(1, capacity))) == null;
+  boolean add(ActorRef<ToWorker> ref, long pid, int capacity, int nodeNo) {
+    return workers.putIfAbsent(ref, new Slot(ref, pid, Math.max(1, capacity), nodeNo)) == null;
   }
 
   /** Forgets a worker; the tasks it was running for this node come back to be retried or failed. */

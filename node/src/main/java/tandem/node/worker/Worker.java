@@ -1,5 +1,6 @@
 package tandem.node.worker;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +56,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final Executor compute;
   private final ActorRef<WorkerProtocol.ToWorker> inbox;
   private final Set<ActorRef<WorkerProtocol.ToNode>> nodes = new HashSet<>();
+  /**
+   * Every node this worker ever offered itself to, by the number it gave it (its index here).
+   * Never forgotten, so a node that comes back keeps its number and a late message still finds
+   * its node.
+   */
+  private final List<ActorRef<WorkerProtocol.ToNode>> numbered = new ArrayList<>();
+  private final Map<ActorRef<WorkerProtocol.ToNode>, Integer> numbers = new HashMap<>();
   private final Map<TaskKey, RunningTask> running = new HashMap<>();
   /** Parameters too large for one message, collected until their task arrives. */
   private final PartsBuffer<TaskKey> paramParts;
@@ -95,7 +103,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Behavior<Command> onNodesChanged(NodesChanged changed) {
     for (ActorRef<WorkerProtocol.ToNode> node : changed.listing().getServiceInstances(WorkerProtocol.NODES)) {
       if (nodes.add(node)) {
-        node.tell(new WorkerProtocol.WorkerReady(inbox, pid, settings.capacity()));
+        node.tell(new WorkerProtocol.WorkerReady(inbox, pid, settings.capacity(), numberOf(node)));
         getContext().watchWith(node, new NodeGone(node));
         getContext().getLog().info("offering {} slots to the node at {}", settings.capacity(), node.path().address());
       }
@@ -103,17 +111,40 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     return this;
   }
 
+  private int numberOf(ActorRef<WorkerProtocol.ToNode> node) {
+    return numbers.computeIfAbsent(node, n -> {
+      numbered.add(n);
+      return numbered.size() - 1;
+    });
+  }
+
+  /** The node a message came from, by the number this worker gave it; null for a number it never gave. */
+  private ActorRef<WorkerProtocol.ToNode> node(int nodeNo) {
+    if (nodeNo < 0 || nodeNo >= numbered.size()) {
+      getContext().getLog().warn("dropping a message from node number {}: this worker never numbered such a node", nodeNo);
+      return null;
+    }
+    return numbered.get(nodeNo);
+  }
+
   private Behavior<Command> onFromNode(FromNode wrapped) {
     if (wrapped.message() instanceof WorkerProtocol.TaskPart part) {
-      paramParts.add(new TaskKey(part.owner(), part.taskId()), part.text());
+      ActorRef<WorkerProtocol.ToNode> owner = node(part.nodeNo());
+      if (owner != null) {
+        paramParts.add(new TaskKey(owner, part.taskId()), part.text());
+      }
     } else if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
-      run.tasks().forEach(task -> start(run.owner(), task));
+      ActorRef<WorkerProtocol.ToNode> owner = node(run.nodeNo());
+      if (owner != null) {
+        run.tasks().forEach(task -> start(owner, task));
+      }
     } else if (wrapped.message() instanceof WorkerProtocol.Halt stop) {
       getContext().getLog().error("halting this worker at its node's request: {}", stop.reason());
       halt.run();
     } else if (wrapped.message() instanceof WorkerProtocol.CancelTasks cancel) {
-      for (long taskId : cancel.taskIds()) {
-        RunningTask task = running.get(new TaskKey(cancel.owner(), taskId));
+      ActorRef<WorkerProtocol.ToNode> owner = node(cancel.nodeNo());
+      for (long taskId : owner == null ? List.<Long>of() : cancel.taskIds()) {
+        RunningTask task = running.get(new TaskKey(owner, taskId));
         if (task != null) {
           task.cancel(true);
         }

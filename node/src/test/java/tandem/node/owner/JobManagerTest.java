@@ -90,7 +90,7 @@ class JobManagerTest {
   /** A worker stand-in that has offered the JobManager {@code capacity} slots. */
   private TestProbe<WorkerProtocol.ToWorker> readyWorker(ActorRef<WorkerProtocol.ToNode> inbox, long pid, int capacity) {
     TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, capacity));
+    inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, capacity, (int) pid));
     return worker;
   }
 
@@ -128,6 +128,7 @@ class JobManagerTest {
     JobRecord accepted = submit(jobs, "square", "{\"x\":12}");
     assertEquals(JobState.QUEUED, accepted.state());
     var run = assertInstanceOf(WorkerProtocol.RunTasks.class, worker.receiveMessage());
+    assertEquals(4242, run.nodeNo(), "the node names itself by the number the worker gave it");
     WorkerProtocol.Task task = run.tasks().get(0);
     assertEquals("square", task.job());
     var result = WorkerProtocol.TaskResult.succeeded(task.taskId(), "144", "compute-1", 7);
@@ -170,7 +171,7 @@ class JobManagerTest {
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
     for (int pid = 1; pid <= 2; pid++) {
       TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
-      inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, 1));
+      inbox.tell(new WorkerProtocol.WorkerReady(worker.ref(), pid, 1, 0));
       worker.expectMessageClass(WorkerProtocol.RunTasks.class);
       jobs.tell(new JobManager.LocalWorkerExited(pid));
     }

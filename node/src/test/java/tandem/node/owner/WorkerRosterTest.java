@@ -33,8 +33,8 @@ class WorkerRosterTest {
   @DisplayName("tasks go to the worker with the most free slots, never beyond its capacity")
   void assignsWithinCapacity() {
     WorkerRoster roster = new WorkerRoster();
-    roster.add(a, 1, 2);
-    roster.add(b, 2, 2);
+    roster.add(a, 1, 2, 0);
+    roster.add(b, 2, 2, 0);
     for (long i = 1; i <= 5; i++) {
       roster.enqueue(task(i));
     }
@@ -51,14 +51,14 @@ class WorkerRosterTest {
   @DisplayName("a lost worker hands back its tasks, and its late results are refused")
   void lostWorkerReturnsItsTasks() {
     WorkerRoster roster = new WorkerRoster();
-    roster.add(a, 1, 2);
+    roster.add(a, 1, 2, 0);
     roster.enqueue(task(1));
     roster.enqueue(task(2));
     roster.assign();
     WorkerRoster.Slot lost = roster.remove(a).orElseThrow();
     assertEquals(List.of(1L, 2L), List.copyOf(lost.inFlight.keySet()));
     assertFalse(roster.complete(a, 1), "a result from a removed worker is not delivered");
-    assertFalse(roster.add(b, 2, 1) && roster.add(b, 2, 1), "a worker is added once");
+    assertFalse(roster.add(b, 2, 1, 0) && roster.add(b, 2, 1, 0), "a worker is added once");
   }
 
   @Test
@@ -67,7 +67,7 @@ class WorkerRosterTest {
     WorkerRoster roster = new WorkerRoster();
     roster.enqueue(task(1));
     roster.retryFirst(task(9));
-    roster.add(a, 1, 1);
+    roster.add(a, 1, 1, 0);
     assertEquals(9, roster.assign().get(0).tasks().get(0).taskId());
   }
 }

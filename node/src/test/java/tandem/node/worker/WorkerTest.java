@@ -39,11 +39,11 @@ class WorkerTest {
     assertEquals(2, ready.capacity());
     assertEquals(ProcessHandle.current().pid(), ready.pid());
 
-    ready.worker().tell(new WorkerProtocol.RunTasks(node.ref(), List.of(
+    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
         WorkerProtocol.Task.single(1, "spin", "{\"ms\":60000}"),
         WorkerProtocol.Task.single(2, "square", "{\"x\":5}"))));
     long start = System.nanoTime();
-    ready.worker().tell(new WorkerProtocol.CancelTasks(node.ref(), List.of(1L)));
+    ready.worker().tell(new WorkerProtocol.CancelTasks(ready.nodeNo(), List.of(1L)));
     // Both come back once; their order depends on whether the interrupted thread starts the next
     // task before the cancelling thread reports the cancellation.
     var results = new java.util.HashMap<Long, WorkerProtocol.TaskResult>();
@@ -57,7 +57,10 @@ class WorkerTest {
     assertTrue(square.thread().contains("compute-dispatcher"), square.thread());
     assertTrue(System.nanoTime() - start < 3_000_000_000L, "the interrupted spin let the next task run");
 
-    ready.worker().tell(new WorkerProtocol.RunTasks(node.ref(), List.of(
+    // A number this worker never gave a node is dropped with a warning; the worker serves on.
+    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo() + 7, List.of(WorkerProtocol.Task.single(9, "square", "{\"x\":3}"))));
+    node.expectNoMessage(Duration.ofMillis(200));
+    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
         WorkerProtocol.Task.chunk(3, "primes", "[{\"n\":10},{},{\"n\":100}]"))));
     var chunk = node.expectMessageClass(WorkerProtocol.TasksDone.class, Duration.ofSeconds(3)).results().get(0);
     var outcomes = tandem.node.Json.read(chunk.result());
@@ -88,8 +91,8 @@ class WorkerTest {
     String text = "word ".repeat(1000);
     String params = tandem.node.Json.write(tandem.node.Json.object().put("input", text).put("top", 1));
     List<String> parts = tandem.protocol.Parts.split(params, 1000);
-    parts.forEach(p -> ready.worker().tell(new WorkerProtocol.TaskPart(node.ref(), 1, p)));
-    ready.worker().tell(new WorkerProtocol.RunTasks(node.ref(), List.of(
+    parts.forEach(p -> ready.worker().tell(new WorkerProtocol.TaskPart(ready.nodeNo(), 1, p)));
+    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
         WorkerProtocol.Task.single(1, "wordcount", null).withParams(null).inParts(parts.size()),
         WorkerProtocol.Task.single(2, "wordcount", null).inParts(3),
         WorkerProtocol.Task.single(3, "factorial", "{\"n\":1000,\"full\":true}"))));
