@@ -12,6 +12,7 @@ import tandem.launcher.cli.CliException;
 /**
  * Builds a process's configuration, highest precedence first: {@code -D} system properties, the
  * command line's options, {@code --config FILE}, the distribution's {@code config/tandem.conf},
+ * Tandem's settings for libraries that a reference.conf cannot set ({@code tandem/over-libraries.conf}),
  * then every module's reference.conf.
  */
 public final class ConfigLoader {
@@ -29,6 +30,7 @@ public final class ConfigLoader {
     try {
       return ConfigFactory.systemProperties()
           .withFallback(config)
+          .withFallback(ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "tandem/over-libraries.conf"))
           .withFallback(ConfigFactory.defaultReference())
           .resolve();
     } catch (ConfigException e) {
