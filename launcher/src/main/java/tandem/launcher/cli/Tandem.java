@@ -15,7 +15,7 @@ import tandem.launcher.client.UnreachableException;
     subcommands = {
       DemoCommand.class, UpCommand.class, DownCommand.class, StopCommand.class, MembersCommand.class,
       SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class,
-      WorkerCommand.class, tandem.launcher.bench.BenchCommand.class,
+      WorkerCommand.class, tandem.launcher.bench.BenchCommand.class, CdsTrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Tandem implements Runnable {

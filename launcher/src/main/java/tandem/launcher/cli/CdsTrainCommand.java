@@ -1,0 +1,108 @@
+package tandem.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.client.TandemClient;
+import tandem.launcher.local.ClusterState;
+import tandem.launcher.local.LocalCluster;
+import tandem.launcher.process.ConfigLoader;
+import tandem.launcher.process.Distribution;
+import tandem.launcher.process.WorkerArchive;
+import tandem.node.Json;
+
+/**
+ * Records the worker class-data sharing archive: a node, one worker started by hand with
+ * {@code -XX:ArchiveClassesAtExit}, a round of jobs so the worker loads what it loads in use, and
+ * a graceful stop, at which the JVM writes the archive. The build runs it once per distribution.
+ */
+@Command(name = "cds-train", hidden = true, mixinStandardHelpOptions = true,
+    description = "Record the class-data sharing archive that makes worker JVMs start faster (the build runs this).")
+final class CdsTrainCommand implements Callable<Integer> {
+  private static final Duration READY = Duration.ofSeconds(90);
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Path archive = WorkerArchive.path()
+        .orElseThrow(() -> CliException.usage("run it from the distribution: bin/tandem cds-train"));
+    long start = System.nanoTime();
+    Files.createDirectories(archive.getParent());
+    Files.deleteIfExists(archive);
+    Path recording = archive.resolveSibling(archive.getFileName() + ".recording");
+    Files.deleteIfExists(recording);
+    var config = ConfigLoader.load(Map.of(), null);
+    LocalCluster cluster = LocalCluster.in(Files.createTempDirectory("tandem-cds"));
+    Process worker = null;
+    try {
+      ClusterState state = cluster.start(1, 0, List.of(), config.getStringList("tandem.launcher.node-jvm-options"), READY);
+      TandemClient client = new TandemClient(URI.create(state.nodes().get(0).url()));
+      String address = client.health().join().path("address").asText();
+      List<String> options = new ArrayList<>(config.getStringList("tandem.launcher.worker-jvm-options"));
+      options.add("-XX:ArchiveClassesAtExit=" + recording);
+      worker = new ProcessBuilder(Distribution.javaCommand(options,
+              List.of("worker", "--seed", address.substring(address.indexOf('@') + 1), "--host", "127.0.0.1")))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      awaitWorker(client, worker);
+      exercise(client);
+      worker.destroy(); // SIGTERM: the worker leaves, exits, and its JVM writes the archive
+      if (!worker.waitFor(120, TimeUnit.SECONDS) || !Files.isRegularFile(recording) || Files.size(recording) == 0) {
+        throw new CliException(ExitCodes.JOB_FAILED, "the training worker wrote no archive; workers start without one");
+      }
+      Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      if (worker != null && worker.isAlive()) {
+        worker.destroyForcibly();
+      }
+      cluster.stop(Duration.ofSeconds(20));
+      Files.deleteIfExists(recording);
+    }
+    spec.commandLine().getOut().printf("tandem: recorded the worker class archive %s (%.1f MB) in %.1f s%n",
+        archive, Files.size(archive) / 1e6, (System.nanoTime() - start) / 1e9);
+    return ExitCodes.OK;
+  }
+
+  private static void awaitWorker(TandemClient client, Process worker) throws InterruptedException {
+    long deadline = System.nanoTime() + READY.toNanos();
+    while (client.health().join().path("workers").asInt() < 1) {
+      if (!worker.isAlive() || System.nanoTime() > deadline) {
+        throw new CliException(ExitCodes.JOB_FAILED, "the training worker did not become ready");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The jobs a worker typically runs: single tasks, chunks, parts, an I/O job held in a worker. */
+  private static void exercise(TandemClient client) {
+    ObjectNode processes = Json.object().put("on", "processes");
+    List<Runnable> jobs = List.of(
+        () -> client.run("noop", Json.object().put("x", 1)).join(),
+        () -> client.run("square", Json.object().put("x", 12)).join(),
+        () -> client.run("primes", Json.object().put("n", 200_000)).join(),
+        () -> client.run("sha256", Json.object().put("text", "tandem").put("rounds", 1000)).join(),
+        () -> client.run("wordcount", Json.object().put("input", "a b a".repeat(200_000)).put("top", 1)).join(),
+        () -> client.run("payload", Json.object().put("bytes", 3_000_000)).join(),
+        () -> client.run("sleep", Json.object().put("ms", 10), processes).join(),
+        () -> {
+          ObjectNode map = Json.object();
+          map.putObject("range").put("key", "x").put("from", 1).put("to", 20_000);
+          map.put("reduce", "sum");
+          client.runMap("square", Json.object(), map).join();
+        });
+    for (int round = 0; round < 3; round++) {
+      jobs.forEach(Runnable::run);
+    }
+  }
+}
