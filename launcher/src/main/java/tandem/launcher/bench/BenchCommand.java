@@ -12,7 +12,7 @@ import tandem.launcher.cli.ClusterTarget;
 import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.process.ConfigLoader;
-import tandem.launcher.process.WorkerArchive;
+import tandem.launcher.process.WorkerJvm;
 import tandem.node.Json;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (suite) {
         List<Figure> figures = new Suite(cluster, reps,
-            WorkerArchive.withArchive(config.getStringList("tandem.launcher.worker-jvm-options")), progress).run();
+            WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), progress).run();
         String setting = String.format("tandem bench --suite: %d cores, Java %s, one node with %d worker processes%s, %d runs each",
             Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
             cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base(), reps);

@@ -20,7 +20,7 @@ import tandem.launcher.local.ClusterState;
 import tandem.launcher.local.LocalCluster;
 import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.Distribution;
-import tandem.launcher.process.WorkerArchive;
+import tandem.launcher.process.WorkerJvm;
 import tandem.node.Json;
 
 /**
@@ -36,7 +36,7 @@ final class CdsTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Path archive = WorkerArchive.path()
+    Path archive = WorkerJvm.path()
         .orElseThrow(() -> CliException.usage("run it from the distribution: bin/tandem cds-train"));
     long start = System.nanoTime();
     Files.createDirectories(archive.getParent());

@@ -16,7 +16,7 @@ import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.JobsFolder;
 import tandem.launcher.process.LocalWorkerFactory;
 import tandem.launcher.process.Seeds;
-import tandem.launcher.process.WorkerArchive;
+import tandem.launcher.process.WorkerJvm;
 import tandem.node.Guardian;
 import tandem.node.NodeSettings;
 
@@ -66,7 +66,7 @@ final class NodeCommand implements Callable<Integer> {
     Config config = withPort(ConfigLoader.load(options, configFile), port);
     NodeSettings settings = NodeSettings.create(config);
     var factory = new LocalWorkerFactory(
-        WorkerArchive.withArchive(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), config.getString("tandem.cluster.host"));
+        WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), config.getString("tandem.cluster.host"));
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();
     ClusterProcess node = ClusterProcess.start(
         Guardian.node(settings, JobsFolder.catalog(config), factory, started), config, seedAddresses);
