@@ -22,6 +22,7 @@ import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.member.MemberInfo;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.WorkerDoor;
 import tandem.node.pool.WorkerPool;
 import tandem.node.pool.WorkerProcessFactory;
 import tandem.node.threads.ThreadRunner;
@@ -57,11 +58,13 @@ public final class Guardian {
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
       ActorRef<ThreadRunner.Command> threads = context.spawn(
           ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null)), "threads");
-      ActorRef<JobManager.Command> jobs = context.spawn(
-          Behaviors.supervise(
+      // At WorkerProtocol.NODE_INBOX_PATH, taking worker messages too (WorkerDoor).
+      ActorRef<Object> jobsDoor = context.spawn(
+          Behaviors.intercept(WorkerDoor::new, Behaviors.supervise(
                   JobManager.create(catalog, settings, io, threads, Cluster.get(system).manager(), address))
-              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
+              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)))),
           "jobs");
+      ActorRef<JobManager.Command> jobs = jobsDoor.narrow();
       drainOnShutdown(system, jobs, settings.drainDeadline());
       if (factory != null && settings.workers() > 0) {
         stopWorkersOnShutdown(system, context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers"));

@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
 
@@ -37,8 +36,12 @@ public final class ClusterProcess {
     // SLF4J buffers and replays those first events with a warning.
     org.slf4j.LoggerFactory.getILoggerFactory();
     ActorSystem<T> system;
+    // Seeds go in the configuration, where Pekko joins them from, and a worker reads the nodes it
+    // can offer itself to before it is a member.
+    Config withSeeds = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of(
+        "pekko.cluster.seed-nodes", seeds.stream().map(Address::toString).toList())).withFallback(config);
     try {
-      system = ActorSystem.create(guardian, SYSTEM_NAME, config);
+      system = ActorSystem.create(guardian, SYSTEM_NAME, withSeeds);
     } catch (RuntimeException e) {
       throw new CliException(ExitCodes.USAGE, "cannot start: " + rootMessage(e)
           + " (is the port in use? pick another with --port)");
@@ -46,8 +49,6 @@ public final class ClusterProcess {
     Cluster cluster = Cluster.get(system);
     if (seeds.isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    } else {
-      cluster.manager().tell(new JoinSeedNodes(seeds));
     }
     return new ClusterProcess(system);
   }

@@ -37,6 +37,7 @@ class ClusterIT {
   private Dist.Background nodeB;
   private String urlA;
   private String urlB;
+  private String seedA;
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -48,6 +49,7 @@ class ClusterIT {
     Matcher a = nodeA.await(READY, Duration.ofSeconds(60));
     urlA = a.group(2);
     String seed = "127.0.0.1:" + a.group(1);
+    seedA = seed;
     nodeB = dist.start("node-b", "node", "--port", "0", "--http-port", "0", "--workers", "1", "--seed", seed);
     urlB = nodeB.await(READY, Duration.ofSeconds(60)).group(2);
     dist.start("worker-by-hand", "worker", "--seed", seed).await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
@@ -305,6 +307,41 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  @DisplayName("a worker started by hand offers itself before it is a member; killed mid-job, its jobs are retried elsewhere")
+  void handStartedWorkerIsWatched() throws Exception {
+    String seed = seedA;
+    int before = Http.get(urlA + "/health").body().path("workers").asInt();
+    Dist.Background extra = dist.start("worker-by-hand-2", "worker", "--seed", seed);
+    extra.await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (Http.get(urlA + "/health").body().path("workers").asInt() <= before && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    int slots = 2 * (before + 1); // every worker offers 2 slots: these jobs fill them all, the new worker's too
+    List<CompletableFuture<JsonNode>> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < slots; i++) {
+      jobs.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return Http.job(urlA, "spin", "{\"ms\":4000}");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    Thread.sleep(1500);
+    extra.process().destroyForcibly();
+    int retried = 0;
+    for (var f : jobs) {
+      JsonNode job = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals("succeeded", job.path("state").asText(), job.toString());
+      assertTrue(job.path("ranOn").path("pid").asLong() != extra.pid(), job.toString());
+      retried += job.path("attempts").asInt() > 1 ? 1 : 0;
+    }
+    assertTrue(retried >= 1, "the killed worker's jobs were retried: " + retried);
+  }
+
+  @Test
+  @Order(8)
   @DisplayName("kill -9 of a node: the worker it started exits within a second; the other node keeps serving")
   void killedNodesTakeTheirWorkersAlong() throws Exception {
     List<Long> children = nodeB.process().children().map(ProcessHandle::pid).toList();

@@ -47,7 +47,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated, TimedOut, GraceOver, Drain, DrainDeadline {}
+          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -169,6 +169,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
 
+  private record MemberChanged(org.apache.pekko.cluster.ClusterEvent.MemberEvent event) implements Command {}
+
+  /** A worker's message as the JobManager takes it at its well-known path (see Guardian). */
+  public static Command fromWorker(WorkerProtocol.ToNode message) {
+    return new FromWorker(message);
+  }
+
   /**
    * @param threads runs CPU jobs a user sends to the node's own threads
    * @param membership the cluster manager, told to down a local worker the OS says is gone
@@ -204,6 +211,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Maps maps;
   private final Pipelines pipelines;
   private final PartsCourier courier;
+  private final WorkerWatch<Command> workerWatch;
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping; null until then. */
@@ -230,6 +238,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.jobs = new JobTable(settings.retainFinished());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
     this.courier = new PartsCourier(settings.wire());
+    this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     JobOwner owner = new Lent();
     this.maps = new Maps(owner, settings.maxMapElements());
@@ -255,6 +264,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(IoFinished.class, this::onIoFinished)
         .onMessage(ThreadFinished.class, this::onThreadFinished)
         .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
+        .onMessage(MemberChanged.class, this::onMemberChanged)
         .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(GraceOver.class, this::onGraceOver)
@@ -578,11 +588,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void onWorkerReady(WorkerProtocol.WorkerReady ready) {
     if (roster.add(ready.worker(), ready.pid(), ready.capacity(), ready.nodeNo())) {
-      getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
+      workerWatch.watch(ready.worker());
       getContext().getLog().info(
           "worker pid {} at {} takes up to {} tasks{}",
           ready.pid(), ready.worker().path().address(), ready.capacity(), sinceSpawn(ready.pid()));
     }
+  }
+
+  private Behavior<Command> onMemberChanged(MemberChanged changed) {
+    for (ActorRef<WorkerProtocol.ToWorker> lost : workerWatch.onMemberEvent(changed.event())) {
+      onWorkerLost(roster.remove(lost));
+    }
+    return this;
   }
 
   /** For a local child, how long it took from process start to ready: a figure users tune. */

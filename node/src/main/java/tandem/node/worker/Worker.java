@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -40,7 +42,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   /** A task as the owner knows it: the same id may come from two nodes. */
   private record TaskKey(ActorRef<WorkerProtocol.ToNode> owner, long taskId) {}
 
-  private record NodeGone(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
+  private record NodeGone(Address node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
     return create(runner, settings, () -> Runtime.getRuntime().halt(3));
@@ -55,14 +57,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final WorkerSettings settings;
   private final Executor compute;
   private final ActorRef<WorkerProtocol.ToWorker> inbox;
-  private final Set<ActorRef<WorkerProtocol.ToNode>> nodes = new HashSet<>();
+  /** The nodes this worker watches (it learned them from the receptionist, as cluster members). */
+  private final Set<Address> watched = new HashSet<>();
   /**
    * Every node this worker ever offered itself to, by the number it gave it (its index here).
    * Never forgotten, so a node that comes back keeps its number and a late message still finds
    * its node.
    */
   private final List<ActorRef<WorkerProtocol.ToNode>> numbered = new ArrayList<>();
-  private final Map<ActorRef<WorkerProtocol.ToNode>, Integer> numbers = new HashMap<>();
+  private final Map<Address, Integer> numbers = new HashMap<>();
   private final Map<TaskKey, RunningTask> running = new HashMap<>();
   /** Parameters too large for one message, collected until their task arrives. */
   private final PartsBuffer<TaskKey> paramParts;
@@ -82,6 +85,30 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, NodesChanged::new);
     context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.NODES, listings));
+    helloToSeeds(context);
+  }
+
+  /**
+   * Offers this worker to the nodes it was told to join at once, by their JobManager's well-known
+   * path, instead of waiting to be a member and for the receptionist to spread the nodes'
+   * addresses (together about half a second). Sending needs no membership; watching does, so
+   * each side watches the other once it sees it as a member.
+   */
+  private void helloToSeeds(ActorContext<Command> context) {
+    var resolver = ActorRefResolver.get(context.getSystem());
+    for (String seed : context.getSystem().settings().config().getStringList("pekko.cluster.seed-nodes")) {
+      try {
+        ActorRef<WorkerProtocol.ToNode> node = resolver.resolveActorRef(seed + WorkerProtocol.NODE_INBOX_PATH);
+        offer(node);
+      } catch (RuntimeException notAnAddress) {
+        context.getLog().warn("cannot offer this worker to the seed {} directly: {}", seed, notAnAddress.getMessage());
+      }
+    }
+  }
+
+  private void offer(ActorRef<WorkerProtocol.ToNode> node) {
+    node.tell(new WorkerProtocol.WorkerReady(inbox, pid, settings.capacity(), numberOf(node)));
+    getContext().getLog().info("offering {} slots to the node at {}", settings.capacity(), node.path().address());
   }
 
   @Override
@@ -95,25 +122,32 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private Behavior<Command> onNodeGone(NodeGone gone) {
-    nodes.remove(gone.node());
-    paramParts.dropIf(key -> key.owner().equals(gone.node()));
+    watched.remove(gone.node());
+    paramParts.dropIf(key -> key.owner().path().address().equals(gone.node()));
     return this;
   }
 
+  /**
+   * Nodes as members, from the receptionist: each is watched, and offered this worker unless it
+   * was already (an offer twice is harmless: a node adds a worker once).
+   */
   private Behavior<Command> onNodesChanged(NodesChanged changed) {
     for (ActorRef<WorkerProtocol.ToNode> node : changed.listing().getServiceInstances(WorkerProtocol.NODES)) {
-      if (nodes.add(node)) {
-        node.tell(new WorkerProtocol.WorkerReady(inbox, pid, settings.capacity(), numberOf(node)));
-        getContext().watchWith(node, new NodeGone(node));
-        getContext().getLog().info("offering {} slots to the node at {}", settings.capacity(), node.path().address());
+      Address address = node.path().address();
+      if (watched.add(address)) {
+        getContext().watchWith(node, new NodeGone(address));
+        if (!numbers.containsKey(address)) {
+          offer(node);
+        }
       }
     }
     return this;
   }
 
+  /** The number this worker gives a node: one per node address, for the worker's life. */
   private int numberOf(ActorRef<WorkerProtocol.ToNode> node) {
-    return numbers.computeIfAbsent(node, n -> {
-      numbered.add(n);
+    return numbers.computeIfAbsent(node.path().address(), a -> {
+      numbered.add(node);
       return numbered.size() - 1;
     });
   }
