@@ -206,7 +206,7 @@ final class Suite {
           if (!worker.isAlive() || System.nanoTime() - start > 60e9) {
             throw new CliException(ExitCodes.JOB_FAILED, "the worker started by hand did not become ready");
           }
-          BenchCluster.sleep(2);
+          BenchCluster.sleep(20); // polling harder would take CPU from the starting worker
         }
         ready.add((System.nanoTime() - start) / 1e6);
         BenchCluster.sleep(5_000);

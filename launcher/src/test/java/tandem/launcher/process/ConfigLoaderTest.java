@@ -14,9 +14,9 @@ class ConfigLoaderTest {
   @DisplayName("Tandem's receptionist timing takes effect over pekko-cluster-typed's, and a user can still change it")
   void libraryOverrides() {
     var config = ConfigLoader.load(Map.of(), null);
-    assertEquals(Duration.ofMillis(200), config.getDuration(RECEPTIONIST + "gossip-interval"));
-    assertEquals(Duration.ofMillis(50), config.getDuration(RECEPTIONIST + "notify-subscribers-interval"));
-    var mine = ConfigLoader.load(Map.of(RECEPTIONIST + "gossip-interval", "1s"), null);
-    assertEquals(Duration.ofSeconds(1), mine.getDuration(RECEPTIONIST + "gossip-interval"));
+    assertEquals(Duration.ofSeconds(1), config.getDuration(RECEPTIONIST + "gossip-interval"));
+    assertEquals(Duration.ofMillis(200), config.getDuration(RECEPTIONIST + "notify-subscribers-interval"));
+    var mine = ConfigLoader.load(Map.of(RECEPTIONIST + "gossip-interval", "300ms"), null);
+    assertEquals(Duration.ofMillis(300), mine.getDuration(RECEPTIONIST + "gossip-interval"));
   }
 }
