@@ -60,31 +60,30 @@ public final class BenchCommand implements Callable<Integer> {
       if (cluster.workers() < 1) {
         throw new CliException(ExitCodes.JOB_FAILED, "the node has no workers; start it with --workers 1 or more");
       }
+      String where = String.format("%d cores, Java %s, one node with %d worker processes%s",
+          Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
+          cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base());
       if (suite) {
         List<Figure> figures = new Suite(cluster, reps,
             WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), progress).run();
-        String setting = String.format("tandem bench --suite: %d cores, Java %s, one node with %d worker processes%s, %d runs each",
-            Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
-            cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base(), reps);
-        if (json) {
-          out.println(Json.write(SuiteReport.json(setting, figures)));
-          out.flush();
-        } else {
-          SuiteReport.print(out, setting, figures);
-        }
-        return ExitCodes.OK;
-      }
-      List<BenchRow> rows = new Exercise(cluster, progress).run(quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard());
-      String setting = String.format("tandem bench%s: %d cores, Java %s, one node with %d worker processes%s",
-          quick ? " --quick" : "", Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
-          cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base());
-      if (json) {
-        out.println(Json.write(ExerciseReport.json(setting, rows)));
-        out.flush();
+        String setting = "tandem bench --suite: " + where + ", " + reps + " runs each";
+        report(out, () -> SuiteReport.json(setting, figures), () -> SuiteReport.print(out, setting, figures));
       } else {
-        ExerciseReport.print(out, setting, rows);
+        List<BenchRow> rows = new Exercise(cluster, progress).run(quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard());
+        String setting = "tandem bench" + (quick ? " --quick" : "") + ": " + where;
+        report(out, () -> ExerciseReport.json(setting, rows), () -> ExerciseReport.print(out, setting, rows));
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** The report as one JSON object with --json, else as the table. */
+  private void report(PrintWriter out, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> asJson, Runnable asTable) {
+    if (json) {
+      out.println(Json.write(asJson.get()));
+      out.flush();
+    } else {
+      asTable.run();
     }
   }
 

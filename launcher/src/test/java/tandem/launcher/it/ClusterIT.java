@@ -309,9 +309,8 @@ class ClusterIT {
   @Order(7)
   @DisplayName("a worker started by hand offers itself before it is a member; killed mid-job, its jobs are retried elsewhere")
   void handStartedWorkerIsWatched() throws Exception {
-    String seed = seedA;
     int before = Http.get(urlA + "/health").body().path("workers").asInt();
-    Dist.Background extra = dist.start("worker-by-hand-2", "worker", "--seed", seed);
+    Dist.Background extra = dist.start("worker-by-hand-2", "worker", "--seed", seedA);
     extra.await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (Http.get(urlA + "/health").body().path("workers").asInt() <= before && System.nanoTime() < deadline) {
