@@ -51,6 +51,25 @@ class FailureIT {
     }
   }
 
+  /** The member list once it holds exactly {@code count} members, every one Up. */
+  private JsonNode awaitSettledMembers(int count, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      JsonNode members = client.members().join();
+      boolean allUp = true;
+      for (JsonNode m : members) {
+        allUp &= "Up".equals(m.path("status").asText());
+      }
+      if (members.size() == count && allUp) {
+        return members;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("members never settled at " + count + " Up within " + limit + ": " + members);
+      }
+      Thread.sleep(200);
+    }
+  }
+
   private JsonNode awaitRunning(String id) throws InterruptedException {
     for (int i = 0; i < 100; i++) {
       JsonNode job = client.job(id).join();
@@ -149,7 +168,8 @@ class FailureIT {
   @DisplayName("garbage, huge declared frames and nonsense envelopes on the node's and a worker's Artery ports are shrugged off; the next 100 jobs succeed")
   void rogueBytesOnTheArteryPorts() throws Exception {
     awaitWorkers(2, Duration.ofSeconds(60));
-    JsonNode members = client.members().join();
+    // Earlier tests kill workers; their replacements are up before the dead ones are removed.
+    JsonNode members = awaitSettledMembers(3, Duration.ofSeconds(30));
     java.util.List<Integer> ports = new java.util.ArrayList<>();
     for (JsonNode m : members) {
       String address = m.path("address").asText();
