@@ -20,6 +20,15 @@ import tandem.protocol.WorkerProtocol.ToWorker;
  */
 final class WorkerRoster {
 
+  /** Tasks that take less than this on average are short: their worker may hold more of them. */
+  static final long SHORT_TASK_MICROS = 1_000;
+  /**
+   * How many times its capacity a worker may hold while its tasks are short. A task that takes
+   * microseconds would otherwise wait a whole round trip between node and worker for the next;
+   * held back, they cost at most 8 x capacity x 1 ms of imbalance between workers.
+   */
+  static final int SHORT_TASK_WINDOW = 8;
+
   /** One worker as this node sees it. */
   static final class Slot {
     final ActorRef<ToWorker> ref;
@@ -28,6 +37,8 @@ final class WorkerRoster {
     /** The number the worker gave this node; it goes on every message to the worker. */
     final int nodeNo;
     final Map<Long, Task> inFlight = new LinkedHashMap<>();
+    /** A moving average of how long its recent tasks ran; unknown (-1) until one ends, when it counts as long. */
+    private long averageMicros = -1;
 
     Slot(ActorRef<ToWorker> ref, long pid, int capacity, int nodeNo) {
       this.ref = ref;
@@ -37,7 +48,13 @@ final class WorkerRoster {
     }
 
     int free() {
-      return capacity - inFlight.size();
+      return (averageMicros >= 0 && averageMicros < SHORT_TASK_MICROS ? capacity * SHORT_TASK_WINDOW : capacity) - inFlight.size();
+    }
+
+    void ran(long micros) {
+      if (micros >= 0) {
+        averageMicros = averageMicros < 0 ? micros : averageMicros - averageMicros / 8 + micros / 8;
+      }
     }
 
     String address() {
@@ -75,14 +92,18 @@ final class WorkerRoster {
   }
 
   /**
-   * Marks a task done on a worker.
+   * Marks a task done on a worker, having run {@code runMicros} (or -1 when unknown).
    *
    * @return false for a result this node no longer expects from that worker (a late result from a
    *     worker declared lost): it must be ignored, so every result is delivered once
    */
-  boolean complete(ActorRef<ToWorker> ref, long taskId) {
+  boolean complete(ActorRef<ToWorker> ref, long taskId, long runMicros) {
     Slot slot = workers.get(ref);
-    return slot != null && slot.inFlight.remove(taskId) != null;
+    if (slot == null || slot.inFlight.remove(taskId) == null) {
+      return false;
+    }
+    slot.ran(runMicros);
+    return true;
   }
 
   /** Takes a task out of the queue before any worker got it; false if it is not queued. */

@@ -3,10 +3,13 @@ package tandem.node.worker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,13 +34,17 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits FromNode, NodesChanged, TaskFinished, NodeGone {}
+      permits FromNode, NodesChanged, SendFinished, NodeGone {}
 
   private record FromNode(WorkerProtocol.ToWorker message) implements Command {}
 
   private record NodesChanged(Receptionist.Listing listing) implements Command {}
 
-  private record TaskFinished(ActorRef<WorkerProtocol.ToNode> owner, TaskResult result) implements Command {}
+  /** A task's outcome, waiting in {@link #finished} to be sent. */
+  private record TaskFinished(ActorRef<WorkerProtocol.ToNode> owner, TaskResult result) {}
+
+  /** Sends whatever {@link #finished} holds. */
+  private enum SendFinished implements Command { INSTANCE }
 
   /** A task as the owner knows it: the same id may come from two nodes. */
   private record TaskKey(ActorRef<WorkerProtocol.ToNode> owner, long taskId) {}
@@ -67,6 +74,14 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final List<ActorRef<WorkerProtocol.ToNode>> numbered = new ArrayList<>();
   private final Map<Address, Integer> numbers = new HashMap<>();
   private final Map<TaskKey, RunningTask> running = new HashMap<>();
+  /**
+   * Outcomes the compute threads have put down and this actor has not sent yet. One
+   * {@link SendFinished} drains them all, so tasks that end close together go to their node in
+   * one {@link WorkerProtocol.TasksDone}: fewer messages exactly when there are many.
+   */
+  private final ConcurrentLinkedQueue<TaskFinished> finished = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sendAsked = new AtomicBoolean();
+  private final ActorRef<Command> self;
   /** Parameters too large for one message, collected until their task arrives. */
   private final PartsBuffer<TaskKey> paramParts;
   private final long pid = ProcessHandle.current().pid();
@@ -81,6 +96,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     this.compute =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("tandem.compute-dispatcher"));
     this.inbox = context.messageAdapter(WorkerProtocol.ToWorker.class, FromNode::new);
+    this.self = context.getSelf();
     this.paramParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, NodesChanged::new);
@@ -116,7 +132,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     return newReceiveBuilder()
         .onMessage(NodesChanged.class, this::onNodesChanged)
         .onMessage(FromNode.class, this::onFromNode)
-        .onMessage(TaskFinished.class, this::onTaskFinished)
+        .onMessage(SendFinished.class, sent -> sendFinished())
         .onMessage(NodeGone.class, this::onNodeGone)
         .build();
   }
@@ -199,17 +215,28 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     RunningTask run = new RunningTask(runner, task);
     running.put(new TaskKey(owner, task.taskId()), run);
-    getContext().pipeToSelf(run.outcome(), (result, error) -> new TaskFinished(owner, result));
+    run.outcome().thenAccept(result -> {
+      finished.add(new TaskFinished(owner, result));
+      if (sendAsked.compareAndSet(false, true)) {
+        self.tell(SendFinished.INSTANCE);
+      }
+    });
     compute.execute(run);
   }
 
-  private Behavior<Command> onTaskFinished(TaskFinished finished) {
-    running.remove(new TaskKey(finished.owner(), finished.result().taskId()));
-    TaskResult result = finished.result();
-    // In order, ahead of the result that refers to them: the owner has them all when it arrives.
-    int parts = Parts.sendAhead(result.result(), settings.wire().partChars(),
-        text -> finished.owner().tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
-    finished.owner().tell(new WorkerProtocol.TasksDone(inbox, List.of(parts > 0 ? result.inParts(parts) : result)));
+  private Behavior<Command> sendFinished() {
+    sendAsked.set(false); // before draining: an outcome put down from now on asks again
+    Map<ActorRef<WorkerProtocol.ToNode>, List<TaskResult>> byOwner = new LinkedHashMap<>();
+    for (TaskFinished done; (done = finished.poll()) != null; ) {
+      running.remove(new TaskKey(done.owner(), done.result().taskId()));
+      TaskResult result = done.result();
+      ActorRef<WorkerProtocol.ToNode> owner = done.owner();
+      // In order, ahead of the result that refers to them: the owner has them all when it arrives.
+      int parts = Parts.sendAhead(result.result(), settings.wire().partChars(),
+          text -> owner.tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
+      byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(parts > 0 ? result.inParts(parts) : result);
+    }
+    byOwner.forEach((owner, results) -> owner.tell(new WorkerProtocol.TasksDone(inbox, results)));
     return this;
   }
 }

@@ -43,7 +43,7 @@ class WorkerRosterTest {
     assertEquals(1, roster.queued());
     assertTrue(assigned.stream().allMatch(x -> x.tasks().size() == 2));
     assertTrue(roster.assign().isEmpty(), "no slot is free");
-    assertTrue(roster.complete(a, assigned.stream().filter(x -> x.worker().ref.equals(a)).findFirst().orElseThrow().tasks().get(0).taskId()));
+    assertTrue(roster.complete(a, assigned.stream().filter(x -> x.worker().ref.equals(a)).findFirst().orElseThrow().tasks().get(0).taskId(), 5_000));
     assertEquals(1, roster.assign().size(), "a freed slot takes the waiting task");
   }
 
@@ -57,7 +57,7 @@ class WorkerRosterTest {
     roster.assign();
     WorkerRoster.Slot lost = roster.remove(a).orElseThrow();
     assertEquals(List.of(1L, 2L), List.copyOf(lost.inFlight.keySet()));
-    assertFalse(roster.complete(a, 1), "a result from a removed worker is not delivered");
+    assertFalse(roster.complete(a, 1, 5_000), "a result from a removed worker is not delivered");
     assertFalse(roster.add(b, 2, 1, 0) && roster.add(b, 2, 1, 0), "a worker is added once");
   }
 
@@ -69,5 +69,23 @@ class WorkerRosterTest {
     roster.retryFirst(task(9));
     roster.add(a, 1, 1, 0);
     assertEquals(9, roster.assign().get(0).tasks().get(0).taskId());
+  }
+
+  @Test
+  @DisplayName("a worker whose tasks take under a millisecond may hold 8 x its capacity; once they take longer, its capacity again")
+  void shortTasksWidenTheWindow() {
+    WorkerRoster roster = new WorkerRoster();
+    roster.add(a, 1, 2, 0);
+    for (long i = 1; i <= 100; i++) {
+      roster.enqueue(task(i));
+    }
+    assertEquals(2, roster.assign().get(0).tasks().size(), "a new worker gets its capacity");
+    assertTrue(roster.complete(a, 1, 40));
+    assertTrue(roster.complete(a, 2, 40));
+    assertEquals(16, roster.assign().get(0).tasks().size(), "short tasks: 8 x 2 in flight");
+    for (long id = 3; id <= 18; id++) {
+      assertTrue(roster.complete(a, id, 50_000));
+    }
+    assertEquals(2, roster.assign().get(0).tasks().size(), "long tasks again: back to its capacity");
   }
 }
