@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -46,8 +47,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, SubmitMap, SubmitPipeline, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline {}
+      permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
+          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline, DispatchQueued {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -86,6 +87,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
         ActorRef<SubmitReply> replyTo) {
       this(steps, elements, reduce, failFast, JobOptions.DEFAULT, replyTo);
+    }
+  }
+
+  /**
+   * A {@link Submit}, {@link SubmitMap} or {@link SubmitPipeline} whose {@link Accepted} reply
+   * waits until the job is final and carries it so: one message each way for a client that wants
+   * only the outcome (refusals still come at once).
+   */
+  public record SubmitUntilFinal(Command submit) implements Command {
+    public SubmitUntilFinal {
+      if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
+        throw new IllegalArgumentException("not a submission: " + submit);
+      }
     }
   }
 
@@ -161,6 +175,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private enum DrainDeadline implements Command { INSTANCE }
 
+  /** Sends queued tasks to workers once the messages already in the mailbox are handled. */
+  private enum DispatchQueued implements Command { INSTANCE }
+
   /** A job's --timeout ran out. */
   private record TimedOut(long seq) implements Command {}
 
@@ -205,7 +222,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final ActorRef<IoRunner.Finished> ioReplies;
   private final JobTable jobs;
   private final WorkerRoster roster = new WorkerRoster();
-  private final Map<Long, List<ActorRef<JobLookup>>> watchers = new HashMap<>();
+  /** What to do with a job once it is final, by its sequence number. */
+  private final Map<Long, List<Consumer<JobRecord>>> watchers = new HashMap<>();
+  /** Whether a {@link DispatchQueued} is on its way. */
+  private boolean dispatchAsked;
+  /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
+  private boolean acceptWhenFinal;
   private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
   private final Maps maps;
@@ -254,6 +276,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(SubmitMap.class, this::onSubmitMap)
         .onMessage(SubmitPipeline.class, this::onSubmitPipeline)
+        .onMessage(SubmitUntilFinal.class, this::onSubmitUntilFinal)
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(MapResults.class, this::onMapResults)
@@ -270,6 +293,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(GraceOver.class, this::onGraceOver)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline())
+        .onMessage(DispatchQueued.class, d -> {
+          dispatchAsked = false;
+          dispatch();
+          return this;
+        })
         .build();
   }
 
@@ -282,6 +310,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     Optional<WorkerRoster.Slot> slot = roster.byPid(exited.pid());
     slot.ifPresent(s -> membership.tell(new Down(s.ref.path().address())));
     return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)));
+  }
+
+  private Behavior<Command> onSubmitUntilFinal(SubmitUntilFinal wrapped) {
+    acceptWhenFinal = true;
+    try {
+      if (wrapped.submit() instanceof Submit submit) {
+        return onSubmit(submit);
+      }
+      return wrapped.submit() instanceof SubmitMap map ? onSubmitMap(map) : onSubmitPipeline((SubmitPipeline) wrapped.submit());
+    } finally {
+      acceptWhenFinal = false;
+    }
   }
 
   private Behavior<Command> onSubmit(Submit submit) {
@@ -359,6 +399,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /**
    * Replies with the job {@code start} accepted (and starts its timeout), or with the reason it
    * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
+   * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
     if (drained != null) {
@@ -377,11 +418,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       if (timeout != null && !job.state().isFinal()) {
         timers.startSingleTimer(job.seq(), new TimedOut(job.seq()), timeout);
       }
-      replyTo.tell(new Accepted(job));
+      JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
+      if (!acceptWhenFinal) {
+        replyTo.tell(new Accepted(job));
+      } else if (now.state().isFinal()) {
+        replyTo.tell(new Accepted(now));
+      } else {
+        whenFinal(job.seq(), done -> replyTo.tell(new Accepted(done)));
+      }
     } catch (BadInputException e) {
       replyTo.tell(new Rejected(e.getMessage()));
     }
-    dispatch();
+    dispatchSoon();
     return this;
   }
 
@@ -444,7 +492,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.isEmpty() || job.get().state().isFinal()) {
       watch.replyTo().tell(new JobLookup(job));
     } else {
-      watchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(watch.replyTo());
+      whenFinal(job.get().seq(), done -> watch.replyTo().tell(new JobLookup(Optional.of(done))));
     }
     return this;
   }
@@ -582,7 +630,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } else if (message instanceof WorkerProtocol.TasksDone done) {
       onTasksDone(done);
     }
-    dispatch();
+    dispatchSoon();
     return this;
   }
 
@@ -616,7 +664,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     long now = System.nanoTime();
     for (TaskResult sent : done.results()) {
       TaskResult result = courier.joined(done.worker(), sent);
-      if (!roster.complete(done.worker(), result.taskId())) {
+      if (!roster.complete(done.worker(), result.taskId(), result.runMicros())) {
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
       }
@@ -711,6 +759,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
+  /**
+   * Dispatches once the jobs and results already in the mailbox are in: the tasks they free or
+   * queue then go to each worker in one message, not one message each.
+   */
+  private void dispatchSoon() {
+    if (!dispatchAsked && roster.queued() > 0) {
+      dispatchAsked = true;
+      getContext().getSelf().tell(DispatchQueued.INSTANCE);
+    }
+  }
+
   /** Sends queued CPU tasks to workers with free slots. */
   private void dispatch() {
     if (roster.queued() == 0) {
@@ -740,10 +799,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.map() != null) {
       maps.tellFollowers(job.seq());
     }
-    List<ActorRef<JobLookup>> waiting = watchers.remove(job.seq());
+    List<Consumer<JobRecord>> waiting = watchers.remove(job.seq());
     if (waiting != null) {
-      JobLookup answer = new JobLookup(Optional.of(job));
-      waiting.forEach(w -> w.tell(answer));
+      waiting.forEach(w -> w.accept(job));
     }
     List<ActorRef<NodeProtocol.FoundJob>> peers = peerWatchers.remove(job.seq());
     if (peers != null) {
@@ -754,6 +812,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       pipelines.stepEnded(job);
     }
     checkDrained();
+  }
+
+  private void whenFinal(long seq, Consumer<JobRecord> then) {
+    watchers.computeIfAbsent(seq, s -> new ArrayList<>(1)).add(then);
   }
 
   /** Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */

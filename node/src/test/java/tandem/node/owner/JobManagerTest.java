@@ -273,7 +273,8 @@ class JobManagerTest {
           }
         }
         inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
-            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), Json.write(outcomes), "t", 1))));
+            // 5 ms: long enough that the worker keeps its capacity of one, so chunks go out one by one
+            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), Json.write(outcomes), "t", 5_000))));
       }
     }
   }
@@ -470,5 +471,28 @@ class JobManagerTest {
     TestProbe<JobManager.JobList> list = kit.createTestProbe();
     jobs.tell(new JobManager.ListJobs(10, list.ref()));
     assertEquals(3, list.receiveMessage().jobs().size(), "nothing more was accepted");
+  }
+
+  @Test
+  @DisplayName("a submission until final is answered once, with the finished job; a refusal comes at once")
+  void submitUntilFinal() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("sleep", (ObjectNode) Json.read("{\"ms\":50}"), reply.ref())));
+    JobRecord slept = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage(Duration.ofSeconds(5))).job();
+    assertEquals(JobState.SUCCEEDED, slept.state());
+    reply.expectNoMessage(Duration.ofMillis(100));
+
+    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.SubmitMap("square", Json.object(),
+        List.of(Json.object().put("x", 2), Json.object().put("x", 4)), 2, null, false, reply.ref())));
+    reply.expectNoMessage(Duration.ofMillis(100));
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    answerChunks(readyWorker(inbox, 7, 1), inbox, 1);
+    JobRecord mapped = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    assertEquals(JobState.SUCCEEDED, mapped.state(), mapped.toString());
+    assertEquals("[4,16]", mapped.result());
+
+    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("nope", Json.object(), reply.ref())));
+    assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
   }
 }
