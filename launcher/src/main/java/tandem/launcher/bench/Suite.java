@@ -12,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
+import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.process.Distribution;
 import tandem.node.Json;
@@ -44,17 +46,23 @@ final class Suite {
   }
 
   List<Figure> run() {
+    try (JobChannel channel = client.openChannel().join()) {
+      return run(channel);
+    }
+  }
+
+  private List<Figure> run(JobChannel channel) {
     List<Figure> figures = new ArrayList<>();
     progress.say("warming up");
     primes(PrimesWorkload.about(3_200_000, 16), 200);
     mapNoops();
-    individualNoops(2_000);
+    individualNoops(channel, 10_000); // the node's and the client's hot paths compiled, as in a program that runs a while
     figures.add(cpuSpeedup());
     figures.add(repeat("no-op tasks/s through workers, one map", "tasks/s", 100_000, true,
         "Pool.map(chunksize=1) 38k/s, Dask 2.4k/s", this::mapNoops));
-    figures.add(repeat("no-op tasks/s, each submitted on its own (Java client, " + IN_FLIGHT + " in flight)", "tasks/s", 20_000, true,
-        "ProcessPoolExecutor.submit 7.8k/s", () -> individualNoops(INDIVIDUAL_TASKS)));
-    figures.addAll(roundTrips());
+    figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
+        "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s", () -> individualNoops(channel, INDIVIDUAL_TASKS)));
+    figures.addAll(roundTrips(channel));
     figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
     figures.addAll(ioWaits());
     int bytes = WireSize.smallJobBytes();
@@ -92,13 +100,13 @@ final class Suite {
   }
 
   /** Jobs submitted one by one, a bounded number in flight, each awaited to its result. */
-  private double individualNoops(int count) {
+  private double individualNoops(JobChannel channel, int count) {
     Semaphore window = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long start = System.nanoTime();
     for (int i = 0; i < count && failure.get() == null; i++) {
       window.acquireUninterruptibly();
-      client.run("noop", Json.object().put("x", i)).whenComplete((job, error) -> {
+      channel.run("noop", Json.object().put("x", i)).whenComplete((job, error) -> {
         if (error != null || !"succeeded".equals(job.path("state").asText())) {
           failure.compareAndSet(null, error != null ? error : new IllegalStateException(job.toString()));
         }
@@ -113,23 +121,32 @@ final class Suite {
     return count / seconds;
   }
 
-  private List<Figure> roundTrips() {
+  /** One job at a time, each awaited before the next: over the job channel, and as one HTTP request each. */
+  private List<Figure> roundTrips(JobChannel channel) {
     List<Double> p50 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
+    List<Double> httpP50 = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
-      progress.say("round trips %d/%d: %,d no-op jobs one after another", i + 1, reps, ROUND_TRIPS);
-      List<Double> ms = new ArrayList<>(ROUND_TRIPS);
-      for (int j = 0; j < ROUND_TRIPS; j++) {
-        long start = System.nanoTime();
-        BenchCluster.succeeded(client.run("noop", Json.object().put("x", j)).join());
-        ms.add((System.nanoTime() - start) / 1e6);
-      }
+      progress.say("round trips %d/%d: %,d no-op jobs one after another, on the job channel, then by HTTP", i + 1, reps, ROUND_TRIPS);
+      List<Double> ms = roundTrips(x -> channel.run("noop", Json.object().put("x", x)));
       p50.add(Figure.percentile(ms, 50));
       p99.add(Figure.percentile(ms, 99));
+      httpP50.add(Figure.percentile(roundTrips(x -> client.run("noop", Json.object().put("x", x))), 50));
     }
     return List.of(
-        Figure.of("single job round trip p50, Java client", "ms", p50, 1.0, false, "Dask 10.6 ms"),
-        Figure.of("single job round trip p99, Java client", "ms", p99, 5.0, false, "-"));
+        Figure.of("single job round trip p50, Java client (job channel)", "ms", p50, 1.0, false, "Dask 10.6 ms"),
+        Figure.of("single job round trip p99, Java client (job channel)", "ms", p99, 5.0, false, "-"),
+        Figure.of("single job round trip p50, Java client (one HTTP request each)", "ms", httpP50, Double.NaN, false, "-"));
+  }
+
+  private static List<Double> roundTrips(IntFunction<CompletableFuture<JsonNode>> run) {
+    List<Double> ms = new ArrayList<>(ROUND_TRIPS);
+    for (int j = 0; j < ROUND_TRIPS; j++) {
+      long start = System.nanoTime();
+      BenchCluster.succeeded(run.apply(j).join());
+      ms.add((System.nanoTime() - start) / 1e6);
+    }
+    return ms;
   }
 
   private double cliRoundTrip() {

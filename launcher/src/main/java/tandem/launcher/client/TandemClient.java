@@ -31,7 +31,8 @@ import tandem.node.owner.JobState;
  * A client for a node's HTTP API, used by the CLI and by Java programs. Calls return {@link
  * CompletableFuture}s; one client reuses its connections, so keep one per program. {@link #call}
  * gives a job's result; {@link #run} and {@link #runMap} give the finished job with its timings;
- * {@link Futures#asCompleted} yields many futures as they finish.
+ * {@link Futures#asCompleted} yields many futures as they finish; {@link #openChannel} carries many
+ * small jobs over one connection.
  */
 public final class TandemClient {
   private final URI base;
@@ -75,6 +76,14 @@ public final class TandemClient {
       throw new JobFailedException(job);
     }
     return job.path("result");
+  }
+
+  /**
+   * Opens a {@link JobChannel}: one connection on which any number of jobs travel at once, each
+   * answered when it is final. The way to submit many small jobs one by one.
+   */
+  public CompletableFuture<JobChannel> openChannel() {
+    return JobChannel.open(http, base, how);
   }
 
   /** Submits a job; the future holds the job as accepted (queued or running). */

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.Futures;
+import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.JobFailedException;
 import tandem.launcher.client.TandemClient;
+import tandem.launcher.client.TandemException;
 import tandem.node.Json;
 
 /** The Java client as a program uses it, against a real node with a worker. */
@@ -140,5 +142,82 @@ class TandemClientIT {
     Dist.Result tooBig = dist.run("submit", "payload", "bytes=70000000", "--node", url);
     assertEquals(1, tooBig.exit(), tooBig.toString());
     assertTrue(tooBig.err().contains("tandem.wire.max-payload-bytes"), tooBig.err());
+  }
+
+  @Test
+  @DisplayName("a job channel carries 2,000 jobs at once over one connection, each answered once with its own result; a refused job fails alone")
+  void jobChannelCarriesManyJobs() throws Exception {
+    try (JobChannel channel = client.openChannel().join()) {
+      List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        answers.add(channel.call("square", Json.object().put("x", i)));
+      }
+      CompletableFuture<JsonNode> unknown = channel.run("nope", Json.object());
+      JsonNode slept = channel.run("sleep", Json.object().put("ms", 10)).join();
+      assertEquals("succeeded", slept.path("state").asText(), slept.toString());
+      assertTrue(slept.path("id").asText().contains("-"), slept.toString());
+      for (int i = 0; i < 2_000; i++) {
+        assertEquals((long) i * i, answers.get(i).join().asLong());
+      }
+      CompletionException refused = assertThrows(CompletionException.class, unknown::join);
+      TandemException why = assertInstanceOf(TandemException.class, refused.getCause());
+      assertEquals(400, why.status());
+      assertTrue(why.getMessage().startsWith("unknown job 'nope'"), why.getMessage());
+      JsonNode failed = channel.run("read-file", Json.object().put("path", "missing.txt")).join();
+      assertEquals("failed", failed.path("state").asText(), failed.toString());
+      assertTrue(failed.path("error").asText().length() > 10, "a failed job says why: " + failed);
+    }
+  }
+
+  @Test
+  @DisplayName("on the raw job stream, malformed JSON, a missing tag, bad parameters and a binary message each get a one-line error, and the connection serves on")
+  void jobStreamAnswersBadLines() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/jobs/stream"), new java.net.http.WebSocket.Listener() {
+          private final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              lines.addAll(List.of(partial.toString().split("\n")));
+              partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+        }).join();
+    try {
+      socket.sendText("{not json", true).join();
+      assertTrue(Json.read(next(lines)).path("error").asText().startsWith("malformed JSON"));
+      socket.sendText("{\"job\": \"square\", \"params\": {\"x\": 2}}", true).join();
+      assertTrue(Json.read(next(lines)).path("error").asText().startsWith("each job needs a \"tag\""));
+      socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+      JsonNode binary = Json.read(next(lines));
+      assertEquals(400, binary.path("status").asInt(), binary.toString());
+      socket.sendText("{\"tag\": \"a\", \"job\": \"square\", \"params\": {\"x\": \"two\"}}\n"
+          + "{\"tag\": 7, \"job\": \"square\", \"params\": {\"x\": 5}, \"extra\": 1}\n"
+          + "{\"tag\": 8, \"job\": \"square\", \"params\": {\"x\": 6}}", true).join();
+      java.util.Map<String, JsonNode> byTag = new java.util.HashMap<>();
+      for (int i = 0; i < 3; i++) {
+        JsonNode answer = Json.read(next(lines));
+        byTag.put(answer.path("tag").asText(), answer);
+      }
+      assertEquals(400, byTag.get("a").path("status").asInt(), byTag.toString());
+      assertTrue(byTag.get("7").path("error").asText().startsWith("unknown field 'extra'"), byTag.toString());
+      assertEquals(36, byTag.get("8").path("result").asInt(), byTag.toString());
+      assertEquals("succeeded", byTag.get("8").path("state").asText(), byTag.toString());
+    } finally {
+      socket.abort();
+    }
+  }
+
+  private static String next(java.util.concurrent.BlockingQueue<String> lines) throws InterruptedException {
+    String line = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    if (line == null) {
+      throw new AssertionError("no answer on the job stream within 10 s");
+    }
+    return line;
   }
 }

@@ -59,6 +59,7 @@ public final class HttpApi extends AllDirectives {
   private final MembersQuery members;
   private final PeerLookup peers;
   private final String address;
+  private final JobStream stream;
 
   public HttpApi(
       ActorSystem<?> system, ActorRef<JobManager.Command> jobs, JobCatalog catalog, NodeSettings settings, String address) {
@@ -69,12 +70,14 @@ public final class HttpApi extends AllDirectives {
     this.members = new MembersQuery(system);
     this.peers = new PeerLookup(system);
     this.address = address;
+    this.stream = new JobStream(system, jobs, settings);
   }
 
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         pathPrefix("jobs", () -> concat(
             pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
+            path("stream", () -> get(() -> handleWebSocketMessages(stream.flow()))),
             pathPrefix(segment(), id -> concat(
                 pathEndOrSingleSlash(() -> get(() -> job(id))),
                 path("results", () -> get(() -> parameterOptional("after", after ->
@@ -98,14 +101,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
-    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, replyTo -> request.pipeline() != null
-            ? new JobManager.SubmitPipeline(request.pipeline(), request.map() == null ? null : request.map().elements(),
-                request.map() == null ? null : request.map().reduce(), request.map() != null && request.map().failFast(),
-                request.options(), replyTo)
-            : request.map() == null
-            ? new JobManager.Submit(request.job(), request.params(), request.options(), replyTo)
-            : new JobManager.SubmitMap(request.job(), request.params(), request.map().elements(),
-                request.map().chunk(), request.map().reduce(), request.map().failFast(), request.options(), replyTo), ASK)
+    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, request::command, ASK)
         .thenCompose(reply -> {
           if (reply instanceof JobManager.Rejected rejected) {
             return CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, rejected.reason()));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
 import tandem.node.Json;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobOptions;
@@ -44,6 +45,11 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     } catch (JsonProcessingException e) {
       throw new BadInputException("malformed JSON: " + e.getOriginalMessage());
     }
+    return of(tree, maxElements);
+  }
+
+  /** A submission already read as JSON (from the job stream). */
+  static SubmitRequest of(JsonNode tree, int maxElements) {
     if (tree == null || !tree.isObject()) {
       throw new BadInputException("send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
     }
@@ -66,6 +72,17 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     }
     ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
     return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null, options(tree));
+  }
+
+  /** The message that hands this submission to the node's JobManager. */
+  JobManager.Command command(ActorRef<JobManager.SubmitReply> replyTo) {
+    if (pipeline != null) {
+      return new JobManager.SubmitPipeline(pipeline, map == null ? null : map.elements(), map == null ? null : map.reduce(),
+          map != null && map.failFast(), options, replyTo);
+    }
+    return map == null
+        ? new JobManager.Submit(job, params, options, replyTo)
+        : new JobManager.SubmitMap(job, params, map.elements(), map.chunk(), map.reduce(), map.failFast(), options, replyTo);
   }
 
   private static SubmitRequest pipeline(JsonNode tree, int maxElements) {

@@ -1,0 +1,191 @@
+package tandem.node.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamLimitReachedException;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import tandem.node.Asks;
+import tandem.node.Json;
+import tandem.node.NodeSettings;
+import tandem.node.owner.JobManager;
+import tandem.node.owner.JobRecord;
+import tandem.node.owner.JobState;
+import tandem.protocol.job.BadInputException;
+
+/**
+ * {@code GET /jobs/stream}, a WebSocket on which one client submits many jobs without a request
+ * each. A text message holds one submission per line, each as {@code POST /jobs} takes it plus a
+ * {@code tag} (a number or text) of the client's choosing. Every answer is one line of a text
+ * message: {@code {tag, id, state, result}} once the job is final ({@code error} in place of
+ * {@code result} when it did not succeed; {@code GET /jobs/{id}} has the whole record), or
+ * {@code {tag, status, error}} with the HTTP status the same mistake would get. Answers
+ * come as jobs end, not in the order they were sent. A bad line is answered and the connection
+ * serves on.
+ *
+ * <p>Lines share a message only when they would otherwise wait: a client sends what queued up
+ * while its last send was on the wire, and the node puts into one message the answers that are
+ * ready while the socket is busy. One job alone travels alone, at once; many share the cost of
+ * a message (for pekko-http, a substream each).
+ */
+final class JobStream {
+  /**
+   * Jobs one connection may have unanswered; beyond it the node reads no further from the socket,
+   * so a client that sends faster than the node works is slowed by TCP, not by memory.
+   */
+  static final int WINDOW = 4096;
+  /** An answer the node owes once a job is final; a job that lasts longer is answered 504. */
+  private static final Duration LONGEST = Duration.ofHours(24);
+  private static final String EXAMPLE = "{\"tag\": 1, \"job\": \"square\", \"params\": {\"x\": 3}}";
+
+  /** One line of a message to submit, or the reason the message could not be read. */
+  private record Line(String text, String problem) {}
+
+  /** What one line gets back: the final job, or a status and reason. */
+  private record Answer(JsonNode tag, JobRecord job, int status, String error) {
+    static Answer of(JsonNode tag, int status, String error) {
+      return new Answer(tag, null, status, error);
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final ActorRef<JobManager.Command> jobs;
+  private final NodeSettings settings;
+  private final Materializer materializer;
+
+  JobStream(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings) {
+    this.system = system;
+    this.jobs = jobs;
+    this.settings = settings;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  Flow<Message, Message, NotUsed> flow() {
+    return Flow.<Message>create()
+        .mapAsync(1, this::lines)
+        .mapConcat(lines -> lines)
+        .mapAsyncUnordered(WINDOW, this::submit)
+        .map(JobStream::render) // here, not on the JobManager's thread that completes the answer
+        .batch(WINDOW, first -> new StringBuilder(first), (answers, next) -> answers.append('\n').append(next))
+        .map(answers -> (Message) TextMessage.create(answers.toString()));
+  }
+
+  private CompletionStage<List<Line>> lines(Message message) {
+    if (!message.isText()) {
+      message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+      return done(problem("send jobs as text messages of JSON, one per line, like " + EXAMPLE));
+    }
+    TextMessage text = message.asTextMessage();
+    if (text.isStrict()) {
+      return done(text.getStrictText().length() > settings.maxBodyBytes() ? problem(tooLarge()) : split(text.getStrictText()));
+    }
+    return text.getStreamedText()
+        .limitWeighted(settings.maxBodyBytes(), part -> (long) part.length())
+        .runFold(new StringBuilder(), StringBuilder::append, materializer)
+        .thenApply(whole -> split(whole.toString()))
+        .exceptionally(failure -> problem(unwrap(failure) instanceof StreamLimitReachedException
+            ? tooLarge()
+            : "the message could not be read: " + unwrap(failure).getMessage()));
+  }
+
+  private String tooLarge() {
+    return "the message is larger than " + settings.maxBodyBytes() + " characters (tandem.http.max-body-bytes)";
+  }
+
+  private static List<Line> problem(String reason) {
+    return List.of(new Line(null, reason));
+  }
+
+  private static List<Line> split(String text) {
+    List<Line> lines = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(new Line(line, null));
+      }
+    }
+    return lines;
+  }
+
+  /** Hands one line's submission to the JobManager; the answer comes once the job is final. */
+  private CompletionStage<Answer> submit(Line line) {
+    if (line.problem() != null) {
+      return done(Answer.of(null, 400, line.problem()));
+    }
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(line.text());
+    } catch (JsonProcessingException e) {
+      return done(Answer.of(null, 400, "malformed JSON: " + e.getOriginalMessage() + "; send one job per line, like " + EXAMPLE));
+    }
+    JsonNode tag = tree != null && tree.isObject() ? ((ObjectNode) tree).remove("tag") : null;
+    if (tag == null || !(tag.isNumber() || tag.isTextual())) {
+      return done(Answer.of(null, 400, "each job needs a \"tag\", a number or text, to match its answer: " + EXAMPLE));
+    }
+    SubmitRequest request;
+    try {
+      request = SubmitRequest.of(tree, settings.maxMapElements());
+    } catch (BadInputException e) {
+      return done(Answer.of(tag, 400, e.getMessage()));
+    }
+    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(
+            system, jobs, replyTo -> new JobManager.SubmitUntilFinal(request.command(replyTo)), LONGEST)
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            return unwrap(failure) instanceof TimeoutException
+                ? Answer.of(tag, 504, "no answer within " + LONGEST.toHours() + " h; GET /jobs lists the job")
+                : Answer.of(tag, 500, "internal error: " + unwrap(failure).getClass().getSimpleName());
+          }
+          if (reply instanceof JobManager.Rejected rejected) {
+            return Answer.of(tag, 400, rejected.reason());
+          }
+          if (reply instanceof JobManager.Busy busy) {
+            return Answer.of(tag, 503, busy.reason());
+          }
+          return new Answer(tag, ((JobManager.Accepted) reply).job(), 0, null);
+        });
+  }
+
+  private static String render(Answer answer) {
+    ObjectNode out = Json.object();
+    if (answer.tag() != null) {
+      out.set("tag", answer.tag());
+    }
+    JobRecord job = answer.job();
+    if (job != null) {
+      out.put("id", job.id());
+      out.put("state", job.state().label());
+      if (job.state() == JobState.SUCCEEDED) {
+        out.putRawValue("result", new RawValue(job.result() == null ? "null" : job.result())); // written as it came
+      } else {
+        out.put("error", job.error());
+      }
+    } else {
+      out.put("status", answer.status());
+      out.put("error", answer.error());
+    }
+    return Json.write(out);
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+}
