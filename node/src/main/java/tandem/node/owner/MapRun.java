@@ -3,6 +3,7 @@ package tandem.node.owner;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import tandem.node.Json;
 import tandem.protocol.WorkerProtocol.Task;
 
@@ -20,8 +21,11 @@ final class MapRun {
 
   private final String[] results;
   private final String[] errors;
-  /** Per element, more JSON fields for its entry (a pipeline's steps), or null. */
-  private final String[] extras;
+  /**
+   * Per element, its steps (a pipeline's) as JSON, or null; written only when a client reads the
+   * entry, since most elements of a large map are never read one by one.
+   */
+  private final Supplier<String>[] steps;
   private final boolean failFast;
   /** Element indices in the order they settled, so clients can be sent what is new. */
   private final int[] order;
@@ -30,7 +34,9 @@ final class MapRun {
   MapRun(int elements, boolean failFast) {
     this.results = new String[elements];
     this.errors = new String[elements];
-    this.extras = new String[elements];
+    @SuppressWarnings("unchecked")
+    Supplier<String>[] none = new Supplier[elements];
+    this.steps = none;
     this.failFast = failFast;
     this.order = new int[elements];
   }
@@ -65,17 +71,17 @@ final class MapRun {
   }
 
   /**
-   * Records one element's outcome, with more for its entry: {@code stepsJson} becomes its
-   * {@code steps} (a pipeline's), or nothing when null.
+   * Records one element's outcome, with more for its entry: {@code stepsJson} writes its {@code
+   * steps} (a pipeline's); null for none.
    */
-  void recordOne(int index, String resultJson, String error, String stepsJson) {
+  void recordOne(int index, String resultJson, String error, Supplier<String> stepsJson) {
     order[settled++] = index;
     if (error == null) {
       results[index] = resultJson;
     } else {
       errors[index] = error;
     }
-    extras[index] = stepsJson == null ? null : ",\"steps\":" + stepsJson;
+    steps[index] = stepsJson;
   }
 
   /** How many elements have settled: the position a client that has seen everything is at. */
@@ -97,7 +103,10 @@ final class MapRun {
       } else {
         out.append(",\"error\":").append(Json.write(Json.NODES.textNode(errors[i])));
       }
-      out.append(extras[i] == null ? "" : extras[i]).append('}');
+      if (steps[i] != null) {
+        out.append(",\"steps\":").append(steps[i].get());
+      }
+      out.append('}');
     }
     return out.append(']').toString();
   }

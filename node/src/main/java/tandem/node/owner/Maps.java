@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -146,7 +147,7 @@ final class Maps {
   }
 
   /** One element of a pipeline over many inputs settled, with its steps for its entry. */
-  void elementSettled(long seq, int index, String result, String error, String stepsJson, long now) {
+  void elementSettled(long seq, int index, String result, String error, Supplier<String> stepsJson, long now) {
     MapRun run = runs.get(seq);
     Optional<JobRecord> job = owner.jobs().get(seq).filter(j -> !j.state().isFinal());
     if (run == null || job.isEmpty()) {

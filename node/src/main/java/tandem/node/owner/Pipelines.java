@@ -116,7 +116,8 @@ final class Pipelines {
     } else if (next instanceof PipelineRun.Settled settled) {
       long now = System.nanoTime();
       if (maps.isMap(seq)) {
-        maps.elementSettled(seq, settled.element(), settled.result(), settled.error(), run.stepsJson(settled.element(), now), now);
+        maps.elementSettled(seq, settled.element(), settled.result(), settled.error(),
+            () -> run.stepsJson(settled.element(), now), now);
       } else {
         runs.remove(seq);
         owner.jobs().get(seq).filter(job -> !job.state().isFinal())
