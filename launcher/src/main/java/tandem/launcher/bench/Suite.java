@@ -56,12 +56,16 @@ final class Suite {
     progress.say("warming up");
     primes(PrimesWorkload.about(3_200_000, 16), 200);
     mapNoops();
-    individualNoops(channel, 10_000); // the node's and the client's hot paths compiled, as in a program that runs a while
+    // The first hundred thousand or so jobs run while the JIT compilers of the node, the workers
+    // and this client still work on their hot paths: measure what a node that runs a while does.
+    individualNoops(x -> channel.run("noop", Json.object().put("x", x)), 100_000);
+    individualNoops(x -> client.run("noop", Json.object().put("x", x)), 2_000);
     figures.add(cpuSpeedup());
     figures.add(repeat("no-op tasks/s through workers, one map", "tasks/s", 100_000, true,
         "Pool.map(chunksize=1) 38k/s, Dask 2.4k/s", this::mapNoops));
     figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
-        "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s", () -> individualNoops(channel, INDIVIDUAL_TASKS)));
+        "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s",
+        () -> individualNoops(x -> channel.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS)));
     figures.addAll(roundTrips(channel));
     figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
     figures.addAll(ioWaits());
@@ -100,13 +104,13 @@ final class Suite {
   }
 
   /** Jobs submitted one by one, a bounded number in flight, each awaited to its result. */
-  private double individualNoops(JobChannel channel, int count) {
+  private double individualNoops(IntFunction<CompletableFuture<JsonNode>> run, int count) {
     Semaphore window = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long start = System.nanoTime();
     for (int i = 0; i < count && failure.get() == null; i++) {
       window.acquireUninterruptibly();
-      channel.run("noop", Json.object().put("x", i)).whenComplete((job, error) -> {
+      run.apply(i).whenComplete((job, error) -> {
         if (error != null || !"succeeded".equals(job.path("state").asText())) {
           failure.compareAndSet(null, error != null ? error : new IllegalStateException(job.toString()));
         }
