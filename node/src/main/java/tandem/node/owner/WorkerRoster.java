@@ -116,13 +116,21 @@ final class WorkerRoster {
     return workers.values().stream().filter(s -> s.inFlight.containsKey(taskId)).findFirst();
   }
 
-  /** Hands queued tasks to the workers with the most free slots, until either runs out. */
+  /**
+   * Hands queued tasks to the workers with the most free slots, until either runs out. Beyond its
+   * capacity, a worker of short tasks takes no more than its fair share of what is queued: the
+   * next tasks may be long ones (a new map after a stream of no-ops), and must not all land on
+   * the worker that happened to run the short ones.
+   */
   List<Assignment> assign() {
     Map<Slot, List<Task>> batches = new LinkedHashMap<>();
+    int share = workers.isEmpty() ? 0 : (queue.size() + workers.size() - 1) / workers.size();
     while (!queue.isEmpty()) {
       Slot best = null;
       for (Slot s : workers.values()) {
-        if (s.free() > 0 && (best == null || s.free() > best.free())) {
+        boolean mayTake = s.free() > 0
+            && (s.inFlight.size() < s.capacity || batches.getOrDefault(s, List.of()).size() < share);
+        if (mayTake && (best == null || s.free() > best.free())) {
           best = s;
         }
       }

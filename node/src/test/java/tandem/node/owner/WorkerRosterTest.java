@@ -88,4 +88,24 @@ class WorkerRosterTest {
     }
     assertEquals(2, roster.assign().get(0).tasks().size(), "long tasks again: back to its capacity");
   }
+
+  @Test
+  @DisplayName("a worker of short tasks takes no more than its fair share of a burst: 16 long chunks after no-ops split 8 and 2, not 14 and 2")
+  void shortTaskWindowKeepsToAFairShare() {
+    WorkerRoster roster = new WorkerRoster();
+    roster.add(a, 1, 2, 0);
+    roster.add(b, 2, 2, 0);
+    roster.enqueue(task(1));
+    roster.assign();
+    assertTrue(roster.complete(a, 1, 30)); // a has run a no-op: its window is wide; b's is not
+    for (long i = 10; i < 26; i++) {
+      roster.enqueue(task(i));
+    }
+    var assigned = roster.assign();
+    java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
+    assigned.forEach(x -> counts.put(x.worker().ref, x.tasks().size()));
+    assertEquals(8, counts.get(a), counts.toString());
+    assertEquals(2, counts.get(b), counts.toString());
+    assertEquals(6, roster.queued());
+  }
 }
