@@ -1,5 +1,6 @@
 package tandem.launcher.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,19 @@ public final class Tandem implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. tandem demo");
   }
 
+  /** Runs {@code tandem ARGS} and returns its exit code. */
+  public static int run(String[] args) {
+    var worker = WorkerCommand.plainlyGiven(args);
+    if (worker.isEmpty()) {
+      return commandLine().execute(args);
+    }
+    try {
+      return worker.get().call();
+    } catch (Exception e) {
+      return failed(e, new PrintWriter(System.err, true));
+    }
+  }
+
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Tandem());
     cli.setExecutionExceptionHandler(Tandem::onFailure);
@@ -42,8 +56,12 @@ public final class Tandem implements Runnable {
   }
 
   private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    return failed(e, cmd.getErr());
+  }
+
+  /** Says why a command failed on {@code err}, and returns the exit code for it. */
+  private static int failed(Exception e, PrintWriter err) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    var err = cmd.getErr();
     if (cause instanceof CliException c) {
       err.println("tandem: " + c.getMessage());
       return c.exitCode();

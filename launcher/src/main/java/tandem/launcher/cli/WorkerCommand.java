@@ -1,8 +1,12 @@
 package tandem.launcher.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -56,10 +60,54 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerSettings settings = WorkerSettings.create(config);
     ClusterProcess worker = ClusterProcess.start(Guardian.worker(settings, JobsFolder.catalog(config)), config, seedAddresses);
     worker.awaitUp(CompletableFuture.completedFuture(null), String.join(", ", seeds));
-    var out = spec.commandLine().getOut();
+    PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
     out.printf("tandem worker ready: cluster %s, %d compute thread(s), pid %d%n",
         worker.address(), settings.computeThreads(), ProcessHandle.current().pid());
     out.flush();
-    return worker.awaitTermination(spec.commandLine().getErr());
+    return worker.awaitTermination(spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr());
+  }
+
+  /**
+   * The command for {@code tandem worker ARGS} read without picocli, when the arguments are
+   * plainly well formed ({@code --seed}, {@code --host}, {@code --port}, {@code --config}, {@code
+   * --jobs} each followed by its value, {@code --parent-watch}), as a node passes them to the
+   * workers it starts; empty for anything else, which picocli then reads and explains. Picocli
+   * is Java 5 bytecode, which the class-data archive cannot hold: loading and verifying it took
+   * a starting worker 130 ms of its ~1.1 s.
+   */
+  static Optional<WorkerCommand> plainlyGiven(String[] args) {
+    if (args.length < 3 || !args[0].equals("worker")) {
+      return Optional.empty();
+    }
+    WorkerCommand command = new WorkerCommand();
+    command.process = new ProcessOptions();
+    command.seeds = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--parent-watch")) {
+        command.parentWatch = true;
+        continue;
+      }
+      if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+        return Optional.empty();
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--seed" -> command.seeds.add(value);
+        case "--host" -> command.host = value;
+        case "--port" -> {
+          if (!value.matches("\\d{1,5}")) {
+            return Optional.empty();
+          }
+          command.port = Integer.parseInt(value);
+        }
+        case "--config" -> command.process.config = Path.of(value);
+        case "--jobs" -> command.process.jobs = Path.of(value);
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return command.seeds.isEmpty() ? Optional.empty() : Optional.of(command);
   }
 }
