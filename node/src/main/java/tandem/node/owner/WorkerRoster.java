@@ -118,18 +118,21 @@ final class WorkerRoster {
 
   /**
    * Hands queued tasks to the workers with the most free slots, until either runs out. Beyond its
-   * capacity, a worker of short tasks takes no more than its fair share of what is queued: the
-   * next tasks may be long ones (a new map after a stream of no-ops), and must not all land on
-   * the worker that happened to run the short ones.
+   * capacity, a worker of short tasks holds no more than its fair share of all the tasks queued or
+   * running: the next tasks may be long ones (a new map after a stream of no-ops), and must not
+   * pile up on the worker that happened to run the short ones.
    */
   List<Assignment> assign() {
     Map<Slot, List<Task>> batches = new LinkedHashMap<>();
-    int share = workers.isEmpty() ? 0 : (queue.size() + workers.size() - 1) / workers.size();
+    int held = queue.size();
+    for (Slot s : workers.values()) {
+      held += s.inFlight.size();
+    }
+    int share = workers.isEmpty() ? 0 : (held + workers.size() - 1) / workers.size();
     while (!queue.isEmpty()) {
       Slot best = null;
       for (Slot s : workers.values()) {
-        boolean mayTake = s.free() > 0
-            && (s.inFlight.size() < s.capacity || batches.getOrDefault(s, List.of()).size() < share);
+        boolean mayTake = s.free() > 0 && s.inFlight.size() < Math.max(s.capacity, share);
         if (mayTake && (best == null || s.free() > best.free())) {
           best = s;
         }

@@ -90,7 +90,7 @@ class WorkerRosterTest {
   }
 
   @Test
-  @DisplayName("a worker of short tasks takes no more than its fair share of a burst: 16 long chunks after no-ops split 8 and 2, not 14 and 2")
+  @DisplayName("a worker of short tasks holds no more than its fair share: 16 long chunks after no-ops split 8 and 2, and a grows no further while b works through the rest")
   void shortTaskWindowKeepsToAFairShare() {
     WorkerRoster roster = new WorkerRoster();
     roster.add(a, 1, 2, 0);
@@ -107,5 +107,12 @@ class WorkerRosterTest {
     assertEquals(8, counts.get(a), counts.toString());
     assertEquals(2, counts.get(b), counts.toString());
     assertEquals(6, roster.queued());
+    // b ends one of its (long) tasks: it takes the next; a, holding its share, takes none more
+    long first = assigned.stream().filter(x -> x.worker().ref.equals(b)).findFirst().orElseThrow().tasks().get(0).taskId();
+    assertTrue(roster.complete(b, first, 300_000));
+    var next = roster.assign();
+    assertEquals(1, next.size(), next.toString());
+    assertEquals(b, next.get(0).worker().ref);
+    assertEquals(1, next.get(0).tasks().size());
   }
 }
