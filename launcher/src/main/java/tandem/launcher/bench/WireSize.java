@@ -18,7 +18,9 @@ final class WireSize {
 
   static int smallJobBytes() {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench-wire-size",
-        ConfigFactory.parseString("pekko.loglevel = ERROR").withFallback(ConfigFactory.load()));
+        // A local system: the serializer needs no cluster, and a cluster system stopped this soon
+        // logs its receptionist failing to start.
+        ConfigFactory.parseString("pekko.loglevel = ERROR\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
     try {
       var message = new WorkerProtocol.RunTasks(0, List.of(WorkerProtocol.Task.single(123_456, "noop", "{\"x\":1}")));
       return SerializationExtension.get(Adapter.toClassic(system)).serialize(message).get().length;
