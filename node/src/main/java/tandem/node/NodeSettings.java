@@ -9,6 +9,8 @@ import java.time.Duration;
  *
  * @param workers local worker processes to spawn and keep running
  * @param dataDir the folder file jobs may read below
+ * @param httpToken the bearer token every HTTP request must carry, or null when none is asked
+ *     for (then the API must listen on a loopback address)
  * @param maxWait the longest an HTTP request waits for a job before answering with its state
  * @param retainFinished how many finished jobs a node remembers
  * @param retries how often a CPU job whose worker was lost is started again
@@ -26,6 +28,7 @@ public record NodeSettings(
     Path dataDir,
     String httpHost,
     int httpPort,
+    String httpToken,
     Duration maxWait,
     long maxBodyBytes,
     int retainFinished,
@@ -46,6 +49,7 @@ public record NodeSettings(
         Path.of(tandem.getString("node.data-dir")).toAbsolutePath().normalize(),
         tandem.getString("http.host"),
         tandem.getInt("http.port"),
+        HttpToken.read(tandem.getString("http.token"), tandem.getString("http.host")),
         tandem.getDuration("http.max-wait"),
         tandem.getBytes("http.max-body-bytes"),
         tandem.getInt("jobs.retain-finished"),

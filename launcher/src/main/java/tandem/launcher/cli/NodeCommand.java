@@ -64,7 +64,12 @@ final class NodeCommand implements Callable<Integer> {
       options.put("tandem.jobs.dir", process.jobsDir().toString());
     }
     Config config = withPort(ConfigLoader.load(options, configFile), port);
-    NodeSettings settings = NodeSettings.create(config);
+    NodeSettings settings;
+    try {
+      settings = NodeSettings.create(config);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
     var factory = new LocalWorkerFactory(
         WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), config.getString("tandem.cluster.host"));
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -66,15 +67,24 @@ public final class JobChannel implements AutoCloseable {
     this.url = url;
   }
 
-  static CompletableFuture<JobChannel> open(HttpClient http, URI base, String how) {
+  static CompletableFuture<JobChannel> open(HttpClient http, URI base, String how, String token) {
     URI url = URI.create(base.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/jobs/stream");
     JobChannel channel = new JobChannel(url);
-    return http.newWebSocketBuilder()
-        .connectTimeout(Duration.ofSeconds(3))
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder
         .buildAsync(url, channel.new Listener())
         .handle((socket, error) -> {
           if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof WebSocketHandshakeException refused) {
+              int status = refused.getResponse().statusCode();
+              throw new TandemException(status, status == 401
+                  ? "the node asks for its token: set TANDEM_TOKEN (or give TandemClient one) to its tandem.http.token"
+                  : "the node refused the job stream with HTTP " + status);
+            }
             throw new UnreachableException(base, how, cause, false);
           }
           channel.socket = socket;

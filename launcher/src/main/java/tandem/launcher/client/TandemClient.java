@@ -38,15 +38,27 @@ public final class TandemClient {
   private final URI base;
   private final String how;
   private final HttpClient http;
+  /** Sent as {@code Authorization: Bearer <token>} on every request, or null. */
+  private final String token;
 
+  /** A client for the node at {@code base}, sending the token in {@code $TANDEM_TOKEN} if it is set. */
   public TandemClient(URI base) {
     this(base, "");
   }
 
   /** @param how where the URL came from, for the message when no node answers there */
   public TandemClient(URI base, String how) {
+    this(base, how, System.getenv("TANDEM_TOKEN"));
+  }
+
+  /**
+   * @param token the node's {@code tandem.http.token}, sent with every request; null or empty
+   *     for none
+   */
+  public TandemClient(URI base, String how, String token) {
     this.base = base;
     this.how = how;
+    this.token = token == null || token.isBlank() ? null : token.trim();
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(3))
@@ -83,7 +95,7 @@ public final class TandemClient {
    * answered when it is final. The way to submit many small jobs one by one.
    */
   public CompletableFuture<JobChannel> openChannel() {
-    return JobChannel.open(http, base, how);
+    return JobChannel.open(http, base, how, token);
   }
 
   /** Submits a job; the future holds the job as accepted (queued or running). */
@@ -221,8 +233,7 @@ public final class TandemClient {
    * 409 when the job was final already.
    */
   public CompletableFuture<JsonNode> cancel(String id) {
-    return send(HttpRequest.newBuilder(base.resolve("/jobs/" + encode(id) + "/cancel"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(request("/jobs/" + encode(id) + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   /** A client for the node that owns the job (any node can tell which that is). */
@@ -231,7 +242,7 @@ public final class TandemClient {
         .thenCompose(here -> here ? CompletableFuture.completedFuture(this) : job(id).thenCombine(members(), (job, members) -> {
           for (JsonNode m : members) {
             if (m.path("address").asText().equals(job.path("owner").asText()) && m.hasNonNull("httpUrl")) {
-              return new TandemClient(URI.create(m.path("httpUrl").asText()), "the owner of " + id);
+              return new TandemClient(URI.create(m.path("httpUrl").asText()), "the owner of " + id, token);
             }
           }
           throw new TandemException(404, "the node that owns " + id + " (" + job.path("owner").asText() + ") is not in the cluster any more");
@@ -259,7 +270,7 @@ public final class TandemClient {
    * address, running, queued, drainDeadlineMs}}.
    */
   public CompletableFuture<JsonNode> stop() {
-    return send(HttpRequest.newBuilder(base.resolve("/stop")).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(request("/stop").POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   public CompletableFuture<JsonNode> health() {
@@ -278,7 +289,7 @@ public final class TandemClient {
   }
 
   private CompletableFuture<JsonNode> post(ObjectNode body, boolean wait) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/jobs" + (wait ? "?wait=true" : "")))
+    HttpRequest request = request("/jobs" + (wait ? "?wait=true" : ""))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
         .build();
@@ -291,7 +302,12 @@ public final class TandemClient {
   }
 
   private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).GET().build();
+    return request(path).GET().build();
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+    return token == null ? request : request.header("Authorization", "Bearer " + token);
   }
 
   private CompletableFuture<JsonNode> send(HttpRequest request) {

@@ -68,6 +68,7 @@ final class Dist implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
     Map<String, String> env = new HashMap<>(pb.environment());
     env.remove("TANDEM_URL");
+    env.remove("TANDEM_TOKEN");
     pb.environment().clear();
     pb.environment().putAll(env);
     pb.environment().put("TANDEM_JAVA_OPTS", JAVA_OPTS);

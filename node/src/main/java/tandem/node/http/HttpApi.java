@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -74,6 +77,23 @@ public final class HttpApi extends AllDirectives {
   }
 
   public Route routes() {
+    Route api = api();
+    String token = settings.httpToken();
+    if (token == null) {
+      return api;
+    }
+    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    return optionalHeaderValueByName("Authorization", given -> given
+        .filter(value -> MessageDigest.isEqual(value.trim().getBytes(StandardCharsets.UTF_8), expected))
+        .map(ok -> api)
+        .orElseGet(() -> complete(error(StatusCodes.UNAUTHORIZED,
+                given.isEmpty()
+                    ? "this node asks every request for its token: send 'Authorization: Bearer <tandem.http.token>' (the CLI and the Java client send $TANDEM_TOKEN)"
+                    : "the token sent is not this node's tandem.http.token")
+            .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "tandem"))))));
+  }
+
+  private Route api() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         pathPrefix("jobs", () -> concat(
             pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),

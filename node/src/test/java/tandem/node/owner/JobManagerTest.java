@@ -59,7 +59,7 @@ class JobManagerTest {
   }
 
   private NodeSettings settings(int retries, int maxQueued) {
-    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), maxQueued, 1000,
+    return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), maxQueued, 1000,
         new WireSettings(64L << 20, 1000));
   }
 
