@@ -66,12 +66,15 @@ public final class Guardian {
           "jobs");
       ActorRef<JobManager.Command> jobs = jobsDoor.narrow();
       drainOnShutdown(system, jobs, settings.drainDeadline());
-      if (factory != null && settings.workers() > 0) {
-        stopWorkersOnShutdown(system, context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers"));
+      // A pool even for none yet: 'tandem scale' may ask for some later.
+      ActorRef<WorkerPool.Command> pool = null;
+      if (factory != null) {
+        pool = context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers");
+        stopWorkersOnShutdown(system, pool);
       }
       context.pipeToSelf(
           Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-              .bind(new HttpApi(system, jobs, catalog, settings, address).routes()),
+              .bind(new HttpApi(system, jobs, pool, catalog, settings, address).routes()),
           Bound::new);
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, bound -> onBound(context, bound, address, started))
@@ -123,13 +126,26 @@ public final class Guardian {
             .exceptionally(timeout -> Done.getInstance()));
   }
 
+  /**
+   * A stopping worker (SIGTERM: scaled down, or its node stopping) first tells the nodes to send
+   * it nothing more and finishes the tasks it has, up to the drain deadline, then leaves.
+   */
+  private static void finishTasksOnShutdown(ActorSystem<Void> system, ActorRef<Worker.Command> worker, Duration deadline) {
+    CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(), "finish-running-tasks",
+        () -> Asks.<Worker.Command, Done>ask(system, worker, Worker.Retire::new, deadline)
+            .exceptionally(timeout -> Done.getInstance()));
+  }
+
   /** A worker process: the Worker that takes CPU tasks from every node. */
   public static Behavior<Void> worker(WorkerSettings settings, JobCatalog catalog) {
     return Behaviors.setup(context -> {
       long cap = settings.wire().maxPayloadBytes();
       TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
-      context.spawn(Worker.create(runner, settings), "worker");
+      ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings), "worker");
       context.spawn(MemberInfo.create(""), "member");
+      finishTasksOnShutdown(context.getSystem(), worker,
+          context.getSystem().settings().config().getDuration("tandem.node.drain-deadline"));
       return Behaviors.empty();
     });
   }

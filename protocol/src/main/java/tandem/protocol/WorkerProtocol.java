@@ -25,7 +25,7 @@ public final class WorkerProtocol {
   public static final String NODE_INBOX_PATH = "/user/jobs";
 
   /** What a worker tells a node. */
-  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart {}
+  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart, WorkerRetiring {}
 
   /** What a node tells a worker. */
   public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks, TaskPart, Halt {}
@@ -96,6 +96,12 @@ public final class WorkerProtocol {
 
   /** Results of tasks a worker finished; each one frees one unit of the owner's capacity. */
   public record TasksDone(ActorRef<ToWorker> worker, List<TaskResult> results) implements ToNode {}
+
+  /**
+   * A worker is stopping (scaled down, or asked to stop): send it no more tasks. It finishes the
+   * ones it has, reports them, and then leaves the cluster.
+   */
+  public record WorkerRetiring(ActorRef<ToWorker> worker) implements ToNode {}
 
   /**
    * One part of a result too large for one message (see {@link tandem.protocol.Parts}), sent just

@@ -273,6 +273,16 @@ public final class TandemClient {
     return send(request("/stop").POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /**
+   * Has the node keep {@code workers} worker processes of its own from now on. Completes with
+   * {@code {address, before, workers, starting, stopping}}; a worker that goes finishes its
+   * running jobs first.
+   */
+  public CompletableFuture<JsonNode> scale(int workers) {
+    return send(request("/workers").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("count", workers)))).build());
+  }
+
   public CompletableFuture<JsonNode> health() {
     return send(get("/health"));
   }

@@ -44,6 +44,7 @@ import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobState;
 import tandem.node.owner.JobRecord;
+import tandem.node.pool.WorkerPool;
 import tandem.protocol.job.BadInputException;
 
 /**
@@ -63,10 +64,13 @@ public final class HttpApi extends AllDirectives {
   private final PeerLookup peers;
   private final String address;
   private final JobStream stream;
+  private final ActorRef<WorkerPool.Command> pool;
 
-  public HttpApi(
-      ActorSystem<?> system, ActorRef<JobManager.Command> jobs, JobCatalog catalog, NodeSettings settings, String address) {
+  /** @param pool the node's own workers, or null when it starts none */
+  public HttpApi(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, ActorRef<WorkerPool.Command> pool,
+      JobCatalog catalog, NodeSettings settings, String address) {
     this.system = system;
+    this.pool = pool;
     this.catalog = CatalogJson.of(catalog);
     this.jobs = jobs;
     this.settings = settings;
@@ -103,6 +107,7 @@ public final class HttpApi extends AllDirectives {
                 path("results", () -> get(() -> parameterOptional("after", after ->
                     completeWithFuture(results(id, after.map(HttpApi::parseAfter).orElse(0)))))),
                 path("cancel", () -> post(() -> completeWithFuture(cancel(id)))))))),
+        path("workers", () -> post(this::scale)),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
         path("catalog", () -> get(() -> complete(json(StatusCodes.OK, catalog)))),
         path("health", () -> get(this::health)),
@@ -132,6 +137,30 @@ public final class HttpApi extends AllDirectives {
           JobRecord job = ((JobManager.Accepted) reply).job();
           return wait ? awaitFinal(job.id()) : CompletableFuture.completedFuture(json(StatusCodes.ACCEPTED, render(job)));
         });
+  }
+
+  /**
+   * {@code POST /workers} with {@code {"count": N}}: keep N local workers from now on. 202 and
+   * {@code {before, workers, starting, stopping}}; the extra ones finish their running tasks first.
+   */
+  private Route scale() {
+    return entity(Unmarshaller.entityToString(), body -> {
+      int count = ScaleRequest.count(body);
+      if (pool == null) {
+        return complete(error(StatusCodes.CONFLICT, "this node starts no workers of its own; start more with 'tandem worker --seed'"));
+      }
+      return completeWithFuture(Asks.<WorkerPool.Command, WorkerPool.Resized>ask(
+              system, pool, replyTo -> new WorkerPool.Resize(count, replyTo), ASK)
+          .thenApply(resized -> {
+            ObjectNode out = Json.object();
+            out.put("address", address);
+            out.put("before", resized.before());
+            out.put("workers", resized.wanted());
+            out.put("starting", resized.starting());
+            out.put("stopping", resized.retiring());
+            return json(StatusCodes.ACCEPTED, out);
+          }));
+    });
   }
 
   private Route job(String id) {

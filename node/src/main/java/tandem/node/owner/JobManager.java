@@ -629,6 +629,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     } else if (message instanceof WorkerProtocol.TasksDone done) {
       onTasksDone(done);
+    } else if (message instanceof WorkerProtocol.WorkerRetiring retiring) {
+      roster.retire(retiring.worker()).ifPresent(slot -> getContext().getLog().info(
+          "worker pid {} retires: it gets no more tasks and finishes its {} running for this node", slot.pid, slot.inFlight.size()));
     }
     dispatchSoon();
     return this;

@@ -37,6 +37,8 @@ final class WorkerRoster {
     /** The number the worker gave this node; it goes on every message to the worker. */
     final int nodeNo;
     final Map<Long, Task> inFlight = new LinkedHashMap<>();
+    /** Whether it is stopping: it finishes what it has and gets nothing new. */
+    private boolean retiring;
     /** A moving average of how long its recent tasks ran; unknown (-1) until one ends, when it counts as long. */
     private long averageMicros = -1;
 
@@ -48,6 +50,9 @@ final class WorkerRoster {
     }
 
     int free() {
+      if (retiring) {
+        return 0;
+      }
       return (averageMicros >= 0 && averageMicros < SHORT_TASK_MICROS ? capacity * SHORT_TASK_WINDOW : capacity) - inFlight.size();
     }
 
@@ -76,6 +81,15 @@ final class WorkerRoster {
   /** Forgets a worker; the tasks it was running for this node come back to be retried or failed. */
   Optional<Slot> remove(ActorRef<ToWorker> ref) {
     return Optional.ofNullable(workers.remove(ref));
+  }
+
+  /** Sends a worker no more tasks; the ones it runs still come back. Empty for an unknown worker. */
+  Optional<Slot> retire(ActorRef<ToWorker> ref) {
+    Slot slot = workers.get(ref);
+    if (slot != null) {
+      slot.retiring = true;
+    }
+    return Optional.ofNullable(slot);
   }
 
   Optional<Slot> byPid(long pid) {

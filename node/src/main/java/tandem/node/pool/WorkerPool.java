@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,7 +30,16 @@ import tandem.node.owner.JobManager;
 public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
 
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits StopAll, Exited, Replace, ForceKill {}
+      permits StopAll, Resize, Exited, Replace, ForceKill {}
+
+  /**
+   * Keep {@code count} workers from now on: start the missing ones, or stop the newest extra ones
+   * gracefully (each finishes its running tasks first).
+   */
+  public record Resize(int count, ActorRef<Resized> replyTo) implements Command {}
+
+  /** What a {@link Resize} does: from {@code before} workers to {@code wanted}. */
+  public record Resized(int before, int wanted, int starting, int retiring) implements NoSerializationVerificationNeeded {}
 
   /** Stop every worker (politely, then by force) and answer once all are gone. */
   public record StopAll(ActorRef<Done> replyTo) implements Command {}
@@ -53,12 +64,14 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   }
 
   private final TimerScheduler<Command> timers;
-  private final int wanted;
+  private int wanted;
   private final WorkerProcessFactory factory;
   private final ActorRef<JobManager.Command> jobs;
   private final String seed;
   private final Map<Long, Process> running = new HashMap<>();
   private final Map<Long, Instant> startedAt = new HashMap<>();
+  /** Workers stopped by a {@link Resize}: their end is no reason to start another. */
+  private final Set<Long> retiring = new HashSet<>();
   private final List<ActorRef<Done>> stoppers = new ArrayList<>();
   private int quickDeaths;
   private boolean stopping;
@@ -87,6 +100,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
         .onMessage(Exited.class, this::onExited)
         .onMessage(Replace.class, r -> topUp())
         .onMessage(StopAll.class, this::onStopAll)
+        .onMessage(Resize.class, this::onResize)
         .onMessage(ForceKill.class, k -> forceKill())
         .onSignal(PostStop.class, s -> forceKill())
         .build();
@@ -105,6 +119,33 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     }
   }
 
+  private Behavior<Command> onResize(Resize resize) {
+    int before = running.size() - retiring.size();
+    wanted = resize.count();
+    int starting = 0;
+    int stopping = 0;
+    if (!this.stopping) {
+      for (; before + starting < wanted; starting++) {
+        startOne();
+      }
+      // The newest go first: the oldest have the warmest JIT.
+      List<Long> newestFirst = startedAt.entrySet().stream()
+          .filter(e -> !retiring.contains(e.getKey()))
+          .sorted(Map.Entry.<Long, Instant>comparingByValue().reversed())
+          .map(Map.Entry::getKey)
+          .toList();
+      for (int i = 0; before - stopping > wanted && i < newestFirst.size(); i++, stopping++) {
+        long pid = newestFirst.get(i);
+        retiring.add(pid);
+        getContext().getLog().info("stopping worker pid {} (scaled to {}): it finishes its running tasks first", pid, wanted);
+        // SIGTERM: the worker tells every node to send it nothing more, finishes, then leaves.
+        running.get(pid).toHandle().destroy();
+      }
+    }
+    resize.replyTo().tell(new Resized(before, wanted, starting, stopping));
+    return this;
+  }
+
   private Behavior<Command> onExited(Exited exited) {
     Process process = exited.process();
     running.remove(process.pid());
@@ -112,6 +153,13 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     jobs.tell(new JobManager.LocalWorkerExited(process.pid()));
     if (stopping) {
       return running.isEmpty() ? stopped() : this;
+    }
+    if (retiring.remove(process.pid())) {
+      getContext().getLog().info("worker pid {} stopped as asked (exit code {})", process.pid(), process.exitValue());
+      return this;
+    }
+    if (running.size() - retiring.size() >= wanted) {
+      return this; // scaled down meanwhile: no replacement wanted
     }
     Duration lived = Duration.between(started, Instant.now());
     int code = process.exitValue();

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,7 +35,13 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits FromNode, NodesChanged, SendFinished, NodeGone {}
+      permits FromNode, NodesChanged, SendFinished, NodeGone, Retire {}
+
+  /**
+   * Stop taking tasks: tell every node, finish the ones running, then answer (the process then
+   * leaves the cluster). Tasks that arrive meanwhile, sent before a node heard, still run.
+   */
+  public record Retire(ActorRef<Done> replyTo) implements Command {}
 
   private record FromNode(WorkerProtocol.ToWorker message) implements Command {}
 
@@ -82,6 +89,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final ConcurrentLinkedQueue<TaskFinished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sendAsked = new AtomicBoolean();
   private final ActorRef<Command> self;
+  /** Who waits for the running tasks to end, once this worker retires; null until then. */
+  private List<ActorRef<Done>> retired;
   /** Parameters too large for one message, collected until their task arrives. */
   private final PartsBuffer<TaskKey> paramParts;
   private final long pid = ProcessHandle.current().pid();
@@ -134,7 +143,26 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         .onMessage(FromNode.class, this::onFromNode)
         .onMessage(SendFinished.class, sent -> sendFinished())
         .onMessage(NodeGone.class, this::onNodeGone)
+        .onMessage(Retire.class, this::onRetire)
         .build();
+  }
+
+  private Behavior<Command> onRetire(Retire retire) {
+    if (retired == null) {
+      retired = new ArrayList<>();
+      getContext().getLog().info("retiring: taking no more tasks; {} running", running.size());
+      numbered.forEach(node -> node.tell(new WorkerProtocol.WorkerRetiring(inbox)));
+    }
+    retired.add(retire.replyTo());
+    answerIfRetired();
+    return this;
+  }
+
+  private void answerIfRetired() {
+    if (retired != null && running.isEmpty()) {
+      retired.forEach(r -> r.tell(Done.getInstance()));
+      retired.clear();
+    }
   }
 
   private Behavior<Command> onNodeGone(NodeGone gone) {
@@ -237,6 +265,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(parts > 0 ? result.inParts(parts) : result);
     }
     byOwner.forEach((owner, results) -> owner.tell(new WorkerProtocol.TasksDone(inbox, results)));
+    answerIfRetired();
     return this;
   }
 }

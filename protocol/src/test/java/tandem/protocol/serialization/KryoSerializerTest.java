@@ -55,6 +55,7 @@ class KryoSerializerTest {
         new WorkerProtocol.CancelTasks(1, List.of(7L, 8L)),
         new WorkerProtocol.TaskPart(1, 9, "{\"input\":\"abc"),
         new WorkerProtocol.Halt("task 7 ignored its cancel for 2 s"),
+        new WorkerProtocol.WorkerRetiring(worker.ref()),
         new WorkerProtocol.ResultPart(worker.ref(), 9, "[\"\u00e9\u20ac"),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),

@@ -1,0 +1,116 @@
+package tandem.launcher.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.launcher.client.TandemClient;
+import tandem.node.Json;
+
+/** 'tandem scale' on a real node: more workers join at once; fewer finish their running jobs first. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScaleIT {
+  private Dist dist;
+  private String url;
+  private TandemClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    dist = new Dist();
+    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1");
+    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
+    client = new TandemClient(URI.create(url));
+    awaitWorkers(1, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  void stop() {
+    dist.close();
+  }
+
+  private void awaitWorkers(int count, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (client.health().join().path("workers").asInt() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + count + " workers within " + limit + ": " + client.health().join());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  @DisplayName("scale 1 -> 3: both new workers take work; 3 -> 1: the two that go finish their running jobs (no retry), then their processes end")
+  void growsAndShrinks() throws Exception {
+    Dist.Result grow = dist.run("scale", "--workers", "3", "--node", url);
+    assertEquals(0, grow.exit(), grow.toString());
+    assertTrue(grow.out().contains("1 -> 3 workers"), grow.toString());
+    awaitWorkers(3, Duration.ofSeconds(30));
+    long workerMembers = 0;
+    for (JsonNode m : client.members().join()) {
+      workerMembers += m.path("roles").toString().contains("worker") ? 1 : 0;
+    }
+    assertEquals(3, workerMembers, client.members().join().toString());
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(client.submit("spin", Json.object().put("ms", 3000)).join().path("id").asText());
+    }
+    Set<Long> pids = new HashSet<>();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (pids.size() < 3 && System.nanoTime() < deadline) {
+      pids.clear();
+      for (String id : ids) {
+        JsonNode job = client.job(id).join();
+        if ("running".equals(job.path("state").asText())) {
+          pids.add(job.path("ranOn").path("pid").asLong());
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(3, pids.size(), "each of the 3 workers runs one spin");
+
+    Dist.Result shrink = dist.run("scale", "--workers", "1", "--node", url);
+    assertEquals(0, shrink.exit(), shrink.toString());
+    assertTrue(shrink.out().contains("3 -> 1 workers") && shrink.out().contains("stopping 2"), shrink.toString());
+    for (String id : ids) {
+      JsonNode job = client.awaitJob(id).join();
+      assertEquals("succeeded", job.path("state").asText(), job.toString());
+      assertEquals(1, job.path("attempts").asInt(), "finished where it ran, not retried: " + job);
+    }
+    awaitWorkers(1, Duration.ofSeconds(30));
+    long gone = pids.stream().filter(Dist::gone).count();
+    deadline = System.nanoTime() + 10_000_000_000L;
+    while (gone < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      gone = pids.stream().filter(Dist::gone).count();
+    }
+    assertEquals(2, gone, "two worker processes ended");
+    assertEquals(9, client.call("square", Json.object().put("x", 3)).join().asInt(), "the one left serves on");
+  }
+
+  @Test
+  @DisplayName("scale refuses a count out of range, exit 2; POST /workers refuses a bad body with 400 and a reason")
+  void badCounts() throws Exception {
+    Dist.Result tooMany = dist.run("scale", "--workers", "999", "--node", url);
+    assertEquals(2, tooMany.exit(), tooMany.toString());
+    assertTrue(tooMany.err().contains("0 to 256"), tooMany.toString());
+    var http = java.net.http.HttpClient.newHttpClient();
+    var answer = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url + "/workers"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"count\": \"many\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, answer.statusCode(), answer.body());
+    assertTrue(Json.read(answer.body()).path("error").asText().contains("from 0 to 256"), answer.body());
+  }
+}
