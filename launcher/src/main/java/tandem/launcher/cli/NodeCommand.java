@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.process.ClusterAddress;
 import tandem.launcher.process.ClusterProcess;
 import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.JobsFolder;
@@ -30,6 +31,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "HOST", description = "address to bind and advertise (default from tandem.cluster.host: 127.0.0.1)")
   String host;
 
+  @Option(names = "--public-host", paramLabel = "HOST", description = "the address other machines reach this node at, when it is not --host (NAT, containers, --host 0.0.0.0)")
+  String publicHost;
+
   @Option(names = "--port", paramLabel = "PORT", description = "cluster port (default from tandem.cluster.node-port: 2551; 0 for any free port)")
   Integer port;
 
@@ -48,6 +52,9 @@ final class NodeCommand implements Callable<Integer> {
     options.put("pekko.cluster.roles", List.of("node"));
     if (host != null) {
       options.put("tandem.cluster.host", host);
+    }
+    if (publicHost != null) {
+      options.put("tandem.cluster.public-host", publicHost);
     }
     if (httpPort != null) {
       options.put("tandem.http.port", checkPort(httpPort, "--http-port"));
@@ -71,7 +78,7 @@ final class NodeCommand implements Callable<Integer> {
       throw CliException.usage(e.getMessage());
     }
     var factory = new LocalWorkerFactory(
-        WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), config.getString("tandem.cluster.host"));
+        WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), ClusterAddress.workerOptions(config));
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();
     ClusterProcess node = ClusterProcess.start(
         Guardian.node(settings, JobsFolder.catalog(config), factory, started), config, seedAddresses);

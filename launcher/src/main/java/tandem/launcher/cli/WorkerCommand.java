@@ -35,6 +35,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "HOST", description = "address to bind and advertise (default from tandem.cluster.host: 127.0.0.1)")
   String host;
 
+  @Option(names = "--public-host", paramLabel = "HOST", description = "the address other machines reach this worker at, when it is not --host (NAT, containers, --host 0.0.0.0)")
+  String publicHost;
+
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "cluster port (default: any free port)")
   int port;
 
@@ -51,6 +54,9 @@ final class WorkerCommand implements Callable<Integer> {
     options.put("pekko.remote.artery.canonical.port", NodeCommand.checkPort(port, "--port"));
     if (host != null) {
       options.put("tandem.cluster.host", host);
+    }
+    if (publicHost != null) {
+      options.put("tandem.cluster.public-host", publicHost);
     }
     if (process.jobsDir() != null) {
       options.put("tandem.jobs.dir", process.jobsDir().toString());
@@ -69,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   /**
    * The command for {@code tandem worker ARGS} read without picocli, when the arguments are
-   * plainly well formed ({@code --seed}, {@code --host}, {@code --port}, {@code --config}, {@code
+   * plainly well formed ({@code --seed}, {@code --host}, {@code --public-host}, {@code --port}, {@code --config}, {@code
    * --jobs} each followed by its value, {@code --parent-watch}), as a node passes them to the
    * workers it starts; empty for anything else, which picocli then reads and explains. Picocli
    * is Java 5 bytecode, which the class-data archive cannot hold: loading and verifying it took
@@ -95,6 +101,7 @@ final class WorkerCommand implements Callable<Integer> {
       switch (option) {
         case "--seed" -> command.seeds.add(value);
         case "--host" -> command.host = value;
+        case "--public-host" -> command.publicHost = value;
         case "--port" -> {
           if (!value.matches("\\d{1,5}")) {
             return Optional.empty();

@@ -39,7 +39,7 @@ public final class ClusterProcess {
     // Seeds go in the configuration, where Pekko joins them from, and a worker reads the nodes it
     // can offer itself to before it is a member.
     Config withSeeds = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of(
-        "pekko.cluster.seed-nodes", seeds.stream().map(Address::toString).toList())).withFallback(config);
+        "pekko.cluster.seed-nodes", seeds.stream().map(Address::toString).toList())).withFallback(ClusterAddress.apply(config));
     try {
       system = ActorSystem.create(guardian, SYSTEM_NAME, withSeeds);
     } catch (RuntimeException e) {

@@ -12,18 +12,23 @@ import tandem.node.pool.WorkerProcessFactory;
 public final class LocalWorkerFactory implements WorkerProcessFactory {
   private final List<String> jvmOptions;
   private final List<String> passOn;
-  private final String host;
+  private final List<String> address;
 
-  /** @param passOn options the worker gets as the node got them ({@code --config}, {@code --jobs}) */
-  public LocalWorkerFactory(List<String> jvmOptions, List<String> passOn, String host) {
+  /**
+   * @param passOn options the worker gets as the node got them ({@code --config}, {@code --jobs})
+   * @param address {@code --host} (and {@code --public-host}) as the node listens and is reached
+   */
+  public LocalWorkerFactory(List<String> jvmOptions, List<String> passOn, List<String> address) {
     this.jvmOptions = jvmOptions;
     this.passOn = passOn;
-    this.host = host;
+    this.address = address;
   }
 
   @Override
   public Process start(String seed) throws IOException {
-    List<String> args = new ArrayList<>(List.of("worker", "--seed", seed, "--host", host, "--parent-watch"));
+    List<String> args = new ArrayList<>(List.of("worker", "--seed", seed));
+    args.addAll(address);
+    args.add("--parent-watch");
     args.addAll(passOn);
     return new ProcessBuilder(Distribution.javaCommand(jvmOptions, args))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
