@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,6 @@ final class WorkerRoster {
     final Map<Long, Task> inFlight = new LinkedHashMap<>();
     /** Whether it is stopping: it finishes what it has and gets nothing new. */
     private boolean retiring;
-    /** A moving average of how long its recent tasks ran; unknown (-1) until one ends, when it counts as long. */
-    private long averageMicros = -1;
 
     Slot(ActorRef<ToWorker> ref, long pid, int capacity, int nodeNo) {
       this.ref = ref;
@@ -49,17 +48,12 @@ final class WorkerRoster {
       this.nodeNo = nodeNo;
     }
 
-    int free() {
+    /** How many more tasks of a kind whose tasks are {@code short} it may take now. */
+    int free(boolean shortTasks) {
       if (retiring) {
         return 0;
       }
-      return (averageMicros >= 0 && averageMicros < SHORT_TASK_MICROS ? capacity * SHORT_TASK_WINDOW : capacity) - inFlight.size();
-    }
-
-    void ran(long micros) {
-      if (micros >= 0) {
-        averageMicros = averageMicros < 0 ? micros : averageMicros - averageMicros / 8 + micros / 8;
-      }
+      return (shortTasks ? capacity * SHORT_TASK_WINDOW : capacity) - inFlight.size();
     }
 
     String address() {
@@ -72,6 +66,23 @@ final class WorkerRoster {
 
   private final Map<ActorRef<ToWorker>, Slot> workers = new LinkedHashMap<>();
   private final Deque<Task> queue = new ArrayDeque<>();
+  /**
+   * A moving average of how long each kind of task ran (its job, and whether it is a chunk of a
+   * map), in microseconds. Kept per kind, not per worker: a worker that just ran no-ops must not
+   * be sent a deep queue of the next map's long chunks (which would also starve other nodes'
+   * tasks queued behind them on that worker).
+   */
+  private final Map<String, Long> averageMicros = new HashMap<>();
+
+  private static String kind(Task task) {
+    return task.chunk() ? task.job() + "#chunk" : task.job();
+  }
+
+  /** Whether tasks like this one have been short lately; an unknown kind counts as long. */
+  private boolean isShort(Task task) {
+    Long average = averageMicros.get(kind(task));
+    return average != null && average < SHORT_TASK_MICROS;
+  }
 
   /** Adds a worker; false if it was known already. */
   boolean add(ActorRef<ToWorker> ref, long pid, int capacity, int nodeNo) {
@@ -113,10 +124,13 @@ final class WorkerRoster {
    */
   boolean complete(ActorRef<ToWorker> ref, long taskId, long runMicros) {
     Slot slot = workers.get(ref);
-    if (slot == null || slot.inFlight.remove(taskId) == null) {
+    Task task = slot == null ? null : slot.inFlight.remove(taskId);
+    if (task == null) {
       return false;
     }
-    slot.ran(runMicros);
+    if (runMicros >= 0) {
+      averageMicros.merge(kind(task), runMicros, (average, now) -> average - average / 8 + now / 8);
+    }
     return true;
   }
 
@@ -144,10 +158,11 @@ final class WorkerRoster {
     }
     int share = workers.isEmpty() ? 0 : (held + workers.size() - 1) / workers.size();
     while (!queue.isEmpty()) {
+      boolean shortTasks = isShort(queue.peekFirst());
       Slot best = null;
       for (Slot s : workers.values()) {
-        boolean mayTake = s.free() > 0 && s.inFlight.size() < Math.max(s.capacity, share);
-        if (mayTake && (best == null || s.free() > best.free())) {
+        boolean mayTake = s.free(shortTasks) > 0 && s.inFlight.size() < Math.max(s.capacity, share);
+        if (mayTake && (best == null || s.free(shortTasks) > best.free(shortTasks))) {
           best = s;
         }
       }

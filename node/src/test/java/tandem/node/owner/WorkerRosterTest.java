@@ -90,29 +90,33 @@ class WorkerRosterTest {
   }
 
   @Test
-  @DisplayName("a worker of short tasks holds no more than its fair share: 16 long chunks after no-ops split 8 and 2, and a grows no further while b works through the rest")
-  void shortTaskWindowKeepsToAFairShare() {
+  @DisplayName("the window widens per kind of task: after fast no-ops, a new map's chunks still go 2 per worker, and a wide window keeps to a fair share")
+  void windowIsPerKindOfTask() {
     WorkerRoster roster = new WorkerRoster();
     roster.add(a, 1, 2, 0);
     roster.add(b, 2, 2, 0);
-    roster.enqueue(task(1));
+    roster.enqueue(Task.single(1, "noop", "{}"));
     roster.assign();
-    assertTrue(roster.complete(a, 1, 30)); // a has run a no-op: its window is wide; b's is not
+    assertTrue(roster.complete(a, 1, 30)); // no-ops are short now; primes chunks are unknown, so long
     for (long i = 10; i < 26; i++) {
-      roster.enqueue(task(i));
+      roster.enqueue(Task.chunk(i, "primes", "[{\"n\":1000}]"));
     }
-    var assigned = roster.assign();
     java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
-    assigned.forEach(x -> counts.put(x.worker().ref, x.tasks().size()));
-    assertEquals(8, counts.get(a), counts.toString());
-    assertEquals(2, counts.get(b), counts.toString());
-    assertEquals(6, roster.queued());
-    // b ends one of its (long) tasks: it takes the next; a, holding its share, takes none more
-    long first = assigned.stream().filter(x -> x.worker().ref.equals(b)).findFirst().orElseThrow().tasks().get(0).taskId();
-    assertTrue(roster.complete(b, first, 300_000));
-    var next = roster.assign();
-    assertEquals(1, next.size(), next.toString());
-    assertEquals(b, next.get(0).worker().ref);
-    assertEquals(1, next.get(0).tasks().size());
+    roster.assign().forEach(x -> counts.put(x.worker().ref, x.tasks().size()));
+    assertEquals(java.util.Map.of(a, 2, b, 2), counts, "each worker its capacity, not a deep queue of long chunks");
+    assertEquals(12, roster.queued());
+
+    WorkerRoster noops = new WorkerRoster();
+    noops.add(a, 1, 2, 0);
+    noops.add(b, 2, 2, 0);
+    noops.enqueue(task(1));
+    noops.assign();
+    assertTrue(noops.complete(a, 1, 30));
+    for (long i = 10; i < 30; i++) {
+      noops.enqueue(task(i));
+    }
+    counts.clear();
+    noops.assign().forEach(x -> counts.put(x.worker().ref, x.tasks().size()));
+    assertEquals(java.util.Map.of(a, 10, b, 10), counts, "short tasks: wide windows, each worker its fair share of 20");
   }
 }
