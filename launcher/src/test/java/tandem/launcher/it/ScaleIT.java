@@ -25,12 +25,19 @@ class ScaleIT {
   private Dist dist;
   private String url;
   private TandemClient client;
+  private Dist.Background node;
+  private String seed;
 
   @BeforeAll
   void start() throws Exception {
     dist = new Dist();
-    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1");
-    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
+    // A worker that cannot join gives up after 5 s, and the node forgets it 10 s after that.
+    java.nio.file.Path config = dist.work().resolve("join.conf");
+    java.nio.file.Files.writeString(config, "pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = 5s\n");
+    node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1", "--config", config.toString());
+    var ready = node.await(Pattern.compile("cluster pekko://tandem@(\\S+), http (http://\\S+),"), Duration.ofSeconds(60));
+    seed = ready.group(1);
+    url = ready.group(2);
     client = new TandemClient(URI.create(url));
     awaitWorkers(1, Duration.ofSeconds(60));
   }
@@ -50,6 +57,14 @@ class ScaleIT {
     }
   }
 
+  private long workerMembers() {
+    long count = 0;
+    for (JsonNode m : client.members().join()) {
+      count += m.path("roles").toString().contains("worker") ? 1 : 0;
+    }
+    return count;
+  }
+
   @Test
   @DisplayName("scale 1 -> 3: both new workers take work; 3 -> 1: the two that go finish their running jobs (no retry), then their processes end")
   void growsAndShrinks() throws Exception {
@@ -57,11 +72,12 @@ class ScaleIT {
     assertEquals(0, grow.exit(), grow.toString());
     assertTrue(grow.out().contains("1 -> 3 workers"), grow.toString());
     awaitWorkers(3, Duration.ofSeconds(30));
-    long workerMembers = 0;
-    for (JsonNode m : client.members().join()) {
-      workerMembers += m.path("roles").toString().contains("worker") ? 1 : 0;
+    // A new worker takes work before it is Up; the member list shows it as it joins.
+    long listDeadline = System.nanoTime() + 10_000_000_000L;
+    while (workerMembers() != 3 && System.nanoTime() < listDeadline) {
+      Thread.sleep(100);
     }
-    assertEquals(3, workerMembers, client.members().join().toString());
+    assertEquals(3, workerMembers(), client.members().join().toString());
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -112,5 +128,19 @@ class ScaleIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(400, answer.statusCode(), answer.body());
     assertTrue(Json.read(answer.body()).path("error").asText().contains("from 0 to 256"), answer.body());
+  }
+
+  @Test
+  @DisplayName("a worker that offers itself but cannot join (a configuration the cluster refuses) is forgotten once it gives up, not counted for ever")
+  void workerThatNeverJoinsIsForgotten() throws Exception {
+    awaitWorkers(1, Duration.ofSeconds(60));
+    java.nio.file.Path incompatible = dist.work().resolve("incompatible.conf");
+    // The cluster refuses a member whose downing provider differs from its own.
+    java.nio.file.Files.writeString(incompatible, "pekko.cluster.downing-provider-class = \"\"\n");
+    Dist.Background stranger = dist.start("stranger", "worker", "--seed", seed, "--config", incompatible.toString());
+    stranger.await(Pattern.compile("incompatible cluster configuration"), Duration.ofSeconds(30));
+    node.await(Pattern.compile("offered itself but never joined the cluster"), Duration.ofSeconds(40));
+    awaitWorkers(1, Duration.ofSeconds(5));
+    assertEquals(16, client.call("square", Json.object().put("x", 4)).join().asInt());
   }
 }

@@ -48,7 +48,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline, DispatchQueued {}
+          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline, DispatchQueued, CheckJoins {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -175,6 +175,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private enum DrainDeadline implements Command { INSTANCE }
 
+  /** Drops workers that offered themselves but never joined the cluster (see WorkerWatch). */
+  private enum CheckJoins implements Command { INSTANCE }
+
   /** Sends queued tasks to workers once the messages already in the mailbox are handled. */
   private enum DispatchQueued implements Command { INSTANCE }
 
@@ -293,6 +296,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(GraceOver.class, this::onGraceOver)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline())
+        .onMessage(CheckJoins.class, c -> onCheckJoins())
         .onMessage(DispatchQueued.class, d -> {
           dispatchAsked = false;
           dispatch();
@@ -639,11 +643,37 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void onWorkerReady(WorkerProtocol.WorkerReady ready) {
     if (roster.add(ready.worker(), ready.pid(), ready.capacity(), ready.nodeNo())) {
-      workerWatch.watch(ready.worker());
+      if (workerWatch.watch(ready.worker()) && !timers.isTimerActive(CheckJoins.INSTANCE)) {
+        timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, joinDeadline());
+      }
       getContext().getLog().info(
           "worker pid {} at {} takes up to {} tasks{}",
           ready.pid(), ready.worker().path().address(), ready.capacity(), sinceSpawn(ready.pid()));
     }
+  }
+
+  /**
+   * How long a worker that offered itself may take to become a member: a little longer than Pekko
+   * lets it try to join before it gives up and exits.
+   */
+  private Duration joinDeadline() {
+    return getContext().getSystem().settings().config()
+        .getDuration("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes").plusSeconds(10);
+  }
+
+  private Behavior<Command> onCheckJoins() {
+    for (ActorRef<WorkerProtocol.ToWorker> stranger : workerWatch.neverJoined(joinDeadline())) {
+      roster.remove(stranger).ifPresent(slot -> {
+        getContext().getLog().warn("worker pid {} at {} offered itself but never joined the cluster within {} s; "
+            + "it is forgotten and its tasks go elsewhere (is its configuration the cluster's?)", slot.pid, slot.address(),
+            joinDeadline().toSeconds());
+        onWorkerLost(Optional.of(slot));
+      });
+    }
+    if (workerWatch.anyWaiting()) {
+      timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, joinDeadline());
+    }
+    return this;
   }
 
   private Behavior<Command> onMemberChanged(MemberChanged changed) {
