@@ -149,7 +149,7 @@ public final class JobChannel implements AutoCloseable {
         sent.whenComplete((ws, error) -> {
           sending.set(false);
           if (error != null) {
-            breakWith(new UnreachableException(url, "its job stream", error, true));
+            sendFailed(error);
           } else {
             pump();
           }
@@ -159,12 +159,16 @@ public final class JobChannel implements AutoCloseable {
       sending.set(false);
       if (sent.isCompletedExceptionally()) {
         sent.exceptionally(error -> {
-          breakWith(new UnreachableException(url, "its job stream", error, true));
+          sendFailed(error);
           return null;
         });
         return;
       }
     }
+  }
+
+  private void sendFailed(Throwable error) {
+    breakWith(new UnreachableException(url, "its job stream", error, true));
   }
 
   private void lingerThenSend() {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import tandem.launcher.client.TandemClient;
 
 /**
  * Runs the built distribution's {@code bin/tandem} as real processes and remembers every process
@@ -73,6 +74,17 @@ final class Dist implements AutoCloseable {
     pb.environment().putAll(env);
     pb.environment().put("TANDEM_JAVA_OPTS", JAVA_OPTS);
     return pb;
+  }
+
+  /** Waits until the node counts {@code count} workers, or fails saying what it counts. */
+  static void awaitWorkers(TandemClient client, int count, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (client.health().join().path("workers").asInt() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + count + " workers within " + limit + ": " + client.health().join());
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Ends every process this started, its children, and any extra ones named (e.g. from 'up'). */

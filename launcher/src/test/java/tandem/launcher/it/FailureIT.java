@@ -42,13 +42,7 @@ class FailureIT {
   }
 
   private void awaitWorkers(int count, Duration limit) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (client.health().join().path("workers").asInt() != count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not " + count + " workers within " + limit + ": " + client.health().join());
-      }
-      Thread.sleep(200);
-    }
+    Dist.awaitWorkers(client, count, limit);
   }
 
   /** The member list once it holds exactly {@code count} members, every one Up. */

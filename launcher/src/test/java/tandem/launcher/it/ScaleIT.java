@@ -48,13 +48,7 @@ class ScaleIT {
   }
 
   private void awaitWorkers(int count, Duration limit) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (client.health().join().path("workers").asInt() != count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not " + count + " workers within " + limit + ": " + client.health().join());
-      }
-      Thread.sleep(100);
-    }
+    Dist.awaitWorkers(client, count, limit);
   }
 
   private long workerMembers() {

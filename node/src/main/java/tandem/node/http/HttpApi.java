@@ -157,7 +157,7 @@ public final class HttpApi extends AllDirectives {
             out.put("before", resized.before());
             out.put("workers", resized.wanted());
             out.put("starting", resized.starting());
-            out.put("stopping", resized.retiring());
+            out.put("stopping", resized.stopping());
             return json(StatusCodes.ACCEPTED, out);
           }));
     });
@@ -362,7 +362,7 @@ public final class HttpApi extends AllDirectives {
     return unwrap(error) instanceof TimeoutException;
   }
 
-  private static Throwable unwrap(Throwable error) {
+  static Throwable unwrap(Throwable error) {
     return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 

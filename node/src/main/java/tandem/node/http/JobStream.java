@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
@@ -98,9 +97,9 @@ final class JobStream {
         .limitWeighted(settings.maxBodyBytes(), part -> (long) part.length())
         .runFold(new StringBuilder(), StringBuilder::append, materializer)
         .thenApply(whole -> split(whole.toString()))
-        .exceptionally(failure -> problem(unwrap(failure) instanceof StreamLimitReachedException
+        .exceptionally(failure -> problem(HttpApi.unwrap(failure) instanceof StreamLimitReachedException
             ? tooLarge()
-            : "the message could not be read: " + unwrap(failure).getMessage()));
+            : "the message could not be read: " + HttpApi.unwrap(failure).getMessage()));
   }
 
   private String tooLarge() {
@@ -146,9 +145,9 @@ final class JobStream {
             system, jobs, replyTo -> new JobManager.SubmitUntilFinal(request.command(replyTo)), LONGEST)
         .handle((reply, failure) -> {
           if (failure != null) {
-            return unwrap(failure) instanceof TimeoutException
+            return HttpApi.unwrap(failure) instanceof TimeoutException
                 ? Answer.of(tag, 504, "no answer within " + LONGEST.toHours() + " h; GET /jobs lists the job")
-                : Answer.of(tag, 500, "internal error: " + unwrap(failure).getClass().getSimpleName());
+                : Answer.of(tag, 500, "internal error: " + HttpApi.unwrap(failure).getClass().getSimpleName());
           }
           if (reply instanceof JobManager.Rejected rejected) {
             return Answer.of(tag, 400, rejected.reason());
@@ -183,9 +182,5 @@ final class JobStream {
 
   private static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

@@ -422,13 +422,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       if (timeout != null && !job.state().isFinal()) {
         timers.startSingleTimer(job.seq(), new TimedOut(job.seq()), timeout);
       }
-      JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
       if (!acceptWhenFinal) {
         replyTo.tell(new Accepted(job));
-      } else if (now.state().isFinal()) {
-        replyTo.tell(new Accepted(now));
       } else {
-        whenFinal(job.seq(), done -> replyTo.tell(new Accepted(done)));
+        JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
+        if (now.state().isFinal()) {
+          replyTo.tell(new Accepted(now));
+        } else {
+          whenFinal(job.seq(), done -> replyTo.tell(new Accepted(done)));
+        }
       }
     } catch (BadInputException e) {
       replyTo.tell(new Rejected(e.getMessage()));

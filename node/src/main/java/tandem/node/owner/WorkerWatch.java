@@ -26,10 +26,11 @@ final class WorkerWatch<C> {
   private final Function<ActorRef<ToWorker>, C> terminated;
   private final Function<ClusterEvent.MemberEvent, C> memberChanged;
   private final Set<Address> up = new HashSet<>();
-  private final Map<Address, List<ActorRef<ToWorker>>> waiting = new HashMap<>();
-  /** When each waiting worker's address was first seen, by System.nanoTime(). */
-  private final Map<Address, Long> waitingSince = new HashMap<>();
+  /** Workers not yet members, by address, with when the address was first seen. */
+  private final Map<Address, Waiting> waiting = new HashMap<>();
   private boolean subscribed;
+
+  private record Waiting(long sinceNanos, List<ActorRef<ToWorker>> workers) {}
 
   WorkerWatch(ActorContext<C> context, Function<ActorRef<ToWorker>, C> terminated,
       Function<ClusterEvent.MemberEvent, C> memberChanged) {
@@ -49,8 +50,7 @@ final class WorkerWatch<C> {
       context.watchWith(worker, terminated.apply(worker));
       return false;
     }
-    waiting.computeIfAbsent(address, a -> new ArrayList<>()).add(worker);
-    waitingSince.putIfAbsent(address, System.nanoTime());
+    waiting.computeIfAbsent(address, a -> new Waiting(System.nanoTime(), new ArrayList<>())).workers().add(worker);
     if (!subscribed) {
       subscribed = true; // the current members come first, as events
       Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
@@ -67,13 +67,12 @@ final class WorkerWatch<C> {
   List<ActorRef<ToWorker>> neverJoined(Duration limit) {
     long now = System.nanoTime();
     List<ActorRef<ToWorker>> out = new ArrayList<>();
-    waitingSince.entrySet().removeIf(e -> {
-      if (now - e.getValue() < limit.toNanos()) {
-        return false;
+    waiting.values().removeIf(w -> {
+      boolean overdue = now - w.sinceNanos() >= limit.toNanos();
+      if (overdue) {
+        out.addAll(w.workers());
       }
-      out.addAll(waiting.getOrDefault(e.getKey(), List.of()));
-      waiting.remove(e.getKey());
-      return true;
+      return overdue;
     });
     return out;
   }
@@ -87,16 +86,14 @@ final class WorkerWatch<C> {
     Address address = event.member().address();
     if (event instanceof ClusterEvent.MemberUp || event instanceof ClusterEvent.MemberWeaklyUp) {
       up.add(address);
-      for (ActorRef<ToWorker> worker : waiting.getOrDefault(address, List.of())) {
+      Waiting joined = waiting.remove(address);
+      for (ActorRef<ToWorker> worker : joined == null ? List.<ActorRef<ToWorker>>of() : joined.workers()) {
         context.watchWith(worker, terminated.apply(worker));
       }
-      waiting.remove(address);
-      waitingSince.remove(address);
     } else if (event instanceof ClusterEvent.MemberRemoved) {
       up.remove(address);
-      waitingSince.remove(address);
-      List<ActorRef<ToWorker>> lost = waiting.remove(address);
-      return lost == null ? List.of() : lost;
+      Waiting lost = waiting.remove(address);
+      return lost == null ? List.of() : lost.workers();
     }
     return List.of();
   }

@@ -39,7 +39,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   public record Resize(int count, ActorRef<Resized> replyTo) implements Command {}
 
   /** What a {@link Resize} does: from {@code before} workers to {@code wanted}. */
-  public record Resized(int before, int wanted, int starting, int retiring) implements NoSerializationVerificationNeeded {}
+  public record Resized(int before, int wanted, int starting, int stopping) implements NoSerializationVerificationNeeded {}
 
   /** Stop every worker (politely, then by force) and answer once all are gone. */
   public record StopAll(ActorRef<Done> replyTo) implements Command {}
@@ -134,8 +134,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
           .sorted(Map.Entry.<Long, Instant>comparingByValue().reversed())
           .map(Map.Entry::getKey)
           .toList();
-      for (int i = 0; before - stopping > wanted && i < newestFirst.size(); i++, stopping++) {
-        long pid = newestFirst.get(i);
+      for (; before - stopping > wanted && stopping < newestFirst.size(); stopping++) {
+        long pid = newestFirst.get(stopping);
         retiring.add(pid);
         getContext().getLog().info("stopping worker pid {} (scaled to {}): it finishes its running tasks first", pid, wanted);
         // SIGTERM: the worker tells every node to send it nothing more, finishes, then leaves.
