@@ -19,7 +19,9 @@ import tandem.protocol.WorkerProtocol.ToWorker;
 /**
  * Watches workers, but only once they are cluster members: a worker offers itself to the node it
  * joins before it is one, and Pekko drops a remote watch of a process outside the cluster. Until
- * its member is Up a worker is held here; one removed before that is reported lost.
+ * its member is Up a worker is held here; one removed before that is reported lost. A worker whose
+ * member is downed is reported lost at once: Pekko's watch fires only when the member is removed,
+ * which takes the cluster a few gossip rounds more, and a downed member never serves again.
  */
 final class WorkerWatch<C> {
   private final ActorContext<C> context;
@@ -28,6 +30,8 @@ final class WorkerWatch<C> {
   private final Set<Address> up = new HashSet<>();
   /** Workers not yet members, by address, with when the address was first seen. */
   private final Map<Address, Waiting> waiting = new HashMap<>();
+  /** Workers watched through the cluster, by address, to report lost when their member is downed. */
+  private final Map<Address, List<ActorRef<ToWorker>>> watched = new HashMap<>();
   private boolean subscribed;
 
   private record Waiting(long sinceNanos, List<ActorRef<ToWorker>> workers) {}
@@ -46,16 +50,21 @@ final class WorkerWatch<C> {
    */
   boolean watch(ActorRef<ToWorker> worker) {
     Address address = worker.path().address();
-    if (address.hasLocalScope() || up.contains(address)) {
+    if (address.hasLocalScope()) {
       context.watchWith(worker, terminated.apply(worker));
       return false;
     }
-    waiting.computeIfAbsent(address, a -> new Waiting(System.nanoTime(), new ArrayList<>())).workers().add(worker);
     if (!subscribed) {
       subscribed = true; // the current members come first, as events
       Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
           context.messageAdapter(ClusterEvent.MemberEvent.class, memberChanged::apply), ClusterEvent.MemberEvent.class));
     }
+    if (up.contains(address)) {
+      context.watchWith(worker, terminated.apply(worker));
+      watched.computeIfAbsent(address, a -> new ArrayList<>()).add(worker);
+      return false;
+    }
+    waiting.computeIfAbsent(address, a -> new Waiting(System.nanoTime(), new ArrayList<>())).workers().add(worker);
     return true;
   }
 
@@ -81,7 +90,7 @@ final class WorkerWatch<C> {
     return !waiting.isEmpty();
   }
 
-  /** Follows membership; returns the workers whose member left before it was ever Up. */
+  /** Follows membership; returns the workers whose member was downed, or left before it was ever Up. */
   List<ActorRef<ToWorker>> onMemberEvent(ClusterEvent.MemberEvent event) {
     Address address = event.member().address();
     if (event instanceof ClusterEvent.MemberUp || event instanceof ClusterEvent.MemberWeaklyUp) {
@@ -89,9 +98,14 @@ final class WorkerWatch<C> {
       Waiting joined = waiting.remove(address);
       for (ActorRef<ToWorker> worker : joined == null ? List.<ActorRef<ToWorker>>of() : joined.workers()) {
         context.watchWith(worker, terminated.apply(worker));
+        watched.computeIfAbsent(address, a -> new ArrayList<>()).add(worker);
       }
+    } else if (event instanceof ClusterEvent.MemberDowned) {
+      List<ActorRef<ToWorker>> downed = watched.remove(address);
+      return downed == null ? List.of() : downed;
     } else if (event instanceof ClusterEvent.MemberRemoved) {
       up.remove(address);
+      watched.remove(address);
       Waiting lost = waiting.remove(address);
       return lost == null ? List.of() : lost.workers();
     }

@@ -1,0 +1,218 @@
+package tandem.node.downing;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.AbstractActorWithTimers;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.artery.ThisActorSystemQuarantinedEvent;
+import scala.Option;
+import tandem.node.downing.DowningDecision.Outcome;
+import tandem.node.downing.DowningDecision.Probe;
+
+/**
+ * Runs in every member and applies {@link DowningDecision}: follows membership and reachability,
+ * probes cluster ports, and downs what the decision says. A node probes the other nodes every
+ * second and, when one is found dead, every member at once (its workers die with it), so a killed
+ * node is removed in about a second instead of after the failure detector's pause; each unreachable
+ * member is probed once. One per process, started by Pekko from {@link TandemDowningProvider}.
+ */
+final class DowningActor extends AbstractActorWithTimers {
+  private static final Duration TICK = Duration.ofMillis(500);
+  private static final Duration SWEEP = Duration.ofSeconds(1);
+
+  private final LoggingAdapter log = Logging.getLogger(getContext().getSystem(), this);
+  private final Cluster cluster = Cluster.get(getContext().getSystem());
+  private final DowningSettings settings;
+  private final Map<UniqueAddress, Member> members = new HashMap<>();
+  private final Set<UniqueAddress> unreachable = new HashSet<>();
+  private final Map<UniqueAddress, Probe> probes = new HashMap<>();
+  private final Set<UniqueAddress> probing = new HashSet<>();
+  private final Set<UniqueAddress> downed = new HashSet<>();
+  private long unreachableChangedNanos = System.nanoTime();
+  private long lastTickNanos = System.nanoTime();
+  /** Until then this process distrusts what it sees: it was itself stalled (GC, SIGSTOP). */
+  private long distrustUntilNanos = System.nanoTime();
+  private long lastSweepNanos = System.nanoTime();
+  private boolean sweepAll;
+
+  private enum Tick { INSTANCE }
+
+  private record Probed(UniqueAddress member, Probe result) {}
+
+  static Props props(DowningSettings settings) {
+    return Props.create(DowningActor.class, () -> new DowningActor(settings));
+  }
+
+  private DowningActor(DowningSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void preStart() {
+    cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
+        ClusterEvent.MemberEvent.class, ClusterEvent.ReachabilityEvent.class);
+    getContext().getSystem().getEventStream().subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
+    getTimers().startTimerWithFixedDelay(Tick.INSTANCE, Tick.INSTANCE, TICK);
+  }
+
+  @Override
+  public void postStop() {
+    cluster.unsubscribe(getSelf());
+    getContext().getSystem().getEventStream().unsubscribe(getSelf());
+  }
+
+  @Override
+  public Receive createReceive() {
+    return receiveBuilder()
+        .match(ClusterEvent.MemberRemoved.class, e -> forget(e.member().uniqueAddress()))
+        .match(ClusterEvent.MemberEvent.class, e -> members.put(e.member().uniqueAddress(), e.member()))
+        .match(ClusterEvent.UnreachableMember.class, e -> {
+          if (unreachable.add(e.member().uniqueAddress())) {
+            changed();
+          }
+        })
+        .match(ClusterEvent.ReachableMember.class, e -> {
+          if (unreachable.remove(e.member().uniqueAddress())) {
+            probes.remove(e.member().uniqueAddress());
+            changed();
+          }
+        })
+        .match(ThisActorSystemQuarantinedEvent.class, this::quarantined)
+        .match(Probed.class, this::probed)
+        .matchEquals(Tick.INSTANCE, t -> tick())
+        .build();
+  }
+
+  private void forget(UniqueAddress member) {
+    members.remove(member);
+    probes.remove(member);
+    downed.remove(member);
+    if (unreachable.remove(member)) {
+      changed();
+    }
+  }
+
+  private void changed() {
+    unreachableChangedNanos = System.nanoTime();
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long gap = now - lastTickNanos;
+    lastTickNanos = now;
+    if (gap > settings.stallThreshold().toNanos()) {
+      // This process did not run for a while: the others stopped hearing from it, not the other
+      // way round, and they may have removed it already. Decide nothing about them until heartbeats
+      // had time to resume; if they removed it, their quarantine notice ends it first.
+      distrustUntilNanos = now + settings.stableAfter().toNanos() + settings.heartbeatPause().toNanos();
+      log.warning("this process was stalled for {} ms; taking no downing decision for {} ms",
+          gap / 1_000_000, (distrustUntilNanos - now) / 1_000_000);
+    }
+    if (cluster.selfMember().hasRole("node") && now - lastSweepNanos >= SWEEP.toNanos()) {
+      lastSweepNanos = now;
+      boolean all = sweepAll;
+      sweepAll = false;
+      for (Member member : members.values()) {
+        if ((all || member.hasRole("node")) && isLive(member) && !member.uniqueAddress().equals(cluster.selfUniqueAddress())) {
+          probe(member.uniqueAddress());
+        }
+      }
+    }
+    if (!unreachable.isEmpty()) {
+      for (UniqueAddress member : unreachable) {
+        if (!probes.containsKey(member)) {
+          probe(member);
+        }
+      }
+      decide();
+    }
+  }
+
+  private void probe(UniqueAddress member) {
+    if (!probing.add(member)) {
+      return;
+    }
+    Address address = member.address();
+    PortProbe.probe(address.host().getOrElse(() -> ""), address.port().isDefined() ? (Integer) address.port().get() : 0,
+            settings.probeTimeout())
+        .thenAccept(refused -> getSelf().tell(new Probed(member, refused ? Probe.REFUSED : Probe.NOT_REFUSED), getSelf()));
+  }
+
+  private void probed(Probed probed) {
+    probing.remove(probed.member());
+    if (!members.containsKey(probed.member())) {
+      return;
+    }
+    if (probed.result() == Probe.REFUSED) {
+      probes.put(probed.member(), Probe.REFUSED);
+      if (!sweepAll && !downed.contains(probed.member())) {
+        sweepAll = true; // the workers of a dead node died with it: look at everyone next
+        lastSweepNanos = System.nanoTime() - SWEEP.toNanos();
+      }
+      decide();
+    } else if (unreachable.contains(probed.member())) {
+      probes.put(probed.member(), probed.result());
+    }
+  }
+
+  private static boolean isLive(Member m) {
+    return m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp();
+  }
+
+  private void decide() {
+    long now = System.nanoTime();
+    if (now < distrustUntilNanos || cluster.isTerminated()) {
+      return;
+    }
+    Member self = cluster.selfMember();
+    if (self.status() == MemberStatus.down() || self.status() == MemberStatus.exiting() || self.status() == MemberStatus.removed()) {
+      return;
+    }
+    boolean stable = now - unreachableChangedNanos >= settings.stableAfter().toNanos();
+    List<Peer> live = members.values().stream()
+        .filter(m -> m.status() != MemberStatus.down() && m.status() != MemberStatus.exiting()
+            && m.status() != MemberStatus.removed() && !downed.contains(m.uniqueAddress()))
+        .map(Peer::of)
+        .toList();
+    Outcome outcome = DowningDecision.decide(Peer.of(self), live, unreachable, probes, stable);
+    if (outcome.isEmpty()) {
+      return;
+    }
+    log.warning("downing {}: {}", outcome.down().stream().map(u -> u.address().toString()).toList(), outcome.reason());
+    for (UniqueAddress member : outcome.down()) {
+      downed.add(member);
+      cluster.down(member.address());
+      if (probes.get(member) == Probe.REFUSED) {
+        // Pekko removes a Down member only once it is unreachable, which the failure detector
+        // finds seconds later; a quarantine marks it so now, and it is dead anyway.
+        ((RemoteActorRefProvider) ((ExtendedActorSystem) getContext().getSystem()).provider())
+            .quarantine(member.address(), Option.apply(member.longUid()), "its cluster port refuses connections");
+      }
+    }
+  }
+
+  private void quarantined(ThisActorSystemQuarantinedEvent event) {
+    Address by = event.remoteAddress().address();
+    boolean byMember = members.keySet().stream().anyMatch(m -> m.address().equals(by));
+    if (byMember) {
+      // The cluster removed this process while it was stalled or cut off; it cannot rejoin as the
+      // same member, so it leaves (and takes the workers it started with it).
+      log.warning("quarantined by member {}: this process was removed from the cluster; downing itself", by);
+      cluster.down(cluster.selfAddress());
+    }
+  }
+}
