@@ -138,6 +138,13 @@ class RequestLimitsIT {
 
     jobStreamRefusesTooMuch();
 
+    // http-get refuses cloud metadata and the node's own API (bound to an ephemeral port here).
+    for (String target : List.of("http://169.254.169.254/latest/meta-data/", url + "/health")) {
+      JsonNode job = Http.job(url, "http-get", "{\"url\":\"" + target + "\"}");
+      assertEquals("failed", job.path("state").asText(), job::toString);
+      assertTrue(job.path("error").asText().contains("http-get refuses " + target), job::toString);
+    }
+
     // The node is unharmed: a job and a map run as before.
     assertEquals(144, Http.job(url, "square", "{\"x\":12}").path("result").asLong());
     Http.Answer map = Http.post(url + "/jobs?wait=true", "application/json",
