@@ -17,6 +17,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import tandem.node.http.HttpApi;
+import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
@@ -53,8 +54,10 @@ public final class Guardian {
     return Behaviors.setup(context -> {
       ActorSystem<Void> system = context.getSystem();
       String address = Cluster.get(system).selfMember().address().toString();
+      HttpGetPolicy httpGet = HttpGetPolicy.create(system.settings().config(), settings.httpPort());
       ActorRef<IoRunner.Command> io = context.spawn(
-          IoRunner.create(new NodeIoContext(system, settings.dataDir(), settings.wire().maxPayloadBytes()), settings.wire().maxPayloadBytes()), "io",
+          IoRunner.create(new NodeIoContext(system, settings.dataDir(), settings.wire().maxPayloadBytes(), httpGet),
+              settings.wire().maxPayloadBytes()), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
       ActorRef<ThreadRunner.Command> threads = context.spawn(
           ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null)), "threads");
@@ -77,18 +80,19 @@ public final class Guardian {
               .bind(new HttpApi(system, jobs, pool, catalog, settings, address).routes()),
           Bound::new);
       return Behaviors.receive(Command.class)
-          .onMessage(Bound.class, bound -> onBound(context, bound, address, started))
+          .onMessage(Bound.class, bound -> onBound(context, bound, address, started, httpGet))
           .build();
     });
   }
 
   private static Behavior<Command> onBound(
-      ActorContext<Command> context, Bound bound, String address, CompletableFuture<NodeStarted> started) {
+      ActorContext<Command> context, Bound bound, String address, CompletableFuture<NodeStarted> started, HttpGetPolicy httpGet) {
     if (bound.error() != null) {
       started.completeExceptionally(bound.error());
       return Behaviors.stopped();
     }
     var local = bound.binding().localAddress();
+    httpGet.httpApiBound(local.getPort()); // --http-port 0 picks the port only now
     String url = "http://" + local.getHostString() + ":" + local.getPort();
     context.spawn(MemberInfo.create(url), "member");
     CoordinatedShutdown.get(Adapter.toClassic(context.getSystem())).addTask(

@@ -65,6 +65,7 @@ public final class HttpApi extends AllDirectives {
   private final String address;
   private final JobStream stream;
   private final ActorRef<WorkerPool.Command> pool;
+  private final SubmitLimits limits;
 
   /** @param pool the node's own workers, or null when it starts none */
   public HttpApi(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, ActorRef<WorkerPool.Command> pool,
@@ -77,7 +78,8 @@ public final class HttpApi extends AllDirectives {
     this.members = new MembersQuery(system);
     this.peers = new PeerLookup(system);
     this.address = address;
-    this.stream = new JobStream(system, jobs, settings);
+    this.limits = SubmitLimits.create(settings, system.settings().config());
+    this.stream = new JobStream(system, jobs, settings, limits);
   }
 
   public Route routes() {
@@ -121,7 +123,7 @@ public final class HttpApi extends AllDirectives {
             "send the job as JSON with the header Content-Type: application/json"));
       }
       return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), body ->
-          parameterOptional("wait", wait -> completeWithFuture(submit(SubmitRequest.parse(body, settings.maxMapElements()), flag("wait", wait))))));
+          parameterOptional("wait", wait -> completeWithFuture(submit(SubmitRequest.parse(body, limits), flag("wait", wait))))));
     });
   }
 

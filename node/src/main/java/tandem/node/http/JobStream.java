@@ -48,6 +48,12 @@ final class JobStream {
    * so a client that sends faster than the node works is slowed by TCP, not by memory.
    */
   static final int WINDOW = 4096;
+  /**
+   * Lines one message may hold. Each becomes a submission of its own, so a message of millions of
+   * tiny lines would cost more heap than its text; the Java client's messages (256 K characters)
+   * hold about 11,000 at most.
+   */
+  static final int MAX_LINES = 65_536;
   /** An answer the node owes once a job is final; a job that lasts longer is answered 504. */
   private static final Duration LONGEST = Duration.ofHours(24);
   private static final String EXAMPLE = "{\"tag\": 1, \"job\": \"square\", \"params\": {\"x\": 3}}";
@@ -65,12 +71,14 @@ final class JobStream {
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
   private final NodeSettings settings;
+  private final SubmitLimits limits;
   private final Materializer materializer;
 
-  JobStream(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings) {
+  JobStream(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings, SubmitLimits limits) {
     this.system = system;
     this.jobs = jobs;
     this.settings = settings;
+    this.limits = limits;
     this.materializer = Materializer.matFromSystem(system);
   }
 
@@ -110,7 +118,13 @@ final class JobStream {
     return List.of(new Line(null, reason));
   }
 
+  /** The message's lines, counted first so a message of too many is refused before they are made. */
   private static List<Line> split(String text) {
+    long breaks = text.chars().filter(c -> c == '\n').count();
+    if (breaks >= MAX_LINES) {
+      return problem("the message holds " + (breaks + 1) + " lines; a message takes at most " + MAX_LINES
+          + " jobs, one per line: send the rest in further messages");
+    }
     List<Line> lines = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.isBlank()) {
@@ -127,9 +141,12 @@ final class JobStream {
     }
     JsonNode tree;
     try {
+      JsonShape.check(line.text(), limits);
       tree = Json.MAPPER.readTree(line.text());
     } catch (JsonProcessingException e) {
       return done(Answer.of(null, 400, "malformed JSON: " + e.getOriginalMessage() + "; send one job per line, like " + EXAMPLE));
+    } catch (BadInputException e) {
+      return done(Answer.of(JsonShape.tag(line.text()), 400, e.getMessage()));
     }
     JsonNode tag = tree != null && tree.isObject() ? ((ObjectNode) tree).remove("tag") : null;
     if (tag == null || !(tag.isNumber() || tag.isTextual())) {
@@ -137,7 +154,7 @@ final class JobStream {
     }
     SubmitRequest request;
     try {
-      request = SubmitRequest.of(tree, settings.maxMapElements());
+      request = SubmitRequest.of(tree, limits);
     } catch (BadInputException e) {
       return done(Answer.of(tag, 400, e.getMessage()));
     }

@@ -3,6 +3,7 @@ package tandem.node.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,18 +39,20 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
   private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast", "on",
       "timeout", "retries", "retryOnError");
 
-  static SubmitRequest parse(String body, int maxElements) {
+  /** A body of {@code POST /jobs}; its sizes are checked before its tree is built. */
+  static SubmitRequest parse(String body, SubmitLimits limits) {
+    JsonShape.check(body, limits);
     JsonNode tree;
     try {
       tree = Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       throw new BadInputException("malformed JSON: " + e.getOriginalMessage());
     }
-    return of(tree, maxElements);
+    return of(tree, limits);
   }
 
-  /** A submission already read as JSON (from the job stream). */
-  static SubmitRequest of(JsonNode tree, int maxElements) {
+  /** A submission already read as JSON (from the job stream, which checked its {@link JsonShape}). */
+  static SubmitRequest of(JsonNode tree, SubmitLimits limits) {
     if (tree == null || !tree.isObject()) {
       throw new BadInputException("send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
     }
@@ -60,7 +63,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       }
     }
     if (tree.has("pipeline")) {
-      return pipeline(tree, maxElements);
+      return pipeline(tree, limits);
     }
     JsonNode job = tree.get("job");
     if (job == null || !job.isTextual() || job.asText().isBlank()) {
@@ -71,7 +74,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       throw new BadInputException("\"params\" must be a JSON object of name: value");
     }
     ObjectNode shared = params == null || params.isNull() ? Json.object() : (ObjectNode) params;
-    return new SubmitRequest(job.asText(), shared, mapPart(tree, maxElements), null, options(tree));
+    return new SubmitRequest(job.asText(), shared, mapPart(tree, limits), null, options(tree));
   }
 
   /** The message that hands this submission to the node's JobManager. */
@@ -85,7 +88,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
         : new JobManager.SubmitMap(job, params, map.elements(), map.chunk(), map.reduce(), map.failFast(), options, replyTo);
   }
 
-  private static SubmitRequest pipeline(JsonNode tree, int maxElements) {
+  private static SubmitRequest pipeline(JsonNode tree, SubmitLimits limits) {
     if (tree.has("job") || tree.has("params") || tree.has("chunk") || tree.has("on")) {
       throw new BadInputException("a pipeline gives each step's job and params in \"pipeline\" and runs each where its kind says; drop job, params, chunk and on");
     }
@@ -94,6 +97,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     if (!list.isArray() || list.isEmpty()) {
       throw new BadInputException("pipeline must be a list of steps like [{\"job\": \"read-file\", \"params\": {\"path\": \"a.txt\"}}, {\"job\": \"wordcount\"}]");
     }
+    limits.checkSteps(list.size());
     List<JobManager.PipelineStep> steps = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode step = list.get(i);
@@ -105,7 +109,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       }
       steps.add(new JobManager.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
     }
-    return new SubmitRequest(null, null, mapPart(tree, maxElements), steps, options);
+    return new SubmitRequest(null, null, mapPart(tree, limits), steps, options);
   }
 
   private static JobOptions options(JsonNode tree) {
@@ -116,8 +120,8 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     JsonNode timeout = tree.get("timeout");
     Duration limit = null;
     if (timeout != null && !timeout.isNull()) {
-      if (timeout.isIntegralNumber() && timeout.canConvertToLong()) {
-        limit = Duration.ofMillis(timeout.asLong());
+      if (timeout.isIntegralNumber()) {
+        limit = timeoutMillis(timeout);
       } else if (timeout.isTextual()) {
         limit = JobOptions.parseDuration(timeout.asText());
       } else {
@@ -125,7 +129,8 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       }
     }
     JsonNode retries = tree.get("retries");
-    if (retries != null && !(retries.isIntegralNumber() && retries.canConvertToInt())) {
+    if (retries != null && !(retries.isIntegralNumber() && retries.canConvertToInt() && retries.asInt() >= 0
+        && retries.asInt() <= JobOptions.MAX_RETRIES)) {
       throw new BadInputException("retries must be a whole number from 0 to " + JobOptions.MAX_RETRIES + ", not " + retries);
     }
     JsonNode retryOnError = tree.get("retryOnError");
@@ -136,7 +141,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
         retries == null ? null : retries.asInt(), retryOnError != null && retryOnError.asBoolean());
   }
 
-  private static MapPart mapPart(JsonNode tree, int maxElements) {
+  private static MapPart mapPart(JsonNode tree, SubmitLimits limits) {
     int sources = (tree.has("inputs") ? 1 : 0) + (tree.has("range") ? 1 : 0) + (tree.has("values") ? 1 : 0);
     if (sources == 0) {
       if (tree.has("chunk") || tree.has("reduce") || tree.has("failFast")) {
@@ -147,12 +152,13 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     if (sources > 1) {
       throw new BadInputException("a map takes one of inputs, range or values, not several");
     }
-    List<ObjectNode> elements = tree.has("inputs") ? inputs(tree.get("inputs"), maxElements)
-        : tree.has("range") ? range(tree.get("range"), maxElements)
-        : values(tree.get("values"), maxElements);
+    List<ObjectNode> elements = tree.has("inputs") ? inputs(tree.get("inputs"), limits)
+        : tree.has("range") ? range(tree.get("range"), limits)
+        : values(tree.get("values"), limits);
     JsonNode chunk = tree.get("chunk");
     if (chunk != null && (!chunk.canConvertToInt() || !chunk.isIntegralNumber() || chunk.asInt() < 1 || chunk.asInt() > 1_000_000)) {
-      throw new BadInputException("chunk must be a whole number from 1 to 1000000, not " + chunk);
+      throw new BadInputException("chunk (elements per task) must be a whole number from 1 to 1000000, not " + chunk
+          + "; leave it out and the node picks one");
     }
     JsonNode reduce = tree.get("reduce");
     if (reduce != null && !reduce.isTextual()) {
@@ -166,11 +172,11 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
         failFast != null && failFast.asBoolean());
   }
 
-  private static List<ObjectNode> inputs(JsonNode inputs, int maxElements) {
+  private static List<ObjectNode> inputs(JsonNode inputs, SubmitLimits limits) {
     if (!inputs.isArray()) {
       throw new BadInputException("inputs must be a list of parameter objects");
     }
-    checkCount(inputs.size(), maxElements);
+    limits.checkElements("inputs", inputs.size());
     List<ObjectNode> out = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       if (!inputs.get(i).isObject()) {
@@ -181,33 +187,43 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     return out;
   }
 
-  private static List<ObjectNode> range(JsonNode range, int maxElements) {
+  /**
+   * The elements from, from + step, ... up to to. The count is worked out exactly (the ends may be
+   * Long.MIN_VALUE and Long.MAX_VALUE, where {@code to - from} overflows) and checked before a
+   * single element is made; the loop then runs exactly that many times, so it never steps past
+   * Long.MAX_VALUE and around.
+   */
+  private static List<ObjectNode> range(JsonNode range, SubmitLimits limits) {
     String key = key(range, "range");
     long from = whole(range, "from");
     long to = whole(range, "to");
     long step = range.has("step") ? whole(range, "step") : 1;
     if (step < 1) {
-      throw new BadInputException("range step must be 1 or more");
+      throw new BadInputException("range step must be a whole number of 1 or more (the range counts upwards from from to to), not " + step);
     }
     if (to < from) {
-      throw new BadInputException("range must go upwards: from " + from + " is above to " + to);
+      throw new BadInputException("range must go upwards: from " + from + " is above to " + to + "; swap them");
     }
-    long count = (to - from) / step + 1;
-    checkCount(count, maxElements);
-    List<ObjectNode> out = new ArrayList<>((int) count);
-    for (long v = from; v <= to; v += step) {
+    BigInteger count = BigInteger.valueOf(to).subtract(BigInteger.valueOf(from))
+        .divide(BigInteger.valueOf(step)).add(BigInteger.ONE);
+    limits.checkElements("range", count);
+    int n = count.intValueExact();
+    List<ObjectNode> out = new ArrayList<>(n);
+    long v = from;
+    for (int i = 0; i < n; i++) {
       out.add(Json.object().put(key, v));
+      v += step; // past the last element this may wrap; it is not used then
     }
     return out;
   }
 
-  private static List<ObjectNode> values(JsonNode values, int maxElements) {
+  private static List<ObjectNode> values(JsonNode values, SubmitLimits limits) {
     String key = key(values, "values");
     JsonNode list = values.get("values");
     if (list == null || !list.isArray()) {
       throw new BadInputException("values needs {\"key\": ..., \"values\": [...]}");
     }
-    checkCount(list.size(), maxElements);
+    limits.checkElements("values", list.size());
     List<ObjectNode> out = new ArrayList<>(list.size());
     list.forEach(v -> out.add((ObjectNode) Json.object().set(key, v)));
     return out;
@@ -220,17 +236,23 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     return spec.path("key").asText();
   }
 
+  /** A range's end or step: a JSON integer that fits a long; 1.0, 1e3, "5" and 2^63 are refused. */
   private static long whole(JsonNode spec, String field) {
     JsonNode v = spec.get(field);
     if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw new BadInputException("range needs a whole number \"" + field + "\"");
+      throw new BadInputException("range needs \"" + field + "\" as a whole number from " + Long.MIN_VALUE + " to "
+          + Long.MAX_VALUE + " written without a fraction or exponent, not " + (v == null ? "nothing" : v));
     }
     return v.asLong();
   }
 
-  private static void checkCount(long count, int maxElements) {
-    if (count > maxElements) {
-      throw new BadInputException("a map takes at most " + maxElements + " elements (tandem.jobs.max-map-elements), not " + count);
+  /** A timeout in milliseconds, checked before it becomes a Duration (whose text for 2^63 ms helps no one). */
+  private static Duration timeoutMillis(JsonNode timeout) {
+    long most = JobOptions.MAX_TIMEOUT.toMillis();
+    if (!timeout.canConvertToLong() || timeout.asLong() < 1 || timeout.asLong() > most) {
+      throw new BadInputException("timeout must be from 1 to " + most + " milliseconds (7 days), or text like \"30s\", not "
+          + timeout);
     }
+    return Duration.ofMillis(timeout.asLong());
   }
 }

@@ -14,18 +14,31 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import scala.concurrent.ExecutionContextExecutor;
 
-/** What a node lends its I/O jobs: Pekko's scheduler, the I/O dispatchers, one HTTP client. */
+/**
+ * What a node lends its I/O jobs: Pekko's scheduler, the I/O dispatchers, one HTTP client; and
+ * what the built-in http-get needs besides: its address policy and a client that leaves redirects
+ * to it.
+ */
 public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final ActorSystem<?> system;
   private final ExecutionContextExecutor io;
   private final ExecutionContextExecutor blocking;
   /** Made on first use: a worker (which runs I/O jobs only when asked) never pays for it. */
   private volatile HttpClient http;
+  private volatile HttpClient fetchClient;
+  private final HttpGetPolicy httpGetPolicy;
   private final Path dataDir;
   private final long maxResultBytes;
 
+  /** A context whose http-get policy takes the node's HTTP port from tandem.http.port. */
   public NodeIoContext(ActorSystem<?> system, Path dataDir, long maxResultBytes) {
+    this(system, dataDir, maxResultBytes,
+        HttpGetPolicy.create(system.settings().config(), system.settings().config().getInt("tandem.http.port")));
+  }
+
+  public NodeIoContext(ActorSystem<?> system, Path dataDir, long maxResultBytes, HttpGetPolicy httpGetPolicy) {
     this.system = system;
+    this.httpGetPolicy = httpGetPolicy;
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     this.blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io-dispatcher"));
@@ -77,16 +90,38 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     if (client == null) {
       synchronized (this) {
         if (http == null) {
-          http = HttpClient.newBuilder()
-              .executor(io)
-              .connectTimeout(Duration.ofSeconds(10))
-              .followRedirects(HttpClient.Redirect.NORMAL)
-              .build();
+          http = newClient(HttpClient.Redirect.NORMAL);
         }
         client = http;
       }
     }
     return client;
+  }
+
+  /**
+   * A client that never follows a redirect: http-get follows them itself, so each hop's address
+   * is checked against {@link #httpGetPolicy} before it is fetched.
+   */
+  public HttpClient fetchClient() {
+    HttpClient client = fetchClient;
+    if (client == null) {
+      synchronized (this) {
+        if (fetchClient == null) {
+          fetchClient = newClient(HttpClient.Redirect.NEVER);
+        }
+        client = fetchClient;
+      }
+    }
+    return client;
+  }
+
+  private HttpClient newClient(HttpClient.Redirect redirects) {
+    return HttpClient.newBuilder().executor(io).connectTimeout(Duration.ofSeconds(10)).followRedirects(redirects).build();
+  }
+
+  /** Which URLs http-get may fetch (tandem.jobs.http-get). */
+  public HttpGetPolicy httpGetPolicy() {
+    return httpGetPolicy;
   }
 
   @Override

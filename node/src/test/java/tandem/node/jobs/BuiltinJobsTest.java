@@ -14,7 +14,10 @@ import tandem.node.Json;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;
+import tandem.protocol.job.Job;
 import tandem.protocol.job.JobKind;
+import tandem.protocol.job.Param;
+import tandem.protocol.job.ParamType;
 
 class BuiltinJobsTest {
   private final JobCatalog catalog = JobCatalog.load();
@@ -96,14 +99,46 @@ class BuiltinJobsTest {
     refused("square", "{\"x\":\"twelve\"}", "must be a whole number");
     refused("square", "{\"x\":1.5}", "must be a whole number");
     refused("square", "{\"x\":12,\"y\":1}", "has no parameter 'y'");
-    refused("spin", "{\"ms\":-1}", "between 0 and");
-    refused("sha256", "{\"text\":\"a\",\"rounds\":0}", "between 1 and");
+    refused("spin", "{\"ms\":-1}", "from 0 to 86400000");
+    refused("sha256", "{\"text\":\"a\",\"rounds\":0}", "from 1 to 100000000");
     refused("sha256", "{\"rounds\":2}", "exactly one of them");
     refused("sha256", "{\"text\":\"a\",\"input\":\"b\"}", "exactly one of them");
     refused("sha256", "{\"text\":{\"a\":1}}", "plain value");
     refused("http-get", "{\"url\":\"ftp://x\"}", "http://");
     refused("read-file", "{\"path\":\"/etc/passwd\"}", "relative path");
     refused("read-file", "{\"path\":\"a/../../b\"}", "relative path");
+  }
+
+  @Test
+  @DisplayName("every whole-number parameter of every built-in has bounds, and values at the ends of JSON are refused by name")
+  void refusesExtremeNumbers() {
+    String[] extremes = {"9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+        "1e308", "-1e308", "1.5", "-0.0", "1E2", "\"NaN\"", "\"Infinity\"", "true", "[1]"};
+    for (Job job : catalog.all()) {
+      for (Param p : job.params()) {
+        if (p.type() != ParamType.INTEGER || job.name().equals("noop")) {
+          continue; // noop gives x back and takes any long
+        }
+        assertTrue(p.min() != null && p.max() != null && p.max() < Long.MAX_VALUE, job.name() + " " + p.name() + " needs bounds");
+        for (String v : extremes) {
+          ObjectNode params = Json.object();
+          job.params().stream().filter(other -> other.required() && other != p).forEach(other ->
+              params.set(other.name(), other.type() == ParamType.INTEGER ? Json.NODES.numberNode(other.min()) : Json.NODES.textNode("a")));
+          params.set(p.name(), Json.read(v));
+          var e = assertThrows(BadInputException.class, () -> JobInput.checked(job, params), job.name() + " " + p.name() + "=" + v);
+          assertTrue(e.getMessage().contains("parameter " + p.name() + " of job '" + job.name() + "' must be")
+              && e.getMessage().contains("from " + p.min() + " to " + p.max()), e.getMessage());
+        }
+      }
+    }
+    refused("payload", "{\"bytes\":67108865}", "from 0 to 67108864");
+    refused("primes", "{\"n\":10000000001}", "from 0 to 10000000000");
+  }
+
+  @Test
+  @DisplayName("a refused value is shown cut short, however long it is")
+  void showsLongValuesShort() {
+    refused("square", "{\"x\":\"" + "9".repeat(100_000) + "\"}", "... (100002 characters)");
   }
 
   @Test

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
@@ -16,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.node.Errors;
 import tandem.node.Json;
+import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.NodeIoContext;
 import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
@@ -124,5 +131,71 @@ class IoJobsTest {
     var stage = sleep.start(JobInput.checked(sleep, (ObjectNode) Json.read("{\"ms\":60000}")), io).toCompletableFuture();
     stage.cancel(true);
     assertTrue(stage.isCancelled());
+  }
+
+  /** A local HTTP server: /hello answers "hello", /to-metadata and /to-hello redirect, /loop redirects to itself. */
+  private static HttpServer server() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      String to = switch (path) {
+        case "/to-metadata" -> "http://169.254.169.254/latest/meta-data/";
+        case "/to-hello" -> "/hello";
+        case "/loop" -> "/loop";
+        default -> null;
+      };
+      if (to != null) {
+        exchange.getResponseHeaders().add("Location", to);
+        exchange.sendResponseHeaders(302, -1);
+      } else {
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  private String fetched(Path data, String url, HttpGetPolicy policy) {
+    IoJob io = (IoJob) catalog.find("http-get").orElseThrow();
+    JobInput input = JobInput.checked(io, (ObjectNode) Json.read("{\"url\":\"" + url + "\",\"as\":\"text\",\"timeout-ms\":5000}"));
+    try {
+      return io.start(input, new NodeIoContext(kit.system(), data, 1 << 20, policy)).toCompletableFuture().join().asText();
+    } catch (CompletionException e) {
+      return "failed: " + Errors.describe(e);
+    }
+  }
+
+  @Test
+  @DisplayName("http-get fetches an allowed loopback URL, follows a redirect, and refuses link-local addresses, its node's own API and redirects to them")
+  void httpGetChecksEveryAddress(@TempDir Path data) throws Exception {
+    HttpServer server = server();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      HttpGetPolicy policy = HttpGetPolicy.create(kit.system().settings().config(), 8551);
+      assertEquals("hello", fetched(data, base + "/hello", policy));
+      assertEquals("hello", fetched(data, base + "/to-hello", policy));
+
+      String metadata = fetched(data, "http://169.254.169.254/latest/meta-data/", policy);
+      assertTrue(metadata.startsWith("failed: ") && metadata.contains("a link-local address")
+          && metadata.contains("tandem.jobs.http-get.deny-link-local = off"), metadata);
+      String redirected = fetched(data, base + "/to-metadata", policy);
+      assertTrue(redirected.contains("http-get refuses http://169.254.169.254/latest/meta-data/") && redirected.contains("link-local"),
+          redirected);
+      assertTrue(fetched(data, base + "/loop", policy).contains("redirected more than 5 times"));
+
+      policy.httpApiBound(server.getAddress().getPort()); // as if this server were the node's own API
+      String own = fetched(data, "http://localhost:" + server.getAddress().getPort() + "/hello", policy);
+      assertTrue(own.contains("this node's own HTTP API"), own);
+
+      HttpGetPolicy allowOnly = HttpGetPolicy.create(ConfigFactory.parseString(
+          "tandem.jobs.http-get.allow = [\"10.0.0.0/8\"]").withFallback(kit.system().settings().config()), 8551);
+      String outside = fetched(data, base + "/hello", allowOnly);
+      assertTrue(outside.contains("is not in tandem.jobs.http-get.allow [10.0.0.0/8]; add it there"), outside);
+    } finally {
+      server.stop(0);
+    }
   }
 }

@@ -55,31 +55,39 @@ public final class JobInput {
     String where = "parameter " + p.name() + " of job '" + job.name() + "'";
     switch (p.type()) {
       case INTEGER -> {
+        // 1.0, 1e308, "NaN" and 2^63 are refused here, before a job could turn them into a loop bound or a size.
+        String range = p.min() != null && p.max() != null ? " from " + p.min() + " to " + p.max() : "";
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-          throw new BadInputException(where + " must be a whole number, not " + value);
+          throw new BadInputException(where + " must be a whole number" + range + ", written without a fraction or exponent, not "
+              + shown(value));
         }
         long v = value.asLong();
         if ((p.min() != null && v < p.min()) || (p.max() != null && v > p.max())) {
-          throw new BadInputException(
-              where + " must be between " + p.min() + " and " + p.max() + ", not " + v);
+          throw new BadInputException(where + " must be" + range + ", not " + v);
         }
       }
       case NUMBER -> {
         if (!value.isNumber()) {
-          throw new BadInputException(where + " must be a number, not " + value);
+          throw new BadInputException(where + " must be a number, not " + shown(value));
         }
       }
       case BOOLEAN -> {
         if (!value.isBoolean()) {
-          throw new BadInputException(where + " must be true or false, not " + value);
+          throw new BadInputException(where + " must be true or false, not " + shown(value));
         }
       }
       case STRING -> {
         if (!value.isValueNode()) {
-          throw new BadInputException(where + " must be a plain value, not " + value);
+          throw new BadInputException(where + " must be a plain value, not " + shown(value));
         }
       }
     }
+  }
+
+  /** A refused value as a message shows it: cut short, since it may be megabytes of text. */
+  private static String shown(JsonNode value) {
+    String text = value.toString();
+    return text.length() <= 80 ? text : text.substring(0, 80) + "... (" + text.length() + " characters)";
   }
 
   /** {@code n=<integer 0..1000> [x=<string>]}: what a job takes, for messages and the catalog. */

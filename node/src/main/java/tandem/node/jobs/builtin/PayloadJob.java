@@ -9,6 +9,11 @@ import tandem.protocol.job.Param;
 
 /** A text of exactly the size asked for: measures how large results travel back from a worker. */
 public final class PayloadJob implements CpuJob {
+  /**
+   * 64 MiB, the default tandem.wire.max-payload-bytes: a larger text could not travel back anyway,
+   * and making one costs a worker (512 MB heap) three copies of it before the cap refuses it.
+   */
+  private static final int MAX_BYTES = 64 << 20;
   private static final String LINE = "the quick brown fox jumps over the lazy dog 0123456789\n";
 
   @Override
@@ -23,7 +28,7 @@ public final class PayloadJob implements CpuJob {
 
   @Override
   public List<Param> params() {
-    return List.of(Param.integer("bytes", 0, 100_000_000, "the size of the text to return"));
+    return List.of(Param.integer("bytes", 0, MAX_BYTES, "the size of the text to return"));
   }
 
   @Override
