@@ -73,13 +73,12 @@ public final class TaskRunner {
         return TaskResult.failed(task.taskId(), "no job named '" + task.job() + "' can run here", thread, 0);
       }
       JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), Json.readObject(task.params()));
-      String json = Json.write(result);
+      CappedJson.Written json = CappedJson.write(result, maxResultBytes);
       long micros = (System.nanoTime() - start) / 1000;
-      String tooLarge = Parts.overCap("the result", json, maxResultBytes);
-      if (tooLarge != null) {
-        return TaskResult.failed(task.taskId(), tooLarge, thread, micros);
+      if (json.overCap()) {
+        return TaskResult.failed(task.taskId(), Parts.overCapReason("the result", json.bytes(), maxResultBytes), thread, micros);
       }
-      return TaskResult.succeeded(task.taskId(), json, thread, micros);
+      return TaskResult.succeeded(task.taskId(), json.text(), thread, micros);
     } catch (InterruptedException e) {
       return TaskResult.failed(task.taskId(), "cancelled", thread, (System.nanoTime() - start) / 1000);
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
