@@ -767,18 +767,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     getContext().getLog().warn(
         "worker pid {} at {} is gone with {} of this node's tasks", slot.pid, slot.address(), slot.inFlight.size());
     long now = System.nanoTime();
-    List<Task> running = new ArrayList<>(slot.inFlight.values());
-    for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
-      Task task = running.get(i);
+    List<Task> again = new ArrayList<>();
+    for (Task task : new ArrayList<>(slot.inFlight.values())) {
       Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
       if (chunk.isPresent()) {
         int retries = jobs.get(chunk.get().seq()).map(j -> j.options().retries()).orElse(settings.retries());
-        if (chunk.get().attempts() > retries) {
-          maps.chunkDone(TaskResult.failed(task.taskId(),
-              "worker lost " + chunk.get().attempts() + " times while running this element's chunk", null, -1), now);
-        } else {
-          roster.retryFirst(task);
-        }
+        again.addAll(maps.lost(chunk.get(), retries, now));
         continue;
       }
       jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
@@ -786,9 +780,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
         } else {
           jobs.put(job.requeued());
-          roster.retryFirst(task);
+          again.add(task);
         }
       });
+    }
+    for (int i = again.size() - 1; i >= 0; i--) { // in their order, at the queue's head
+      roster.retryFirst(again.get(i));
     }
     dispatch();
     return this;

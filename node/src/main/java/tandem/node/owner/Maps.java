@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,6 +121,48 @@ final class Maps {
       return Optional.empty();
     }
     return Optional.ofNullable(chunk);
+  }
+
+  /**
+   * A chunk's worker was lost. Its elements are retried each on its own task, so each spends its
+   * own retries: an element fails only when it was lost more than {@code retries} times, never
+   * because the others that shared its chunk were (a chunk of 125 used to fail whole after four
+   * kills that each hit a different element). The protocol reports a chunk's elements only when
+   * the whole chunk is done, so those the lost worker had finished run again.
+   *
+   * @return the tasks to run again, in element order; elements out of retries are settled failed
+   */
+  List<Task> lost(MapRun.Chunk chunk, int retries, long now) {
+    chunks.remove(chunk.task().taskId());
+    List<MapRun.Chunk> elements = chunk.count() == 1 ? List.of(chunk) : split(chunk);
+    elements.forEach(e -> chunks.put(e.task().taskId(), e));
+    List<MapRun.Chunk> spent = elements.stream().filter(e -> e.attempts() > retries).toList();
+    for (MapRun.Chunk e : spent) {
+      chunkDone(TaskResult.failed(e.task().taskId(), "worker lost " + e.attempts() + " times while running this element", null, -1), now);
+    }
+    List<Task> again = new ArrayList<>(elements.size() - spent.size());
+    for (MapRun.Chunk e : elements) {
+      if (spent.contains(e)) {
+        continue;
+      }
+      if (runs.containsKey(e.seq())) {
+        again.add(e.task());
+      } else {
+        chunks.remove(e.task().taskId()); // a failure above ended the map (--fail-fast)
+      }
+    }
+    return again;
+  }
+
+  /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
+  private List<MapRun.Chunk> split(MapRun.Chunk chunk) {
+    JsonNode params = Json.read(chunk.task().params());
+    List<MapRun.Chunk> out = new ArrayList<>(chunk.count());
+    for (int i = 0; i < chunk.count(); i++) {
+      Task task = Task.chunk(++lastChunkId, chunk.task().job(), "[" + Json.write(params.get(i)) + "]");
+      out.add(new MapRun.Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts()));
+    }
+    return out;
   }
 
   /** A chunk was handed to a worker once more; its map's seq. */

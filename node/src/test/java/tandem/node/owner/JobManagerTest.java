@@ -301,6 +301,48 @@ class JobManagerTest {
     assertEquals("5", awaitFinal(jobs, summed.id(), Duration.ofSeconds(3)).result());
   }
 
+  /** The one element a task of a split chunk carries. */
+  private static int onlyElement(WorkerProtocol.Task task) {
+    var params = Json.read(task.params());
+    assertTrue(task.chunk());
+    assertEquals(1, params.size(), "a lost chunk's elements come back one per task: " + task.params());
+    return params.get(0).get("x").asInt();
+  }
+
+  private static void answerSquare(ActorRef<WorkerProtocol.ToNode> inbox, TestProbe<WorkerProtocol.ToWorker> worker, WorkerProtocol.Task task) {
+    int x = onlyElement(task);
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(
+        WorkerProtocol.TaskResult.succeeded(task.taskId(), "[{\"ok\":" + (x * x) + "}]", "t", 5_000))));
+  }
+
+  @Test
+  @DisplayName("a lost chunk's elements are retried each on its own task, and each fails only when it was lost more than its retries")
+  void lostChunksSplitIntoElements() {
+    ActorRef<JobManager.Command> jobs = jobManager(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 31, 1);
+    JobRecord map = submitMap(jobs, 4, 4, null);
+    var chunk = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
+    assertEquals(1, chunk.size());
+    assertEquals(4, Json.read(chunk.get(0).params()).size(), "one chunk of four");
+    jobs.tell(new JobManager.LocalWorkerExited(31));
+
+    // Element 0 goes first, alone, and loses its worker a second time: it alone is out of retries.
+    TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 32, 1);
+    assertEquals(0, onlyElement(second.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0)));
+    jobs.tell(new JobManager.LocalWorkerExited(32));
+
+    TestProbe<WorkerProtocol.ToWorker> third = readyWorker(inbox, 33, 3);
+    List<WorkerProtocol.Task> rest = third.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
+    assertEquals(List.of(1, 2, 3), rest.stream().map(JobManagerTest::onlyElement).toList(), "in input order");
+    rest.forEach(task -> answerSquare(inbox, third, task));
+
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals("[null,1,4,9]", done.result());
+    assertEquals("1 of 4 elements failed; the first: element 0: worker lost 2 times while running this element", done.error());
+    assertEquals(3, done.map().done());
+  }
+
   @Test
   @DisplayName("a map's settled elements can be read while it runs; a reader waiting for news is answered when a chunk settles")
   void streamsMapResults() {
