@@ -59,6 +59,17 @@ final class WorkerRoster {
     String address() {
       return ref.path().address().toString();
     }
+
+    /**
+     * The tasks it most likely runs now rather than holds in its queue: the oldest it was sent
+     * and has not finished, one per compute thread. A worker runs tasks in the order they come,
+     * and takes one more than its threads (tandem.worker.prefetch); its threads are not on the
+     * wire. A guess when other nodes' tasks run there too.
+     */
+    java.util.Set<Long> likelyRunning() {
+      return inFlight.keySet().stream().limit(Math.max(1, capacity - 1))
+          .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
   }
 
   /** Tasks to send to one worker. */

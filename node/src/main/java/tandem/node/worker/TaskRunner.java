@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import tandem.node.Errors;
 import tandem.node.Json;
+import tandem.node.OutOfMemory;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.Parts;
 import tandem.protocol.WorkerProtocol.Task;
@@ -81,7 +82,12 @@ public final class TaskRunner {
       return TaskResult.succeeded(task.taskId(), json.text(), thread, micros);
     } catch (InterruptedException e) {
       return TaskResult.failed(task.taskId(), "cancelled", thread, (System.nanoTime() - start) / 1000);
-    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+    } catch (OutOfMemoryError e) {
+      // Reached only in a JVM without -XX:+ExitOnOutOfMemoryError (a worker started by hand with
+      // its own options): the job's garbage is freed by now, so say so, and serve on.
+      return TaskResult.failed(task.taskId(), OutOfMemory.reason(Runtime.getRuntime().maxMemory()), thread,
+          (System.nanoTime() - start) / 1000);
+    } catch (Exception | StackOverflowError e) {
       // The job's own failure: report it and keep the worker serving.
       return TaskResult.failed(task.taskId(), Errors.describe(e), thread, (System.nanoTime() - start) / 1000);
     }
