@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -784,7 +785,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     WorkerRoster.Slot slot = lost.get();
     courier.forget(slot.ref);
-    java.util.Set<Long> ranOutOfMemory = outOfMemory ? slot.likelyRunning() : java.util.Set.of();
+    Set<Long> ranOutOfMemory = outOfMemory ? slot.likelyRunning() : Set.of();
     getContext().getLog().warn("worker pid {} at {} is gone with {} of this node's tasks{}", slot.pid, slot.address(),
         slot.inFlight.size(), outOfMemory ? "; it ran out of memory while running task(s) " + ranOutOfMemory : "");
     long now = System.nanoTime();

@@ -6,9 +6,12 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.ToWorker;
@@ -66,9 +69,9 @@ final class WorkerRoster {
      * and takes one more than its threads (tandem.worker.prefetch); its threads are not on the
      * wire. A guess when other nodes' tasks run there too.
      */
-    java.util.Set<Long> likelyRunning() {
+    Set<Long> likelyRunning() {
       return inFlight.keySet().stream().limit(Math.max(1, capacity - 1))
-          .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+          .collect(Collectors.toCollection(LinkedHashSet::new));
     }
   }
 
