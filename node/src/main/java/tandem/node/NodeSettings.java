@@ -17,11 +17,12 @@ import java.time.Duration;
  * @param timeout how long a job may take unless it says otherwise, or null for no limit
  * @param cancelGrace how long a cancelled or timed-out CPU job has to stop before its worker is
  *     killed
- * @param diagnostics whether the built-in hang and crash jobs may be run
+ * @param diagnostics whether the built-in hang, crash and hog jobs may be run
  * @param drainDeadline how long a stopping node lets its unfinished jobs run before it cancels them
  * @param maxQueued the most jobs and map elements a node holds unfinished; more are refused (503)
  * @param maxMapElements the most elements one map may have
  * @param wire how large a payload may cross between processes
+ * @param workerHeapBytes the largest heap of each worker this node starts (tandem.worker.heap)
  */
 public record NodeSettings(
     int workers,
@@ -39,7 +40,8 @@ public record NodeSettings(
     Duration drainDeadline,
     int maxQueued,
     int maxMapElements,
-    WireSettings wire) {
+    WireSettings wire,
+    long workerHeapBytes) {
 
   public static NodeSettings create(Config config) {
     Config tandem = config.getConfig("tandem");
@@ -60,7 +62,8 @@ public record NodeSettings(
         tandem.getDuration("node.drain-deadline"),
         tandem.getInt("jobs.max-queued"),
         tandem.getInt("jobs.max-map-elements"),
-        WireSettings.create(config));
+        WireSettings.create(config),
+        tandem.getBytes("worker.heap"));
   }
 
   private static int parseCount(String text) {

@@ -29,10 +29,7 @@ public final class Parts {
     List<String> parts = new ArrayList<>(text.length() / maxChars + 1);
     int start = 0;
     while (start < text.length()) {
-      int end = Math.min(text.length(), start + maxChars);
-      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-        end--;
-      }
+      int end = partEnd(text, start, maxChars);
       parts.add(text.substring(start, end));
       start = end;
     }
@@ -48,9 +45,26 @@ public final class Parts {
     if (!needed(text, maxChars)) {
       return 0;
     }
-    List<String> parts = split(text, maxChars);
-    parts.forEach(send);
-    return parts.size();
+    // Cut and sent one at a time, not split into a list first: the list would be a second whole
+    // copy of a text that may be as large as the payload cap, alive until the last part is sent.
+    int count = 0;
+    int start = 0;
+    while (start < text.length()) {
+      int end = partEnd(text, start, maxChars);
+      send.accept(text.substring(start, end));
+      start = end;
+      count++;
+    }
+    return count;
+  }
+
+  /** Where the part that starts at {@code start} ends: at most {@code maxChars} on, never inside a surrogate pair. */
+  private static int partEnd(String text, int start, int maxChars) {
+    int end = Math.min(text.length(), start + maxChars);
+    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return end;
   }
 
   /** The size of {@code text} in UTF-8, without encoding it. */
@@ -78,7 +92,12 @@ public final class Parts {
    */
   public static String overCap(String what, String text, long cap) {
     long bytes = text.length() * 3L <= cap ? text.length() : utf8Bytes(text);
-    return bytes <= cap ? null : what + " is " + bytes + " bytes, over the cap of " + cap
+    return bytes <= cap ? null : overCapReason(what, bytes, cap);
+  }
+
+  /** The one line that says {@code what}, of {@code bytes} in UTF-8, is over {@code cap}, and what to do. */
+  public static String overCapReason(String what, long bytes, long cap) {
+    return what + " is " + bytes + " bytes, over the cap of " + cap
         + " bytes (tandem.wire.max-payload-bytes); return less, or raise the cap on every node and worker";
   }
 }

@@ -20,6 +20,10 @@ class PartsTest {
       assertTrue(!Character.isHighSurrogate(part.charAt(part.length() - 1)), "a part ends inside a pair");
     }
     assertEquals(3L + 2 + 4, Parts.utf8Bytes("abcé😀"));
+    List<String> sent = new java.util.ArrayList<>();
+    assertEquals(parts.size(), Parts.sendAhead(text, 1001, sent::add));
+    assertEquals(parts, sent, "sent one at a time, cut as split cuts them");
+    assertEquals(0, Parts.sendAhead("short", 1001, sent::add));
   }
 
   @Test

@@ -65,7 +65,7 @@ public final class BenchCommand implements Callable<Integer> {
           cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base());
       if (suite) {
         List<Figure> figures = new Suite(cluster, reps,
-            WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), progress).run();
+            WorkerJvm.options(config), progress).run();
         String setting = "tandem bench --suite: " + where + ", " + reps + " runs each";
         report(out, () -> SuiteReport.json(setting, figures), () -> SuiteReport.print(out, setting, figures));
       } else {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +49,7 @@ final class CdsTrainCommand implements Callable<Integer> {
       ClusterState state = cluster.start(1, 0, List.of(), config.getStringList("tandem.launcher.node-jvm-options"), READY);
       TandemClient client = new TandemClient(URI.create(state.nodes().get(0).url()));
       String address = client.health().join().path("address").asText();
-      List<String> options = new ArrayList<>(config.getStringList("tandem.launcher.worker-jvm-options"));
+      List<String> options = WorkerJvm.configured(config);
       options.add("-XX:ArchiveClassesAtExit=" + recording);
       worker = new ProcessBuilder(Distribution.javaCommand(options,
               List.of("worker", "--seed", address.substring(address.indexOf('@') + 1), "--host", "127.0.0.1")))

@@ -78,7 +78,7 @@ final class NodeCommand implements Callable<Integer> {
       throw CliException.usage(e.getMessage());
     }
     var factory = new LocalWorkerFactory(
-        WorkerJvm.options(config.getStringList("tandem.launcher.worker-jvm-options")), process.passOn(), ClusterAddress.workerOptions(config));
+        WorkerJvm.options(config), process.passOn(), ClusterAddress.workerOptions(config));
     CompletableFuture<Guardian.NodeStarted> started = new CompletableFuture<>();
     ClusterProcess node = ClusterProcess.start(
         Guardian.node(settings, JobsFolder.catalog(config), factory, started), config, seedAddresses);

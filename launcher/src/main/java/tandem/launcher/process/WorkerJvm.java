@@ -1,5 +1,6 @@
 package tandem.launcher.process;
 
+import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,27 @@ public final class WorkerJvm {
     return Distribution.home().map(home -> home.resolve("lib/cds/worker-" + jvm + ".jsa"));
   }
 
-  /** The configured worker JVM options, plus the archive and trimming where this JVM has them. */
-  public static List<String> options(List<String> configured) {
-    List<String> options = new ArrayList<>(configured);
+  /**
+   * The configured worker JVM options ({@code tandem.launcher.worker-jvm-options}) with the heap
+   * from {@code tandem.worker.heap}; without the archive or trimming, e.g. to record the archive.
+   */
+  public static List<String> configured(Config config) {
+    List<String> options = new ArrayList<>(config.getStringList("tandem.launcher.worker-jvm-options"));
+    // Last, so it wins over an -Xmx among the options: the node names this heap when a job runs a
+    // worker out of memory.
+    options.add("-Xmx" + heapArgument(config.getBytes("tandem.worker.heap")));
+    return options;
+  }
+
+  /** Bytes as -Xmx takes them: in megabytes when whole, which reads better in ps. */
+  private static String heapArgument(long bytes) {
+    long mib = 1024 * 1024;
+    return bytes % mib == 0 ? bytes / mib + "m" : Long.toString(bytes);
+  }
+
+  /** The worker JVM options from config, plus the archive and trimming where this JVM has them. */
+  public static List<String> options(Config config) {
+    List<String> options = configured(config);
     Runtime.Version v = Runtime.version();
     // JDK 21 has the option, and 17 since 17.0.9; a JVM without it would refuse to start.
     if (v.feature() >= 21 || (v.feature() == 17 && v.update() >= 9)) {

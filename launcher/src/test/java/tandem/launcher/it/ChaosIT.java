@@ -112,6 +112,64 @@ class ChaosIT {
     assertTrue(kills.get() > 0);
   }
 
+  /** Every worker of the node, kill -9'd at once. */
+  private static int killAllWorkers(Dist.Background node) {
+    List<ProcessHandle> workers = node.process().toHandle().children().toList();
+    workers.forEach(ProcessHandle::destroyForcibly);
+    return workers.size();
+  }
+
+  /** Runs a map of {@code elements} spins of 5 ms and waits for it; the finished map. */
+  private static JsonNode runSpinMap(TandemClient client, int elements) throws Exception {
+    ObjectNode spec = Json.object();
+    var inputs = spec.putArray("inputs");
+    for (int i = 0; i < elements; i++) {
+      inputs.addObject().put("ms", 5);
+    }
+    String id = client.submitMap("spin", Json.object(), spec).join().path("id").asText();
+    return client.awaitJob(id).get(5, TimeUnit.MINUTES);
+  }
+
+  @Test
+  @DisplayName("a 2,000-element map of spin ms=5 on 4 workers while every worker is kill -9'd once a second for 10 s: no element fails")
+  void mapUnderAWorkerKillingLoop() throws Exception {
+    Dist.Background node = dist.start("chaos-map-node", "node", "--port", "0", "--http-port", "0", "--workers", "4");
+    TandemClient client = new TandemClient(URI.create(urlOf(node)));
+    awaitWorkers(client, 4);
+    long start = System.nanoTime();
+    JsonNode calm = runSpinMap(client, JOBS);
+    double calmSeconds = (System.nanoTime() - start) / 1e9;
+    assertEquals("succeeded", calm.path("state").asText(), calm.path("error").asText());
+    awaitWorkers(client, 4);
+
+    AtomicInteger kills = new AtomicInteger();
+    AtomicInteger rounds = new AtomicInteger();
+    ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+    killer.scheduleAtFixedRate(() -> {
+      if (rounds.incrementAndGet() <= 10) {
+        kills.addAndGet(killAllWorkers(node));
+      }
+    }, 1, 1, TimeUnit.SECONDS);
+    JsonNode stormy;
+    start = System.nanoTime();
+    try {
+      stormy = runSpinMap(client, JOBS);
+    } finally {
+      killer.shutdownNow();
+    }
+    double stormySeconds = (System.nanoTime() - start) / 1e9;
+    JsonNode map = stormy.path("map");
+    System.out.printf(Locale.ROOT, "%nchaos: a map of %d spin ms=5 elements, 1 node, 4 workers (chunks of %d)%n"
+            + "  fault-free:                                   %6.1f s%n"
+            + "  every worker kill -9'd once a second for 10 s: %6.1f s (%d rounds, %d kills), %d done, %d failed%s%n",
+        JOBS, map.path("chunk").asInt(), calmSeconds, stormySeconds, Math.min(10, rounds.get()), kills.get(),
+        map.path("done").asInt(), map.path("failed").asInt(),
+        map.path("failed").asInt() == 0 ? "" : "; the first: " + map.path("errors").path(0));
+    assertTrue(kills.get() > 0);
+    assertEquals(0, map.path("failed").asInt(), stormy.toString());
+    assertEquals("succeeded", stormy.path("state").asText(), stormy.path("error").asText());
+  }
+
   @Test
   @DisplayName("a node killed mid-map on a 2-node cluster: the surviving node's map completes; no orphan JVM after 5 s")
   void nodeKilledMidMap() throws Exception {

@@ -21,6 +21,7 @@ import tandem.node.Json;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FailureIT {
   private Dist dist;
+  private Dist.Background node;
   private String url;
   private TandemClient client;
 
@@ -29,7 +30,7 @@ class FailureIT {
     dist = new Dist();
     Path config = dist.work().resolve("diagnostics.conf");
     Files.writeString(config, "tandem.jobs.diagnostics = on\ntandem.jobs.cancel-grace = 1s\ntandem.jobs.max-queued = 500\n");
-    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2",
+    node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2",
         "--config", config.toString());
     url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
     client = new TandemClient(URI.create(url));
@@ -121,6 +122,52 @@ class FailureIT {
     assertEquals(2, job.path("attempts").asInt());
     awaitWorkers(2, Duration.ofSeconds(60));
     assertEquals(9, client.call("square", Json.object().put("x", 3)).join().asInt(), "the node serves on");
+  }
+
+  @Test
+  @DisplayName("a result over tandem.wire.max-payload-bytes fails at once with the cap's reason, and the worker that ran it serves on")
+  void oversizedResultsFailInTheirWorker() throws Exception {
+    awaitWorkers(2, Duration.ofSeconds(60));
+    long start = System.nanoTime();
+    Dist.Result big = dist.run("submit", "payload", "bytes=100000000", "--json", "--node", url);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(1, big.exit(), big.toString());
+    JsonNode job = Json.read(big.out());
+    String error = job.path("error").asText();
+    assertTrue(error.startsWith("the result is ")
+        && error.endsWith(" bytes, over the cap of 67108864 bytes (tandem.wire.max-payload-bytes); "
+            + "return less, or raise the cap on every node and worker"), job.toString());
+    assertEquals(1, job.path("attempts").asInt(), "not retried: " + job);
+    long pid = job.path("ranOn").path("pid").asLong();
+    System.out.printf(java.util.Locale.ROOT, "%nfailure: payload bytes=100000000 failed in %.1f s through the CLI: %s%n", seconds, error);
+    assertTrue(seconds < 20, "took " + seconds + " s");
+    assertTrue(!Dist.gone(pid), "the worker that ran it, pid " + pid + ", still runs");
+    boolean stillMember = false;
+    for (JsonNode m : client.members().join()) {
+      stillMember |= m.path("pid").asLong() == pid && "Up".equals(m.path("status").asText());
+    }
+    assertTrue(stillMember, "pid " + pid + " is still an Up member: " + client.members().join());
+    assertEquals(2, client.health().join().path("workers").asInt());
+    assertEquals(36, client.call("square", Json.object().put("x", 6)).join().asInt());
+  }
+
+  @Test
+  @DisplayName("a job that runs its worker out of memory kills two workers at most, then fails saying so")
+  void outOfMemoryKillsTwoWorkersAtMost() throws Exception {
+    awaitWorkers(2, Duration.ofSeconds(60));
+    long start = System.nanoTime();
+    Dist.Result hog = dist.run("submit", "hog", "mb=4096", "--json", "--node", url);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(1, hog.exit(), hog.toString());
+    JsonNode job = Json.read(hog.out());
+    assertEquals("ran out of memory in a worker (heap 512 MB): raise tandem.worker.heap or make the job smaller",
+        job.path("error").asText(), job.toString());
+    assertEquals(2, job.path("attempts").asInt(), job.toString());
+    long deaths = Files.readAllLines(node.log()).stream().filter(line -> line.contains("(ran out of memory) after")).count();
+    System.out.printf(java.util.Locale.ROOT, "%nfailure: hog mb=4096 failed after %.1f s, %d worker(s) ran out of memory%n", seconds, deaths);
+    assertEquals(2, deaths, "workers that ran out of memory");
+    awaitWorkers(2, Duration.ofSeconds(60));
+    assertEquals(49, client.call("square", Json.object().put("x", 7)).join().asInt(), "the node serves on");
   }
 
   /** What a rogue local process might send to an Artery port. */

@@ -119,7 +119,7 @@ public final class JobCatalog {
   }
 
   /**
-   * This catalog without the diagnostic jobs ({@code hang}, {@code crash}), which only run when
+   * This catalog without the diagnostic jobs ({@code hang}, {@code crash}, {@code hog}), which only run when
    * {@code tandem.jobs.diagnostics = on}.
    */
   public JobCatalog withoutDiagnostics() {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -162,8 +163,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
 
-  /** The OS says a local worker process ended: faster than the cluster can tell. */
-  public record LocalWorkerExited(long pid) implements Command {}
+  /**
+   * The OS says a local worker process ended: faster than the cluster can tell, and with its exit
+   * code, which says whether it ran out of memory.
+   */
+  public record LocalWorkerExited(long pid, boolean outOfMemory) implements Command {
+    public LocalWorkerExited(long pid) {
+      this(pid, false);
+    }
+  }
 
   private record FromWorker(WorkerProtocol.ToNode message) implements Command {}
 
@@ -225,6 +233,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final ActorRef<IoRunner.Finished> ioReplies;
   private final JobTable jobs;
   private final WorkerRoster roster = new WorkerRoster();
+  /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
+  private final Map<Long, Integer> memoryLosses = new HashMap<>();
+  private final LossBudget lossBudget;
   /** What to do with a job once it is final, by its sequence number. */
   private final Map<Long, List<Consumer<JobRecord>>> watchers = new HashMap<>();
   /** Whether a {@link DispatchQueued} is on its way. */
@@ -261,6 +272,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.membership = membership;
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
+    this.lossBudget = new LossBudget(settings.workerHeapBytes());
     this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
     this.courier = new PartsCourier(settings.wire());
     this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
@@ -313,7 +325,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onLocalWorkerExited(LocalWorkerExited exited) {
     Optional<WorkerRoster.Slot> slot = roster.byPid(exited.pid());
     slot.ifPresent(s -> membership.tell(new Down(s.ref.path().address())));
-    return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)));
+    return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)), exited.outOfMemory());
   }
 
   private Behavior<Command> onSubmitUntilFinal(SubmitUntilFinal wrapped) {
@@ -759,36 +771,46 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onWorkerLost(Optional<WorkerRoster.Slot> lost) {
+    return onWorkerLost(lost, false);
+  }
+
+  /**
+   * A worker is gone: each task it held for this node runs again elsewhere or, out of retries,
+   * fails. When it ran out of memory, the tasks it was running (not those waiting in its queue)
+   * are charged with it (see {@link LossBudget}).
+   */
+  private Behavior<Command> onWorkerLost(Optional<WorkerRoster.Slot> lost, boolean outOfMemory) {
     if (lost.isEmpty()) {
       return this;
     }
     WorkerRoster.Slot slot = lost.get();
     courier.forget(slot.ref);
-    getContext().getLog().warn(
-        "worker pid {} at {} is gone with {} of this node's tasks", slot.pid, slot.address(), slot.inFlight.size());
+    Set<Long> ranOutOfMemory = outOfMemory ? slot.likelyRunning() : Set.of();
+    getContext().getLog().warn("worker pid {} at {} is gone with {} of this node's tasks{}", slot.pid, slot.address(),
+        slot.inFlight.size(), outOfMemory ? "; it ran out of memory while running task(s) " + ranOutOfMemory : "");
     long now = System.nanoTime();
-    List<Task> running = new ArrayList<>(slot.inFlight.values());
-    for (int i = running.size() - 1; i >= 0; i--) { // keep their order at the queue's head
-      Task task = running.get(i);
+    List<Task> again = new ArrayList<>();
+    for (Task task : new ArrayList<>(slot.inFlight.values())) {
+      boolean byMemory = ranOutOfMemory.contains(task.taskId());
       Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
       if (chunk.isPresent()) {
         int retries = jobs.get(chunk.get().seq()).map(j -> j.options().retries()).orElse(settings.retries());
-        if (chunk.get().attempts() > retries) {
-          maps.chunkDone(TaskResult.failed(task.taskId(),
-              "worker lost " + chunk.get().attempts() + " times while running this element's chunk", null, -1), now);
-        } else {
-          roster.retryFirst(task);
-        }
+        again.addAll(maps.lost(chunk.get(), retries, byMemory, lossBudget, now));
         continue;
       }
       jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-        if (job.attempts() > job.options().retries()) {
-          finish(job.failed("worker lost " + job.attempts() + " times while running this job", null, -1, now));
+        int memory = byMemory ? memoryLosses.merge(job.seq(), 1, Integer::sum) : memoryLosses.getOrDefault(job.seq(), 0);
+        String reason = lossBudget.verdict(job.attempts(), job.options().retries(), memory, byMemory, "this job");
+        if (reason != null) {
+          finish(job.failed(reason, null, -1, now));
         } else {
           jobs.put(job.requeued());
-          roster.retryFirst(task);
+          again.add(task);
         }
       });
+    }
+    for (int i = again.size() - 1; i >= 0; i--) { // in their order, at the queue's head
+      roster.retryFirst(again.get(i));
     }
     dispatch();
     return this;
@@ -828,6 +850,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void finish(JobRecord job) {
     jobs.put(job);
+    memoryLosses.remove(job.seq());
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
     }

@@ -12,10 +12,13 @@ import tandem.protocol.WorkerProtocol.Task;
  * Not thread-safe: the JobManager owns it.
  */
 final class MapRun {
-  /** One chunk: elements [offset, offset + count) of map {@code seq}, sent as one task. */
-  record Chunk(long seq, int offset, int count, Task task, int attempts) {
+  /**
+   * One chunk: elements [offset, offset + count) of map {@code seq}, sent as one task; started
+   * {@code attempts} times, and {@code memoryLosses} of those runs ran their worker out of memory.
+   */
+  record Chunk(long seq, int offset, int count, Task task, int attempts, int memoryLosses) {
     Chunk started() {
-      return new Chunk(seq, offset, count, task, attempts + 1);
+      return new Chunk(seq, offset, count, task, attempts + 1, memoryLosses);
     }
   }
 

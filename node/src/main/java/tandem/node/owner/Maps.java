@@ -1,8 +1,10 @@
 package tandem.node.owner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.Map;
@@ -64,7 +66,7 @@ final class Maps {
     for (int offset = 0; offset < elements.size(); offset += size) {
       List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
       Task task = Task.chunk(++lastChunkId, job.name(), Json.write(Json.NODES.arrayNode().addAll(part)));
-      chunks.put(task.taskId(), new MapRun.Chunk(record.seq(), offset, part.size(), task, 0));
+      chunks.put(task.taskId(), new MapRun.Chunk(record.seq(), offset, part.size(), task, 0, 0));
       tasks.add(task);
     }
     if (on == Placement.THREADS) {
@@ -120,6 +122,56 @@ final class Maps {
       return Optional.empty();
     }
     return Optional.ofNullable(chunk);
+  }
+
+  /**
+   * A chunk's worker was lost. Its elements are retried each on its own task, so each spends its
+   * own retries: an element fails only when it was lost more than {@code retries} times, never
+   * because the others that shared its chunk were (a chunk of 125 used to fail whole after four
+   * kills that each hit a different element). The protocol reports a chunk's elements only when
+   * the whole chunk is done, so those the lost worker had finished run again.
+   *
+   * @param byMemory whether the chunk was running when its worker ran out of memory: every element
+   *     is charged with it, since which one did it is not known
+   * @return the tasks to run again, in element order; elements out of retries are settled failed
+   */
+  List<Task> lost(MapRun.Chunk chunk, int retries, boolean byMemory, LossBudget budget, long now) {
+    chunks.remove(chunk.task().taskId());
+    List<MapRun.Chunk> elements = chunk.count() == 1 ? List.of(chunk) : split(chunk);
+    List<Task> again = new ArrayList<>(elements.size());
+    Map<Long, String> spent = new LinkedHashMap<>();
+    for (MapRun.Chunk e : elements) {
+      MapRun.Chunk charged = byMemory
+          ? new MapRun.Chunk(e.seq(), e.offset(), 1, e.task(), e.attempts(), e.memoryLosses() + 1) : e;
+      chunks.put(charged.task().taskId(), charged);
+      String reason = budget.verdict(charged.attempts(), retries, charged.memoryLosses(), byMemory, "this element");
+      if (reason != null) {
+        spent.put(charged.task().taskId(), reason);
+      }
+    }
+    spent.forEach((taskId, reason) -> chunkDone(TaskResult.failed(taskId, reason, null, -1), now));
+    for (MapRun.Chunk e : elements) {
+      if (spent.containsKey(e.task().taskId())) {
+        continue;
+      }
+      if (runs.containsKey(e.seq())) {
+        again.add(e.task());
+      } else {
+        chunks.remove(e.task().taskId()); // a failure above ended the map (--fail-fast)
+      }
+    }
+    return again;
+  }
+
+  /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
+  private List<MapRun.Chunk> split(MapRun.Chunk chunk) {
+    JsonNode params = Json.read(chunk.task().params());
+    List<MapRun.Chunk> out = new ArrayList<>(chunk.count());
+    for (int i = 0; i < chunk.count(); i++) {
+      Task task = Task.chunk(++lastChunkId, chunk.task().job(), "[" + Json.write(params.get(i)) + "]");
+      out.add(new MapRun.Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
+    }
+    return out;
   }
 
   /** A chunk was handed to a worker once more; its map's seq. */

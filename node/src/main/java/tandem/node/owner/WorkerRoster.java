@@ -6,9 +6,12 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.ToWorker;
@@ -58,6 +61,17 @@ final class WorkerRoster {
 
     String address() {
       return ref.path().address().toString();
+    }
+
+    /**
+     * The tasks it most likely runs now rather than holds in its queue: the oldest it was sent
+     * and has not finished, one per compute thread. A worker runs tasks in the order they come,
+     * and takes one more than its threads (tandem.worker.prefetch); its threads are not on the
+     * wire. A guess when other nodes' tasks run there too.
+     */
+    Set<Long> likelyRunning() {
+      return inFlight.keySet().stream().limit(Math.max(1, capacity - 1))
+          .collect(Collectors.toCollection(LinkedHashSet::new));
     }
   }
 

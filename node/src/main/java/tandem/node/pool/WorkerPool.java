@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.owner.JobManager;
+import tandem.node.worker.WorkerExit;
 
 /**
  * Keeps a node's local worker processes running: starts them, hears of each one's end from the OS
@@ -150,7 +151,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     Process process = exited.process();
     running.remove(process.pid());
     Instant started = startedAt.remove(process.pid());
-    jobs.tell(new JobManager.LocalWorkerExited(process.pid()));
+    boolean outOfMemory = process.exitValue() == WorkerExit.OUT_OF_MEMORY;
+    jobs.tell(new JobManager.LocalWorkerExited(process.pid(), outOfMemory));
     if (stopping) {
       return running.isEmpty() ? stopped() : this;
     }
@@ -166,9 +168,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     boolean killed = code == SIGKILLED || code == SIGTERMED;
     getContext().getLog().warn(
         "worker pid {} exited with code {}{} after {} ms; starting a replacement",
-        process.pid(), code, killed ? " (killed by a signal)" : "", lived.toMillis());
+        process.pid(), code, killed ? " (killed by a signal)" : outOfMemory ? " (ran out of memory)" : "", lived.toMillis());
     // Back-off is for a worker that fails by itself, young, again and again (a crash loop). One
-    // killed from outside is replaced at once: it was not its fault, and its work is waiting.
+    // killed from outside, or by a job that took all its memory, is replaced at once: it was not
+    // its fault, and its work is waiting (the job that did it fails after a second try).
+    killed |= outOfMemory;
     if (!killed) {
       quickDeaths = lived.compareTo(QUICK_DEATH) < 0 ? quickDeaths + 1 : 0;
     }

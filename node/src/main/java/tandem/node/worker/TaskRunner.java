@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import tandem.node.Errors;
 import tandem.node.Json;
+import tandem.node.OutOfMemory;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.Parts;
 import tandem.protocol.WorkerProtocol.Task;
@@ -73,16 +74,20 @@ public final class TaskRunner {
         return TaskResult.failed(task.taskId(), "no job named '" + task.job() + "' can run here", thread, 0);
       }
       JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), Json.readObject(task.params()));
-      String json = Json.write(result);
+      CappedJson.Written json = CappedJson.write(result, maxResultBytes);
       long micros = (System.nanoTime() - start) / 1000;
-      String tooLarge = Parts.overCap("the result", json, maxResultBytes);
-      if (tooLarge != null) {
-        return TaskResult.failed(task.taskId(), tooLarge, thread, micros);
+      if (json.overCap()) {
+        return TaskResult.failed(task.taskId(), Parts.overCapReason("the result", json.bytes(), maxResultBytes), thread, micros);
       }
-      return TaskResult.succeeded(task.taskId(), json, thread, micros);
+      return TaskResult.succeeded(task.taskId(), json.text(), thread, micros);
     } catch (InterruptedException e) {
       return TaskResult.failed(task.taskId(), "cancelled", thread, (System.nanoTime() - start) / 1000);
-    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+    } catch (OutOfMemoryError e) {
+      // Reached only in a JVM without -XX:+ExitOnOutOfMemoryError (a worker started by hand with
+      // its own options): the job's garbage is freed by now, so say so, and serve on.
+      return TaskResult.failed(task.taskId(), OutOfMemory.reason(Runtime.getRuntime().maxMemory()), thread,
+          (System.nanoTime() - start) / 1000);
+    } catch (Exception | StackOverflowError e) {
       // The job's own failure: report it and keep the worker serving.
       return TaskResult.failed(task.taskId(), Errors.describe(e), thread, (System.nanoTime() - start) / 1000);
     }

@@ -59,7 +59,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private record NodeGone(Address node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
-    return create(runner, settings, () -> Runtime.getRuntime().halt(3));
+    return create(runner, settings, () -> Runtime.getRuntime().halt(WorkerExit.HALTED));
   }
 
   /** @param halt ends the process when a node says so (tests pass something gentler) */

@@ -39,8 +39,9 @@ class BuiltinJobsTest {
   void catalogHasTheBuiltins() {
     Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
     Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
-    assertEquals(Set.of("primes", "square", "noop", "factorial", "sha256", "spin", "wordcount", "payload", "hang", "crash"), cpu);
+    assertEquals(Set.of("primes", "square", "noop", "factorial", "sha256", "spin", "wordcount", "payload", "hang", "crash", "hog"), cpu);
     assertTrue(catalog.withoutDiagnostics().find("hang").isEmpty(), "hang runs only with tandem.jobs.diagnostics = on");
+    assertTrue(catalog.withoutDiagnostics().find("hog").isEmpty(), "hog runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("primes").isPresent());
     assertEquals(Set.of("sleep", "http-get", "read-file"), io);
   }
@@ -131,7 +132,7 @@ class BuiltinJobsTest {
         }
       }
     }
-    refused("payload", "{\"bytes\":67108865}", "from 0 to 67108864");
+    refused("payload", "{\"bytes\":100000001}", "from 0 to 100000000");
     refused("primes", "{\"n\":10000000001}", "from 0 to 10000000000");
   }
 

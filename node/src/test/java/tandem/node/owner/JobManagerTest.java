@@ -60,7 +60,7 @@ class JobManagerTest {
 
   private NodeSettings settings(int retries, int maxQueued) {
     return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), maxQueued, 1000,
-        new WireSettings(64L << 20, 1000));
+        new WireSettings(64L << 20, 1000), 512L << 20);
   }
 
   /** Stands in for the cluster manager: receives the Down of a worker the OS saw die. */
@@ -178,6 +178,56 @@ class JobManagerTest {
     JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
     assertEquals(JobState.FAILED, done.state());
     assertEquals("worker lost 2 times while running this job", done.error());
+  }
+
+  private static final String OUT_OF_MEMORY =
+      "ran out of memory in a worker (heap 512 MB): raise tandem.worker.heap or make the job smaller";
+
+  @Test
+  @DisplayName("a job that runs its worker out of memory goes to one more worker, then fails saying so; the task queued behind it is only retried")
+  void outOfMemoryJobsKillTwoWorkersAtMost() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    JobRecord hog = submit(jobs, "spin", "{\"ms\":1}");
+    JobRecord behind = submit(jobs, "spin", "{\"ms\":2}");
+    for (int pid = 41; pid <= 42; pid++) {
+      TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, pid, 2);
+      List<Long> sent = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().stream()
+          .map(WorkerProtocol.Task::taskId).toList();
+      assertEquals(List.of(hog.seq(), behind.seq()), sent, "the one that ran it out of memory goes first, the other prefetched");
+      jobs.tell(new JobManager.LocalWorkerExited(pid, true));
+    }
+    JobRecord failed = awaitFinal(jobs, hog.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, failed.state());
+    assertEquals(OUT_OF_MEMORY, failed.error());
+    assertEquals(2, failed.attempts());
+
+    TestProbe<WorkerProtocol.ToWorker> third = readyWorker(inbox, 43, 2);
+    WorkerProtocol.Task task = third.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0);
+    assertEquals(behind.seq(), task.taskId(), "the prefetched job was not charged with the memory");
+    inbox.tell(new WorkerProtocol.TasksDone(third.ref(), List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), "2", "t", 2_000))));
+    assertEquals(JobState.SUCCEEDED, awaitFinal(jobs, behind.id(), Duration.ofSeconds(3)).state());
+  }
+
+  @Test
+  @DisplayName("a chunk running when its worker ran out of memory is split; the element that does it again fails saying so, the others succeed")
+  void outOfMemoryInAChunk() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 51, 1);
+    JobRecord map = submitMap(jobs, 2, 2, null);
+    assertEquals(2, Json.read(first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).params()).size());
+    jobs.tell(new JobManager.LocalWorkerExited(51, true));
+
+    TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 52, 1);
+    assertEquals(0, onlyElement(second.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0)));
+    jobs.tell(new JobManager.LocalWorkerExited(52, true));
+
+    TestProbe<WorkerProtocol.ToWorker> third = readyWorker(inbox, 53, 1);
+    answerSquare(inbox, third, third.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0));
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals("[null,1]", done.result());
+    assertEquals("1 of 2 elements failed; the first: element 0: " + OUT_OF_MEMORY, done.error());
   }
 
   @Test
@@ -299,6 +349,48 @@ class JobManagerTest {
     assertEquals(1, summed.map().chunk(), "about four chunks per worker: one element each here");
     answerChunks(worker, inbox, 3);
     assertEquals("5", awaitFinal(jobs, summed.id(), Duration.ofSeconds(3)).result());
+  }
+
+  /** The one element a task of a split chunk carries. */
+  private static int onlyElement(WorkerProtocol.Task task) {
+    var params = Json.read(task.params());
+    assertTrue(task.chunk());
+    assertEquals(1, params.size(), "a lost chunk's elements come back one per task: " + task.params());
+    return params.get(0).get("x").asInt();
+  }
+
+  private static void answerSquare(ActorRef<WorkerProtocol.ToNode> inbox, TestProbe<WorkerProtocol.ToWorker> worker, WorkerProtocol.Task task) {
+    int x = onlyElement(task);
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(
+        WorkerProtocol.TaskResult.succeeded(task.taskId(), "[{\"ok\":" + (x * x) + "}]", "t", 5_000))));
+  }
+
+  @Test
+  @DisplayName("a lost chunk's elements are retried each on its own task, and each fails only when it was lost more than its retries")
+  void lostChunksSplitIntoElements() {
+    ActorRef<JobManager.Command> jobs = jobManager(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 31, 1);
+    JobRecord map = submitMap(jobs, 4, 4, null);
+    var chunk = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
+    assertEquals(1, chunk.size());
+    assertEquals(4, Json.read(chunk.get(0).params()).size(), "one chunk of four");
+    jobs.tell(new JobManager.LocalWorkerExited(31));
+
+    // Element 0 goes first, alone, and loses its worker a second time: it alone is out of retries.
+    TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 32, 1);
+    assertEquals(0, onlyElement(second.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0)));
+    jobs.tell(new JobManager.LocalWorkerExited(32));
+
+    TestProbe<WorkerProtocol.ToWorker> third = readyWorker(inbox, 33, 3);
+    List<WorkerProtocol.Task> rest = third.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
+    assertEquals(List.of(1, 2, 3), rest.stream().map(JobManagerTest::onlyElement).toList(), "in input order");
+    rest.forEach(task -> answerSquare(inbox, third, task));
+
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals("[null,1,4,9]", done.result());
+    assertEquals("1 of 4 elements failed; the first: element 0: worker lost 2 times while running this element", done.error());
+    assertEquals(3, done.map().done());
   }
 
   @Test

@@ -10,10 +10,10 @@ import tandem.protocol.job.Param;
 /** A text of exactly the size asked for: measures how large results travel back from a worker. */
 public final class PayloadJob implements CpuJob {
   /**
-   * 64 MiB, the default tandem.wire.max-payload-bytes: a larger text could not travel back anyway,
-   * and making one costs a worker (512 MB heap) three copies of it before the cap refuses it.
+   * Above the default tandem.wire.max-payload-bytes (64 MiB) on purpose: it shows a result over the
+   * cap failing in its worker with the cap's reason while the worker serves on.
    */
-  private static final int MAX_BYTES = 64 << 20;
+  private static final int MAX_BYTES = 100_000_000;
   private static final String LINE = "the quick brown fox jumps over the lazy dog 0123456789\n";
 
   @Override
