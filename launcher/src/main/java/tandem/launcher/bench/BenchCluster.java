@@ -69,6 +69,11 @@ public final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /** What a worker started by hand needs to join this cluster (its secret), when bench started it. */
+  List<String> joinOptions() {
+    return started == null ? List.of() : started.secretOptions();
+  }
+
   public TandemClient client() {
     return client;
   }

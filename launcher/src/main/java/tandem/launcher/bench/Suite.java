@@ -229,7 +229,9 @@ final class Suite {
     for (int i = 0; i < reps; i++) {
       progress.say("worker start %d/%d: tandem worker --seed %s", i + 1, reps, seed);
       int before = client.health().join().path("workers").asInt();
-      List<String> command = Distribution.javaCommand(workerJvmOptions, List.of("worker", "--seed", seed, "--host", "127.0.0.1"));
+      List<String> args = new ArrayList<>(List.of("worker", "--seed", seed, "--host", "127.0.0.1"));
+      args.addAll(cluster.joinOptions());
+      List<String> command = Distribution.javaCommand(workerJvmOptions, args);
       Process worker;
       long start = System.nanoTime();
       try {

@@ -51,8 +51,10 @@ final class CdsTrainCommand implements Callable<Integer> {
       String address = client.health().join().path("address").asText();
       List<String> options = WorkerJvm.configured(config);
       options.add("-XX:ArchiveClassesAtExit=" + recording);
-      worker = new ProcessBuilder(Distribution.javaCommand(options,
-              List.of("worker", "--seed", address.substring(address.indexOf('@') + 1), "--host", "127.0.0.1")))
+      List<String> args = new java.util.ArrayList<>(
+          List.of("worker", "--seed", address.substring(address.indexOf('@') + 1), "--host", "127.0.0.1"));
+      args.addAll(cluster.secretOptions());
+      worker = new ProcessBuilder(Distribution.javaCommand(options, args))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       awaitWorker(client, worker);
       exercise(client);

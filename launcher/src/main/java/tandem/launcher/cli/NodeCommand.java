@@ -67,9 +67,7 @@ final class NodeCommand implements Callable<Integer> {
     }
     var seedAddresses = Seeds.parse(seeds);
     var configFile = process.configFile();
-    if (process.jobsDir() != null) {
-      options.put("tandem.jobs.dir", process.jobsDir().toString());
-    }
+    process.putSettings(options);
     Config config = withPort(ConfigLoader.load(options, configFile), port);
     NodeSettings settings;
     try {

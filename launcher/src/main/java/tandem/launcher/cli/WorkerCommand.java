@@ -58,9 +58,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (publicHost != null) {
       options.put("tandem.cluster.public-host", publicHost);
     }
-    if (process.jobsDir() != null) {
-      options.put("tandem.jobs.dir", process.jobsDir().toString());
-    }
+    process.putSettings(options);
     var seedAddresses = Seeds.parse(seeds);
     var config = ConfigLoader.load(options, process.configFile());
     WorkerSettings settings = WorkerSettings.create(config);
@@ -76,7 +74,7 @@ final class WorkerCommand implements Callable<Integer> {
   /**
    * The command for {@code tandem worker ARGS} read without picocli, when the arguments are
    * plainly well formed ({@code --seed}, {@code --host}, {@code --public-host}, {@code --port}, {@code --config}, {@code
-   * --jobs} each followed by its value, {@code --parent-watch}), as a node passes them to the
+   * --jobs}, {@code --secret-file} each followed by its value, {@code --parent-watch}), as a node passes them to the
    * workers it starts; empty for anything else, which picocli then reads and explains. Picocli
    * is Java 5 bytecode, which the class-data archive cannot hold: loading and verifying it took
    * a starting worker 130 ms of its ~1.1 s.
@@ -110,6 +108,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         case "--config" -> command.process.config = Path.of(value);
         case "--jobs" -> command.process.jobs = Path.of(value);
+        case "--secret-file" -> command.process.secretFile = Path.of(value);
         default -> {
           return Optional.empty();
         }

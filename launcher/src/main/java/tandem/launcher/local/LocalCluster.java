@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
+import tandem.launcher.process.ClusterSecret;
 import tandem.launcher.process.Distribution;
 import tandem.node.Json;
 
@@ -78,6 +79,7 @@ public final class LocalCluster {
     } catch (IOException e) {
       throw CliException.usage("cannot create " + dir + ": " + e.getMessage());
     }
+    passOn = withSecret(passOn);
     List<NodeEntry> started = new ArrayList<>();
     try {
       for (int i = 1; i <= nodes; i++) {
@@ -90,6 +92,32 @@ public final class LocalCluster {
       stop(Duration.ofSeconds(5));
       throw e;
     }
+  }
+
+  /** What a process started by hand needs to join this cluster: {@code --secret-file} and its file. */
+  public List<String> secretOptions() {
+    Path own = dir.resolve(ClusterSecret.FILE_NAME);
+    return Files.isRegularFile(own) ? List.of("--secret-file", own.toString()) : List.of();
+  }
+
+  /**
+   * The options with the cluster's secret: the one given with {@code --secret-file}, else a new
+   * one for this cluster, so only its own processes (and those started by hand in this folder,
+   * which find it) can open a cluster connection to its members.
+   */
+  private List<String> withSecret(List<String> passOn) {
+    Path own = dir.resolve(ClusterSecret.FILE_NAME);
+    List<String> out = new ArrayList<>(passOn);
+    int given = out.indexOf("--secret-file");
+    if (given >= 0 && !Path.of(out.get(given + 1)).equals(own)) {
+      return out;
+    }
+    if (given >= 0) {
+      out.subList(given, given + 2).clear(); // an earlier cluster's, found in this folder
+    }
+    ClusterSecret.create(own);
+    out.addAll(List.of("--secret-file", own.toString()));
+    return out;
   }
 
   private NodeEntry startNode(int index, int workers, NodeEntry seed, List<String> passOn, List<String> jvmOptions) {

@@ -39,7 +39,7 @@ public final class ClusterProcess {
     // Seeds go in the configuration, where Pekko joins them from, and a worker reads the nodes it
     // can offer itself to before it is a member.
     Config withSeeds = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of(
-        "pekko.cluster.seed-nodes", seeds.stream().map(Address::toString).toList())).withFallback(ClusterAddress.apply(config));
+        "pekko.cluster.seed-nodes", seeds.stream().map(Address::toString).toList())).withFallback(ClusterSecret.apply(ClusterAddress.apply(config)));
     try {
       system = ActorSystem.create(guardian, SYSTEM_NAME, withSeeds);
     } catch (RuntimeException e) {
@@ -82,7 +82,9 @@ public final class ClusterProcess {
       }
       stop();
       throw new CliException(ExitCodes.UNREACHABLE, "could not join the cluster through "
-          + seedsForMessage + "; is a node running there? (start one with 'tandem node')");
+          + seedsForMessage + "; is a node running there? (start one with 'tandem node') If it runs with a "
+          + "cluster secret ('tandem up' writes .tandem/" + ClusterSecret.FILE_NAME + "), give this process the same "
+          + "with --secret-file FILE");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,12 @@ class FailureIT {
     dist = new Dist();
     Path config = dist.work().resolve("diagnostics.conf");
     Files.writeString(config, "tandem.jobs.diagnostics = on\ntandem.jobs.cancel-grace = 1s\ntandem.jobs.max-queued = 500\n");
+    // A cluster secret, as 'tandem up' gives its nodes: only members can open a cluster connection.
+    Path secret = dist.work().resolve("cluster-secret");
+    Files.writeString(secret, "a-secret-for-failure-it-0123456789");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2",
-        "--config", config.toString());
+        "--config", config.toString(), "--secret-file", secret.toString());
     url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
     client = new TandemClient(URI.create(url));
     awaitWorkers(2, Duration.ofSeconds(60));
@@ -179,9 +184,7 @@ class FailureIT {
     out.add(garbage);
     for (String magic : new String[] {"AKKA", "PEKK"}) {
       java.nio.ByteBuffer hugeFrame = java.nio.ByteBuffer.allocate(9).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      // A frame that declares 2 GB and never comes. (A negative length, or one so close to 2^31
-      // that Pekko 1.7.0's framing overflows, sends its inbound stream into a loop: apache/pekko
-      // #3492, fixed upstream but not released yet; see the README's known limits.)
+      // A frame that declares 2 GB and never comes.
       hugeFrame.put(magic.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 2).putInt(2_000_000_000);
       out.add(hugeFrame.array());
       java.nio.ByteBuffer junkFrame = java.nio.ByteBuffer.allocate(9 + 4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -190,6 +193,13 @@ class FailureIT {
       random.nextBytes(junk);
       junkFrame.put(junk);
       out.add(junkFrame.array()); // a frame of the right size whose envelope is nonsense
+      // Negative lengths, and one so close to 2^31 that it overflows: Pekko 1.7.0's framing loops
+      // on them (apache/pekko#3492, not released yet). With a cluster secret they never reach it.
+      for (int length : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE - 2}) {
+        java.nio.ByteBuffer negative = java.nio.ByteBuffer.allocate(9 + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        negative.put(magic.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 2).putInt(length);
+        out.add(negative.array());
+      }
     }
     return out.toArray(byte[][]::new);
   }
@@ -206,7 +216,7 @@ class FailureIT {
   }
 
   @Test
-  @DisplayName("garbage, huge declared frames and nonsense envelopes on the node's and a worker's Artery ports are shrugged off; the next 100 jobs succeed")
+  @DisplayName("garbage, huge declared frames, negative frame lengths and nonsense envelopes on the node's and a worker's Artery ports are shrugged off: the logs grow by a few lines at most, the next 100 jobs succeed")
   void rogueBytesOnTheArteryPorts() throws Exception {
     awaitWorkers(2, Duration.ofSeconds(60));
     // Earlier tests kill workers; their replacements are up before the dead ones are removed.
@@ -216,6 +226,7 @@ class FailureIT {
       String address = m.path("address").asText();
       ports.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
     }
+    long logBefore = Files.size(node.log());
     for (int port : ports) {
       for (byte[] stream : rogueStreams()) {
         send(port, stream);
@@ -229,6 +240,10 @@ class FailureIT {
       assertEquals((long) i * i, jobs.get(i).join().asLong());
     }
     assertEquals(ports.size(), client.members().join().size(), "every member is still in the cluster");
+    // The node's log holds its workers' output too; a looping inbound stream wrote 119 MB in 10 s.
+    long grown = Files.size(node.log()) - logBefore;
+    System.out.printf("failure: rogue bytes on %d Artery ports grew the node's log by %d bytes%n", ports.size(), grown);
+    assertTrue(grown < 8_000, "the log grew by " + grown + " bytes");
     for (JsonNode m : client.members().join()) {
       assertEquals("Up", m.path("status").asText(), m.toString());
     }
@@ -253,13 +268,25 @@ class FailureIT {
   }
 
   @Test
-  @DisplayName("a node holding tandem.jobs.max-queued elements answers 503 and accepts nothing; the CLI exits 3 with the reason")
+  @DisplayName("a map larger than tandem.jobs.max-queued is refused as a usage mistake (exit 2); one that fits only later gets 503 and the CLI exits 3 with the reason")
   void backPressure() throws Exception {
-    Dist.Result full = dist.run("map", "square", "--range", "x=1..600", "--node", url);
-    assertEquals(3, full.exit(), full.toString());
-    assertTrue(full.err().contains("tandem.jobs.max-queued"), full.toString());
-    for (JsonNode job : client.jobs(100).join().path("jobs")) {
-      assertTrue(job.path("map").path("total").asInt() != 600, "the refused map was not accepted: " + job);
+    // A map that can never fit is a usage mistake, not "try again later".
+    Dist.Result never = dist.run("map", "square", "--range", "x=1..600", "--node", url);
+    assertEquals(2, never.exit(), never.toString());
+    assertTrue(never.err().contains("tandem.jobs.max-queued"), never.toString());
+    // One that would fit, but not beside what the node holds now, is refused for now (503).
+    ObjectNode range = Json.object();
+    range.putObject("range").put("key", "ms").put("from", 100).put("to", 499); // 400 elements, minutes of work
+    String holding = client.submitMap("spin", Json.object(), range).join().path("id").asText();
+    try {
+      Dist.Result full = dist.run("map", "square", "--range", "x=1..200", "--node", url);
+      assertEquals(3, full.exit(), full.toString());
+      assertTrue(full.err().contains("tandem.jobs.max-queued"), full.toString());
+      for (JsonNode job : client.jobs(100).join().path("jobs")) {
+        assertTrue(job.path("map").path("total").asInt() != 200, "the refused map was not accepted: " + job);
+      }
+    } finally {
+      client.cancel(holding).join();
     }
     assertEquals(25, client.call("square", Json.object().put("x", 5)).join().asInt(), "smaller work is still taken");
   }
