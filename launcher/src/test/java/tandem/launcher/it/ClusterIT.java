@@ -188,7 +188,7 @@ class ClusterIT {
       {"application/json", "{\"job\":\"nope\"}", "400", "unknown job"},
       {"application/json", "{\"job\":\"square\",\"params\":{\"x\":\"a\"}}", "400", "whole number"},
       {"application/json", "{\"job\":\"square\"}", "400", "needs x"},
-      {"application/json", "{\"job\":\"primes\",\"params\":{\"n\":-1}}", "400", "between"},
+      {"application/json", "{\"job\":\"primes\",\"params\":{\"n\":-1}}", "400", "must be from 0 to"},
       {"application/json", "{not json", "400", "malformed JSON"},
       {"application/json", "[]", "400", "JSON object"},
       {"text/plain", "{\"job\":\"square\",\"params\":{\"x\":1}}", "415", "Content-Type"},
