@@ -41,7 +41,12 @@ public final class Guardian {
   /** What a node tells the launcher once its HTTP API is serving. */
   public record NodeStarted(String address, String httpUrl) {}
 
-  private static final Duration STOP_WORKERS = Duration.ofSeconds(10);
+  /**
+   * What a stopping worker needs after its tasks: Pekko's leave (Leaving, then Exiting once the
+   * leader sees every member agree, a few 1 s gossip rounds, more on a busy machine) and its end.
+   * A worker itself waits up to 15 s for Exiting (Pekko's cluster-leave and cluster-exiting phases).
+   */
+  private static final Duration WORKER_LEAVE = Duration.ofSeconds(20);
 
   /**
    * A node: the JobManager, its I/O runner, its local workers (if {@code factory} is given and
@@ -73,7 +78,7 @@ public final class Guardian {
       ActorRef<WorkerPool.Command> pool = null;
       if (factory != null) {
         pool = context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers");
-        stopWorkersOnShutdown(system, pool);
+        stopWorkersOnShutdown(system, pool, settings.drainDeadline());
       }
       context.pipeToSelf(
           Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
@@ -122,11 +127,20 @@ public final class Guardian {
             .exceptionally(timeout -> Done.getInstance()));
   }
 
-  /** Then, once the HTTP API is unbound, its workers are asked to leave (and then forced). */
-  private static void stopWorkersOnShutdown(ActorSystem<Void> system, ActorRef<WorkerPool.Command> pool) {
+  /**
+   * Then, once the HTTP API is unbound, its workers are asked to stop (SIGTERM) and the node waits
+   * until they are gone, before it leaves itself. Each worker finishes the tasks it still runs for
+   * other nodes (up to the drain deadline, as any stopping worker does) and leaves the cluster; only
+   * one still running after that and {@link #WORKER_LEAVE} is killed. Waiting less (this was 5 s,
+   * Pekko's default phase timeout) killed workers that were still running tasks or still Leaving,
+   * and a member that dies before it is Exiting is downed: the other nodes listed it as Down.
+   */
+  private static void stopWorkersOnShutdown(ActorSystem<Void> system, ActorRef<WorkerPool.Command> pool, Duration deadline) {
+    Duration grace = deadline.plus(WORKER_LEAVE);
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
         CoordinatedShutdown.PhaseServiceStop(), "stop-local-workers",
-        () -> Asks.<WorkerPool.Command, Done>ask(system, pool, WorkerPool.StopAll::new, STOP_WORKERS)
+        () -> Asks.<WorkerPool.Command, Done>ask(system, pool, replyTo -> new WorkerPool.StopAll(grace, replyTo),
+                grace.plusSeconds(5))
             .exceptionally(timeout -> Done.getInstance()));
   }
 

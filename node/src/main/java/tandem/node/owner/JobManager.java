@@ -319,12 +319,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /**
    * The OS says the process is gone, so it is safe to down its member at once: the cluster need
-   * not wait for the failure detector and the Split Brain Resolver, and a replacement can join
-   * (convergence is blocked while a member is unreachable).
+   * not wait for the failure detector and the downing provider, and a replacement can join
+   * (convergence is blocked while a member is unreachable). Not a worker that was leaving on
+   * purpose (stopped or scaled down): it exits once it is Exiting, which the leader turns into
+   * Removed even when it no longer answers, while a Down here would overtake that and every member
+   * would list it as Down. This node may still see it as Leaving when it exits (the Exiting gossip
+   * is on its way); if it really died before Exiting, its port refuses connections and the downing
+   * provider downs it once it is unreachable.
    */
   private Behavior<Command> onLocalWorkerExited(LocalWorkerExited exited) {
     Optional<WorkerRoster.Slot> slot = roster.byPid(exited.pid());
-    slot.ifPresent(s -> membership.tell(new Down(s.ref.path().address())));
+    slot.map(s -> s.ref.path().address())
+        .filter(worker -> !workerWatch.leaving(worker))
+        .ifPresent(worker -> membership.tell(new Down(worker)));
     return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)), exited.outOfMemory());
   }
 

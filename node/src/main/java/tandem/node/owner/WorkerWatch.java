@@ -30,6 +30,8 @@ final class WorkerWatch<C> {
   private final Set<Address> up = new HashSet<>();
   /** Workers not yet members, by address, with when the address was first seen. */
   private final Map<Address, Waiting> waiting = new HashMap<>();
+  /** Members leaving on purpose (Leaving or Exiting), by address, until they are removed. */
+  private final Set<Address> leaving = new HashSet<>();
   /** Workers watched through the cluster, by address, to report lost when their member is downed. */
   private final Map<Address, List<ActorRef<ToWorker>>> watched = new HashMap<>();
   private boolean subscribed;
@@ -90,6 +92,11 @@ final class WorkerWatch<C> {
     return !waiting.isEmpty();
   }
 
+  /** Whether the member at {@code address} is leaving the cluster on purpose (Leaving or Exiting). */
+  boolean leaving(Address address) {
+    return leaving.contains(address);
+  }
+
   /** Follows membership; returns the workers whose member was downed, or left before it was ever Up. */
   List<ActorRef<ToWorker>> onMemberEvent(ClusterEvent.MemberEvent event) {
     Address address = event.member().address();
@@ -100,11 +107,14 @@ final class WorkerWatch<C> {
         context.watchWith(worker, terminated.apply(worker));
         watched.computeIfAbsent(address, a -> new ArrayList<>()).add(worker);
       }
+    } else if (event instanceof ClusterEvent.MemberLeft || event instanceof ClusterEvent.MemberExited) {
+      leaving.add(address);
     } else if (event instanceof ClusterEvent.MemberDowned) {
       List<ActorRef<ToWorker>> downed = watched.remove(address);
       return downed == null ? List.of() : downed;
     } else if (event instanceof ClusterEvent.MemberRemoved) {
       up.remove(address);
+      leaving.remove(address);
       watched.remove(address);
       Waiting lost = waiting.remove(address);
       return lost == null ? List.of() : lost.workers();

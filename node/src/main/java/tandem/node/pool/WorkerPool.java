@@ -42,8 +42,11 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   /** What a {@link Resize} does: from {@code before} workers to {@code wanted}. */
   public record Resized(int before, int wanted, int starting, int stopping) implements NoSerializationVerificationNeeded {}
 
-  /** Stop every worker (politely, then by force) and answer once all are gone. */
-  public record StopAll(ActorRef<Done> replyTo) implements Command {}
+  /**
+   * Stop every worker: SIGTERM, then SIGKILL for any still running after {@code grace}; answer
+   * once all are gone.
+   */
+  public record StopAll(Duration grace, ActorRef<Done> replyTo) implements Command {}
 
   private record Exited(Process process) implements Command {}
 
@@ -56,7 +59,6 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private static final int SIGKILLED = 128 + 9;
   private static final int SIGTERMED = 128 + 15;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   public static Behavior<Command> create(
       int count, WorkerProcessFactory factory, ActorRef<JobManager.Command> jobs) {
@@ -214,7 +216,8 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     // worker would halt at once instead of leaving the cluster, leaving an unreachable member
     // behind that holds up this node's own leave.
     running.values().forEach(p -> p.toHandle().destroy());
-    timers.startSingleTimer(ForceKill.INSTANCE, ForceKill.INSTANCE, STOP_GRACE);
+    // Not sooner: a worker killed before it is Exiting dies a member, and the cluster downs it.
+    timers.startSingleTimer(ForceKill.INSTANCE, ForceKill.INSTANCE, stop.grace());
     return this;
   }
 
