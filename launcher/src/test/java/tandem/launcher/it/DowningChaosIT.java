@@ -46,7 +46,7 @@ class DowningChaosIT {
   @DisplayName("2 nodes: kill -9 the oldest; the other and its worker stay Up and serve at once")
   void twoNodesLoseTheOldest() throws Exception {
     List<Node> nodes = UpCluster.up(dist, 2, pids);
-    DowningIT.kill(nodes.get(0), nodes.get(1));
+    UpCluster.killAndServe(nodes.get(0), nodes.get(1));
     UpCluster.awaitMembers(nodes.get(1), 2);
   }
 

@@ -34,7 +34,7 @@ class LocalClusterIT {
   }
 
   @Test
-  @DisplayName("up starts a local cluster of 5 nodes, the CLI finds it from the same folder, down stops exactly its processes")
+  @DisplayName("up starts a local cluster of 5 nodes, the CLI finds it from the same folder, the oldest and the youngest killed take only themselves and their workers, down stops exactly the rest")
   void upSubmitDown() throws Exception {
     Path here = Files.createDirectories(dist.work().resolve("project"));
     Dist.Result up = dist.run(here, Map.of(), "up", "--nodes", "5", "--workers", "1");
@@ -61,9 +61,21 @@ class LocalClusterIT {
     Dist.Result again = dist.run(here, Map.of(), "up");
     assertEquals(2, again.exit(), "a second up in the same folder is refused: " + again);
 
+    // One failure stays one failure (README, What survives what): the oldest node, then the
+    // youngest, killed outright; the others serve at once and end Up with their workers.
+    List<UpCluster.Node> nodes = new ArrayList<>();
+    Json.MAPPER.readTree(here.resolve(".tandem/cluster.json").toFile()).path("nodes")
+        .forEach(n -> nodes.add(new UpCluster.Node(n.path("url").asText(), n.path("pid").asLong())));
+    UpCluster.killAndServe(nodes.get(0), nodes.get(1), nodes.get(2), nodes.get(3), nodes.get(4));
+    UpCluster.killAndServe(nodes.get(4), nodes.get(1), nodes.get(2), nodes.get(3));
+    UpCluster.awaitMembers(nodes.get(1), 6);
+    Http.Answer map = Http.post(nodes.get(2).url() + "/jobs?wait=true", "application/json",
+        "{\"job\":\"square\",\"range\":{\"key\":\"x\",\"from\":1,\"to\":200},\"reduce\":\"sum\"}");
+    assertEquals(2686700, map.body().path("result").asLong(), "a map over what is left: " + map);
+
     Dist.Result down = dist.run(here, Map.of(), "down");
     assertEquals(0, down.exit(), down.toString());
-    assertTrue(down.out().contains("stopped 5 node(s) and 5 worker(s)"), down.toString());
+    assertTrue(down.out().contains("stopped 3 node(s) and 3 worker(s)"), down.toString());
     for (long pid : upPids) {
       assertTrue(Dist.gone(pid), "pid " + pid + " survived tandem down");
     }

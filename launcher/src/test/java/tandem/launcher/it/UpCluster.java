@@ -83,6 +83,20 @@ final class UpCluster {
     return killedAt;
   }
 
+  /**
+   * Kills {@code victim} outright (its workers must die with it), then checks every survivor
+   * serves a job at once, printing how long after the kill each was done.
+   */
+  static void killAndServe(Node victim, Node... survivors) throws Exception {
+    long killedAt = killOutright(victim);
+    for (Node survivor : survivors) {
+      JsonNode job = Http.job(survivor.url(), "square", "{\"x\":5}");
+      assertEquals(25, job.path("result").asInt(), job.toString());
+      System.out.printf("node pid %d killed: a job on a survivor was done %d ms after the kill%n",
+          victim.pid(), (System.nanoTime() - killedAt) / 1_000_000);
+    }
+  }
+
   static void await(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {

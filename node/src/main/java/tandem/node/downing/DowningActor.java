@@ -79,7 +79,12 @@ final class DowningActor extends AbstractActorWithTimers {
   public Receive createReceive() {
     return receiveBuilder()
         .match(ClusterEvent.MemberRemoved.class, e -> forget(e.member().uniqueAddress()))
-        .match(ClusterEvent.MemberEvent.class, e -> members.put(e.member().uniqueAddress(), e.member()))
+        .match(ClusterEvent.MemberEvent.class, e -> {
+          // Any change of membership restarts the wait, as Pekko's own resolver does: while
+          // members join (a 'tandem up' of 5 nodes on 2 cores), the busy ones miss heartbeats.
+          members.put(e.member().uniqueAddress(), e.member());
+          changed();
+        })
         .match(ClusterEvent.UnreachableMember.class, e -> {
           if (unreachable.add(e.member().uniqueAddress())) {
             changed();
@@ -101,9 +106,8 @@ final class DowningActor extends AbstractActorWithTimers {
     members.remove(member);
     probes.remove(member);
     downed.remove(member);
-    if (unreachable.remove(member)) {
-      changed();
-    }
+    unreachable.remove(member);
+    changed();
   }
 
   private void changed() {

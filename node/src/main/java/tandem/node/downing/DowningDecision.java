@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.UniqueAddress;
  *   <li>A member whose cluster port refuses connections is dead (a host that answers with a reset
  *       is up and has nothing listening there): any node downs it at once, on any machine, whether
  *       or not the failure detector has noticed yet.
- *   <li>Once the unreachable set has been stable for a while: unreachable workers are downed (their
+ *   <li>Once membership and reachability have been stable for a while: unreachable workers are downed (their
  *       tasks are retried elsewhere), and so are unreachable nodes on the decider's own machine
  *       (processes on one machine cannot be cut off from each other; one that stops answering is
  *       stalled, and it leaves when it wakes and finds itself removed).
@@ -55,7 +55,7 @@ final class DowningDecision {
    * @param unreachable the members some observer finds unreachable
    * @param probes what probing members' ports found so far (absent: not probed); a refused one is
    *     dead whether or not it is unreachable yet
-   * @param stable whether the unreachable set has stayed the same for the stable-after time
+   * @param stable whether membership and reachability have stayed the same for the stable-after time
    */
   static Outcome decide(Peer self, Collection<Peer> members, Set<UniqueAddress> unreachable,
       Map<UniqueAddress, Probe> probes, boolean stable) {
