@@ -9,6 +9,7 @@ import java.util.Set;
 import org.apache.pekko.actor.AbstractActorWithTimers;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -49,9 +50,10 @@ final class DowningActor extends AbstractActorWithTimers {
   private long lastSweepNanos = System.nanoTime();
   private boolean sweepAll;
 
-  private enum Tick { INSTANCE }
+  // Never leave this process: exempt from the tests' serialize-messages check.
+  private enum Tick implements NoSerializationVerificationNeeded { INSTANCE }
 
-  private record Probed(UniqueAddress member, Probe result) {}
+  private record Probed(UniqueAddress member, Probe result) implements NoSerializationVerificationNeeded {}
 
   static Props props(DowningSettings settings) {
     return Props.create(DowningActor.class, () -> new DowningActor(settings));
