@@ -1,5 +1,6 @@
 package tandem.launcher.cli;
 
+import tandem.node.worker.WorkerExit;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
@@ -34,11 +35,15 @@ public final class Tandem implements Runnable {
     if (worker.isEmpty()) {
       return commandLine().execute(args);
     }
+    int code;
     try {
-      return worker.get().call();
+      code = worker.get().call();
     } catch (Exception e) {
-      return failed(e, new PrintWriter(System.err, true));
+      code = failed(e, new PrintWriter(System.err, true));
     }
+    // The node that started this worker reads exit code 3 as out of memory (HotSpot's); one that
+    // could not join the cluster (3 for a user's command) must not be taken for that.
+    return worker.get().parentWatch && code == WorkerExit.OUT_OF_MEMORY ? WorkerExit.NOT_JOINED : code;
   }
 
   public static CommandLine commandLine() {

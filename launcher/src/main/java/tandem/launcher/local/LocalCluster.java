@@ -89,7 +89,7 @@ public final class LocalCluster {
       awaitUp(started, workers, timeout);
       return new ClusterState(started, workers);
     } catch (RuntimeException e) {
-      stop(Duration.ofSeconds(5));
+      stop(Duration.ofSeconds(5), true);
       throw e;
     }
   }
@@ -191,6 +191,11 @@ public final class LocalCluster {
    * workers they started, then forgets the folder.
    */
   public StopReport stop(Duration grace) {
+    return stop(grace, false);
+  }
+
+  /** @param keepLogs whether the logs stay (a start that failed names them in its message) */
+  private StopReport stop(Duration grace, boolean keepLogs) {
     Optional<ClusterState> state = read();
     if (state.isEmpty()) {
       return new StopReport(0, 0, false);
@@ -204,7 +209,15 @@ public final class LocalCluster {
     waitForExit(List.copyOf(workers), Duration.ofSeconds(3));
     workers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     boolean clean = Stream.concat(nodes.stream(), workers.stream()).noneMatch(ProcessHandle::isAlive);
-    deleteFolder();
+    if (keepLogs) {
+      try {
+        Files.deleteIfExists(dir.resolve(STATE_FILE));
+      } catch (IOException ignored) {
+        // a later 'up' reads no live nodes from it anyway
+      }
+    } else {
+      deleteFolder();
+    }
     return new StopReport(nodes.size(), workers.size(), clean);
   }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.AbstractActorWithTimers;
 import org.apache.pekko.actor.Address;
@@ -26,14 +27,14 @@ import tandem.node.downing.DowningDecision.Probe;
 
 /**
  * Runs in every member and applies {@link DowningDecision}: follows membership and reachability,
- * probes cluster ports, and downs what the decision says. A node probes the other nodes every
- * second and, when one is found dead, every member at once (its workers die with it), so a killed
- * node is removed in about a second instead of after the failure detector's pause; each unreachable
- * member is probed once. One per process, started by Pekko from {@link TandemDowningProvider}.
+ * probes cluster ports, and downs what the decision says. Every {@code probe-interval} a node asks
+ * the kernel which ports listen on this machine: another node here whose port no longer listens is
+ * dead, and then every member here is looked at (its workers die with it), so a killed node is
+ * removed in about a second instead of after the failure detector's pause. Each unreachable member,
+ * here or elsewhere, is probed once by a connection: refused means dead. One per process, started by Pekko from {@link TandemDowningProvider}.
  */
 final class DowningActor extends AbstractActorWithTimers {
   private static final Duration TICK = Duration.ofMillis(500);
-  private static final Duration SWEEP = Duration.ofSeconds(1);
 
   private final LoggingAdapter log = Logging.getLogger(getContext().getSystem(), this);
   private final Cluster cluster = Cluster.get(getContext().getSystem());
@@ -122,21 +123,21 @@ final class DowningActor extends AbstractActorWithTimers {
     lastTickNanos = now;
     if (gap > settings.stallThreshold().toNanos()) {
       // This process did not run for a while: the others stopped hearing from it, not the other
-      // way round, and they may have removed it already. Decide nothing about them until heartbeats
-      // had time to resume; if they removed it, their quarantine notice ends it first.
+      // way round, and they may have removed it already; or the machine is overloaded and every
+      // member misses heartbeats. Judge no live member until heartbeats had time to resume; if the
+      // others removed this one, their quarantine notice ends it first.
+      if (now >= distrustUntilNanos) {
+        log.info("this process was held up for {} ms; downing only the provably dead for {} s",
+            gap / 1_000_000, (settings.stableAfter().toNanos() + settings.heartbeatPause().toNanos()) / 1_000_000_000);
+      }
       distrustUntilNanos = now + settings.stableAfter().toNanos() + settings.heartbeatPause().toNanos();
-      log.warning("this process was stalled for {} ms; taking no downing decision for {} ms",
-          gap / 1_000_000, (distrustUntilNanos - now) / 1_000_000);
     }
-    if (cluster.selfMember().hasRole("node") && now - lastSweepNanos >= SWEEP.toNanos()) {
+    Duration sweep = settings.probeInterval();
+    if (!sweep.isZero() && cluster.selfMember().hasRole("node") && now - lastSweepNanos >= sweep.toNanos()) {
       lastSweepNanos = now;
       boolean all = sweepAll;
       sweepAll = false;
-      for (Member member : members.values()) {
-        if ((all || member.hasRole("node")) && isLive(member) && !member.uniqueAddress().equals(cluster.selfUniqueAddress())) {
-          probe(member.uniqueAddress());
-        }
-      }
+      sweepThisMachine(all);
     }
     if (!unreachable.isEmpty()) {
       for (UniqueAddress member : unreachable) {
@@ -145,6 +146,25 @@ final class DowningActor extends AbstractActorWithTimers {
         }
       }
       decide();
+    }
+  }
+
+  /**
+   * The members on this machine (nodes, or every member after one was found dead) whose cluster
+   * port nothing listens on any more are dead: the kernel says so without a connection.
+   */
+  private void sweepThisMachine(boolean everyMember) {
+    Peer self = Peer.of(cluster.selfMember());
+    Optional<Set<Integer>> listening = ListeningPorts.read();
+    if (listening.isEmpty()) {
+      return;
+    }
+    for (Member member : members.values()) {
+      Peer peer = Peer.of(member);
+      if ((everyMember || peer.node()) && isLive(member) && !peer.id().equals(self.id()) && peer.sameMachineAs(self)
+          && !listening.get().contains(peer.port()) && !probes.containsKey(peer.id())) {
+        probed(new Probed(peer.id(), Probe.REFUSED));
+      }
     }
   }
 
@@ -167,7 +187,7 @@ final class DowningActor extends AbstractActorWithTimers {
       probes.put(probed.member(), Probe.REFUSED);
       if (!sweepAll && !downed.contains(probed.member())) {
         sweepAll = true; // the workers of a dead node died with it: look at everyone next
-        lastSweepNanos = System.nanoTime() - SWEEP.toNanos();
+        lastSweepNanos = System.nanoTime() - settings.probeInterval().toNanos();
       }
       decide();
     } else if (unreachable.contains(probed.member())) {
@@ -181,14 +201,14 @@ final class DowningActor extends AbstractActorWithTimers {
 
   private void decide() {
     long now = System.nanoTime();
-    if (now < distrustUntilNanos || cluster.isTerminated()) {
+    if (cluster.isTerminated()) {
       return;
     }
     Member self = cluster.selfMember();
     if (self.status() == MemberStatus.down() || self.status() == MemberStatus.exiting() || self.status() == MemberStatus.removed()) {
       return;
     }
-    boolean stable = now - unreachableChangedNanos >= settings.stableAfter().toNanos();
+    boolean stable = now >= distrustUntilNanos && now - unreachableChangedNanos >= settings.stableAfter().toNanos();
     List<Peer> live = members.values().stream()
         .filter(m -> m.status() != MemberStatus.down() && m.status() != MemberStatus.exiting()
             && m.status() != MemberStatus.removed() && !downed.contains(m.uniqueAddress()))

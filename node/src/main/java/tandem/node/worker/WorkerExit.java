@@ -15,4 +15,7 @@ public final class WorkerExit {
 
   /** Halted at its node's request: a task ignored its cancel past the grace period. */
   public static final int HALTED = 4;
+
+  /** Could not join the cluster, or was removed from it (3 for a worker a user starts). */
+  public static final int NOT_JOINED = 5;
 }

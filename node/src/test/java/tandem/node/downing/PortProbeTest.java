@@ -20,6 +20,16 @@ class PortProbeTest {
   }
 
   @Test
+  void theKernelListsAListeningPortAndForgetsItOnceClosed() throws Exception {
+    int port;
+    try (ServerSocket open = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = open.getLocalPort();
+      assertTrue(ListeningPorts.read().orElseThrow().contains(port));
+    }
+    assertFalse(ListeningPorts.read().map(ports -> ports.contains(port)).orElse(false));
+  }
+
+  @Test
   void anUnknownAddressIsNotRefused() throws Exception {
     assertFalse(PortProbe.probe("", 0, Duration.ofSeconds(1)).get());
   }
