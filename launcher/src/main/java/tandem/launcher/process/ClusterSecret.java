@@ -59,33 +59,35 @@ public final class ClusterSecret {
   }
 
   private static String read(Path file) {
+    if (!Files.isReadable(file)) {
+      throw CliException.usage("cannot read the cluster secret " + file + "; give the file 'tandem up' wrote "
+          + "(.tandem/" + FILE_NAME + ") or one made with 'openssl rand -hex 24 > FILE; chmod 600 FILE'");
+    }
+    checkOwnerOnly(file);
+    String secret;
     try {
-      if (!Files.isReadable(file)) {
-        throw CliException.usage("cannot read the cluster secret " + file + "; give the file 'tandem up' wrote "
-            + "(.tandem/" + FILE_NAME + ") or one made with 'openssl rand -hex 24 > FILE; chmod 600 FILE'");
-      }
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-        throw CliException.usage("the cluster secret " + file + " can be read by others; make it its owner's only: chmod 600 " + file);
-      }
-      String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (secret.length() < 16) {
-        throw CliException.usage("the cluster secret " + file + " holds " + secret.length()
-            + " characters; give it 16 or more, e.g. 'openssl rand -hex 24'");
-      }
-      return secret;
-    } catch (UnsupportedOperationException e) {
-      return readAnyway(file); // no POSIX permissions here (not Linux or macOS): nothing to check
+      secret = Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw CliException.usage("cannot read the cluster secret " + file + ": " + e.getMessage());
     }
+    if (secret.length() < 16) {
+      throw CliException.usage("the cluster secret " + file + " holds " + secret.length()
+          + " characters; give it 16 or more, e.g. 'openssl rand -hex 24'");
+    }
+    return secret;
   }
 
-  private static String readAnyway(Path file) {
+  private static void checkOwnerOnly(Path file) {
+    Set<PosixFilePermission> permissions;
     try {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions here (not Linux or macOS): nothing to check
     } catch (IOException e) {
       throw CliException.usage("cannot read the cluster secret " + file + ": " + e.getMessage());
+    }
+    if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+      throw CliException.usage("the cluster secret " + file + " can be read by others; make it its owner's only: chmod 600 " + file);
     }
   }
 

@@ -31,7 +31,8 @@ import tandem.node.downing.DowningDecision.Probe;
  * the kernel which ports listen on this machine: another node here whose port no longer listens is
  * dead, and then every member here is looked at (its workers die with it), so a killed node is
  * removed in about a second instead of after the failure detector's pause. Each unreachable member,
- * here or elsewhere, is probed once by a connection: refused means dead. One per process, started by Pekko from {@link TandemDowningProvider}.
+ * here or elsewhere, is probed once by a connection: refused means dead. One per process, started
+ * by Pekko from {@link TandemDowningProvider}.
  */
 final class DowningActor extends AbstractActorWithTimers {
   private static final Duration TICK = Duration.ofMillis(500);
@@ -44,7 +45,8 @@ final class DowningActor extends AbstractActorWithTimers {
   private final Map<UniqueAddress, Probe> probes = new HashMap<>();
   private final Set<UniqueAddress> probing = new HashSet<>();
   private final Set<UniqueAddress> downed = new HashSet<>();
-  private long unreachableChangedNanos = System.nanoTime();
+  /** When membership or reachability last changed: stable-after counts from here. */
+  private long changedNanos = System.nanoTime();
   private long lastTickNanos = System.nanoTime();
   /** Until then this process distrusts what it sees: it was itself stalled (GC, SIGSTOP). */
   private long distrustUntilNanos = System.nanoTime();
@@ -114,7 +116,7 @@ final class DowningActor extends AbstractActorWithTimers {
   }
 
   private void changed() {
-    unreachableChangedNanos = System.nanoTime();
+    changedNanos = System.nanoTime();
   }
 
   private void tick() {
@@ -172,9 +174,8 @@ final class DowningActor extends AbstractActorWithTimers {
     if (!probing.add(member)) {
       return;
     }
-    Address address = member.address();
-    PortProbe.probe(address.host().getOrElse(() -> ""), address.port().isDefined() ? (Integer) address.port().get() : 0,
-            settings.probeTimeout())
+    Peer peer = new Peer(member, false);
+    PortProbe.probe(peer.host(), peer.port(), settings.probeTimeout())
         .thenAccept(refused -> getSelf().tell(new Probed(member, refused ? Probe.REFUSED : Probe.NOT_REFUSED), getSelf()));
   }
 
@@ -208,7 +209,7 @@ final class DowningActor extends AbstractActorWithTimers {
     if (self.status() == MemberStatus.down() || self.status() == MemberStatus.exiting() || self.status() == MemberStatus.removed()) {
       return;
     }
-    boolean stable = now >= distrustUntilNanos && now - unreachableChangedNanos >= settings.stableAfter().toNanos();
+    boolean stable = now >= distrustUntilNanos && now - changedNanos >= settings.stableAfter().toNanos();
     List<Peer> live = members.values().stream()
         .filter(m -> m.status() != MemberStatus.down() && m.status() != MemberStatus.exiting()
             && m.status() != MemberStatus.removed() && !downed.contains(m.uniqueAddress()))
