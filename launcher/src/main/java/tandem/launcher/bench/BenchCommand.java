@@ -13,7 +13,7 @@ import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.WorkerJvm;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure serial vs threads vs processes for a CPU-bound and an I/O-bound workload, and print a table.",

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * The lesson's exercise: a CPU-bound and an I/O-bound workload, each run serially (one thread),

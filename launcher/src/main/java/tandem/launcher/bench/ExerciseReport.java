@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import tandem.launcher.cli.Table;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** The exercise's table for people, its JSON for machines, and a line saying what it means. */
 final class ExerciseReport {

@@ -2,7 +2,7 @@ package tandem.launcher.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * The CPU-bound workload: count the primes below {@code below} by trial division, as blocks of

@@ -18,7 +18,7 @@ import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.process.Distribution;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * The figures that matter, each measured {@code reps} times in one invocation so they can be set

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import tandem.launcher.cli.Table;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** The suite's figures: median and spread over the runs, against each goal and the best peer. */
 final class SuiteReport {

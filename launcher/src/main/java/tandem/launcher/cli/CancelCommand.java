@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.client.TandemException;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
     description = {"Cancel a queued or running job, on whichever node owns it.",

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true, description = "List the jobs a node can run, with their parameters.")
 final class CatalogCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import tandem.launcher.local.LocalCluster;
 import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.Distribution;
 import tandem.launcher.process.WorkerJvm;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * Records the worker class-data sharing archive: a node, one worker started by hand with

@@ -103,10 +103,10 @@ final class DemoCommand implements Callable<Integer> {
   private static boolean mapAndPipeline(PrintWriter out, ClusterState state, List<TandemClient> nodes) {
     out.printf("%nA map: square over x = 1..100000 in chunks across every worker, summed on the owner node:%n");
     out.flush();
-    ObjectNode range = tandem.node.Json.object();
+    ObjectNode range = tandem.protocol.api.Json.object();
     range.putObject("range").put("key", "x").put("from", 1).put("to", 100_000);
     range.put("reduce", "sum");
-    JsonNode map = nodes.get(0).runMap("square", tandem.node.Json.object(), range).join();
+    JsonNode map = nodes.get(0).runMap("square", tandem.protocol.api.Json.object(), range).join();
     out.printf("  %s = %s in %s (%d elements, %d per chunk)%n", "sum", JobText.result(map),
         JobText.ms(map.path("timings").path("totalMs")), map.path("map").path("total").asInt(), map.path("map").path("chunk").asInt());
 
@@ -114,8 +114,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nA pipeline: http-get %s on a node's I/O threads, its body counted by wordcount in a worker:%n", url);
     out.flush();
     List<ObjectNode> steps = List.of(
-        (ObjectNode) tandem.node.Json.object().put("job", "http-get").set("params", params("url", url)),
-        (ObjectNode) tandem.node.Json.object().put("job", "wordcount").set("params", params("top", 3)));
+        (ObjectNode) tandem.protocol.api.Json.object().put("job", "http-get").set("params", params("url", url)),
+        (ObjectNode) tandem.protocol.api.Json.object().put("job", "wordcount").set("params", params("top", 3)));
     JsonNode pipeline = nodes.get(0).runPipeline(steps, null).join();
     boolean ok = JobText.succeeded(map) && JobText.succeeded(pipeline);
     for (JsonNode step : pipeline.path("pipeline").path("steps")) {
@@ -157,8 +157,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static ObjectNode params(String key, Object value) {
-    ObjectNode p = tandem.node.Json.object();
-    p.set(key, tandem.node.Json.MAPPER.valueToTree(value));
+    ObjectNode p = tandem.protocol.api.Json.object();
+    p.set(key, tandem.protocol.api.Json.MAPPER.valueToTree(value));
     return p;
   }
 }

@@ -2,7 +2,7 @@ package tandem.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** How a job reads on a terminal. */
 final class JobText {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List the newest jobs of a node.")
 final class JobsCommand implements Callable<Integer> {

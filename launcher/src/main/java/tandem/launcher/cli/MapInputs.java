@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** The elements of a map or of a pipeline over many inputs: a range, a list of values, or a file. */
 final class MapInputs {

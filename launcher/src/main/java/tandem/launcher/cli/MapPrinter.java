@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Locale;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * Prints a map's elements as they settle: at once with {@code unordered}, else as soon as every

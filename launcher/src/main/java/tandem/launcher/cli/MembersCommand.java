@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "members", mixinStandardHelpOptions = true, description = "List the cluster's nodes and workers.")
 final class MembersCommand implements Callable<Integer> {

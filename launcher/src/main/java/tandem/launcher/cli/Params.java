@@ -3,7 +3,7 @@ package tandem.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** {@code key=value} words into job parameters: JSON numbers and booleans as such, the rest as text. */
 final class Params {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Run steps one after another, each step's result the next step's input parameter.",

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one job.")
 final class StatusCommand implements Callable<Integer> {

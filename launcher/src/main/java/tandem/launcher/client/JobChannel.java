@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * Many jobs over one connection: the node's {@code /jobs/stream} WebSocket. Each {@link #run} sends

@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import tandem.node.Json;
-import tandem.node.owner.JobState;
+import tandem.protocol.api.Json;
+import tandem.protocol.api.JobState;
 
 /**
  * A client for a node's HTTP API, used by the CLI and by Java programs. Calls return {@link

@@ -22,7 +22,7 @@ import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.process.ClusterSecret;
 import tandem.launcher.process.Distribution;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * A cluster of node processes on this machine, started in the background and remembered in one

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** {@code tandem bench --quick}: the table's shape and sanity on a cluster it starts itself, not its timings. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * Slow runs under faults, only with {@code mvn verify -Pchaos}: workers killed every 2 s while

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * A real cluster of JVMs on 127.0.0.1 with free ports: node A with 2 workers, node B (seeded from

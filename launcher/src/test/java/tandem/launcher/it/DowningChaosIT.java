@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.it.UpCluster.Node;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * Nodes killed and stalled, only with {@code mvn verify -Pchaos} (each case starts clusters of its

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** Jobs that misbehave, on a real node with two real workers and the diagnostic jobs switched on. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

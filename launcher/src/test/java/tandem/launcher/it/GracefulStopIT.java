@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** Nodes stopped on purpose: they drain their jobs, leave, stop their workers and exit 0. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

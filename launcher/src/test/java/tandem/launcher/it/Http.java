@@ -5,7 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** Plain HTTP calls, as curl would make them: the tests check the API itself, not our client. */
 final class Http {

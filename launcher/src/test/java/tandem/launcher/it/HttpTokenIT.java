@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.client.TandemException;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** A node whose HTTP API asks for a bearer token, and one that refuses to listen off loopback without one. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

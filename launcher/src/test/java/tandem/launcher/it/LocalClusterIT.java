@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** {@code tandem up}, the CLI against the cluster it started, {@code tandem down}, and the demo. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

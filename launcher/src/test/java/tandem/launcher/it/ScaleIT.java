@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** 'tandem scale' on a real node: more workers join at once; fewer finish their running jobs first. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

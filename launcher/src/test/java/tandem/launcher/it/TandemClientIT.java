@@ -31,7 +31,7 @@ import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.JobFailedException;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.client.TandemException;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** The Java client as a program uses it, against a real node with a worker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.launcher.client.TandemClient;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** Artery over TLS with mutual authentication, from 'tandem certs init': members of the cluster's CA join; others cannot. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

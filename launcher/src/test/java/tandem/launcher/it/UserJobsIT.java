@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** The example job project, deployed as a user would: a jar in a jobs folder given with --jobs. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -2,7 +2,7 @@ package tandem.node.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;

@@ -20,11 +20,11 @@ import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import tandem.node.Asks;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobRecord;
-import tandem.node.owner.JobState;
+import tandem.protocol.api.JobState;
 import tandem.protocol.job.BadInputException;
 
 /**

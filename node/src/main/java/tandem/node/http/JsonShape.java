@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 
 /**

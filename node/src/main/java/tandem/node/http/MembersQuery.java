@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.MemberProtocol;
 
 /**

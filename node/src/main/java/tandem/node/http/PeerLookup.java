@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.node.Asks;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.NodeProtocol;
 
 /**

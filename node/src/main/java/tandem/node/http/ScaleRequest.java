@@ -2,7 +2,7 @@ package tandem.node.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 
 /** The body of {@code POST /workers}: {@code {"count": N}}, the local workers a node keeps. */

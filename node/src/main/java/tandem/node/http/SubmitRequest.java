@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;

@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tandem.node.Errors;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.Parts;
 import tandem.protocol.job.IoContext;
 import tandem.protocol.job.IoJob;

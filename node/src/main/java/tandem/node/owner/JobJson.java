@@ -3,7 +3,7 @@ package tandem.node.owner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Instant;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /** A job as users see it over HTTP and with {@code --json}. */
 public final class JobJson {

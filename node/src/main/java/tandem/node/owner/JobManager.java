@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;

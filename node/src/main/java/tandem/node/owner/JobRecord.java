@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import tandem.protocol.job.JobKind;

@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

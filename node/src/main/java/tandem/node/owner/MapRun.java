@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.WorkerProtocol.Task;
 
 /**

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.BadInputException;

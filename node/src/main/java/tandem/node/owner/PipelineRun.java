@@ -1,12 +1,13 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 
 /** How a map's results are folded into one value on the node that owns it. */

@@ -7,7 +7,7 @@ import java.io.Writer;
 import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 
 /**
  * A result's JSON text, written under the payload cap (tandem.wire.max-payload-bytes). The size

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import tandem.node.Errors;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.OutOfMemory;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.Parts;

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;

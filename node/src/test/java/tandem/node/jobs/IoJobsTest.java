@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.node.Errors;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.NodeIoContext;
 import tandem.protocol.job.IoJob;

@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.WireSettings;
 import tandem.node.io.IoRunner;

@@ -1,11 +1,12 @@
 package tandem.node.owner;
 
+import tandem.protocol.api.JobState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.JobKind;
 
 class JobTableTest {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 
 class ReduceTest {

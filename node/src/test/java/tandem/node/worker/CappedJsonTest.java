@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.WorkerProtocol;
 

@@ -64,7 +64,7 @@ class WorkerTest {
     ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
         WorkerProtocol.Task.chunk(3, "primes", "[{\"n\":10},{},{\"n\":100}]"))));
     var chunk = node.expectMessageClass(WorkerProtocol.TasksDone.class, Duration.ofSeconds(3)).results().get(0);
-    var outcomes = tandem.node.Json.read(chunk.result());
+    var outcomes = tandem.protocol.api.Json.read(chunk.result());
     assertEquals(3, outcomes.size(), "one outcome per element: " + outcomes);
     assertEquals(4, outcomes.get(0).get("ok").asInt());
     assertTrue(outcomes.get(1).has("error"), "an element that fails does not stop the chunk: " + outcomes);
@@ -90,7 +90,7 @@ class WorkerTest {
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
 
     String text = "word ".repeat(1000);
-    String params = tandem.node.Json.write(tandem.node.Json.object().put("input", text).put("top", 1));
+    String params = tandem.protocol.api.Json.write(tandem.protocol.api.Json.object().put("input", text).put("top", 1));
     List<String> parts = tandem.protocol.Parts.split(params, 1000);
     parts.forEach(p -> ready.worker().tell(new WorkerProtocol.TaskPart(ready.nodeNo(), 1, p)));
     ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
@@ -112,12 +112,12 @@ class WorkerTest {
     }
     var counted = results.get(1L);
     assertEquals(null, counted.error());
-    assertEquals(1000, tandem.node.Json.read(counted.result()).get("top").get(0).get("count").asInt(), counted.toString());
+    assertEquals(1000, tandem.protocol.api.Json.read(counted.result()).get("top").get(0).get("count").asInt(), counted.toString());
     assertTrue(results.get(2L).error().contains("incomplete (0 of 3 parts)"), results.get(2L).error());
     var factorial = results.get(3L);
     assertEquals(null, factorial.result());
     assertEquals((digits.length() + 999) / 1000, factorial.parts());
-    var whole = tandem.node.Json.read(digits.toString());
+    var whole = tandem.protocol.api.Json.read(digits.toString());
     assertEquals(2568, whole.get("value").asText().length(), "1000! has 2568 digits");
     assertEquals(2568, whole.get("digits").asInt());
   }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.NodeIoContext;
 import tandem.protocol.job.BadInputException;

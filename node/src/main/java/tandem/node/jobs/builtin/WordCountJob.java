@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tandem.node.Json;
+import tandem.protocol.api.Json;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;

@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.protocol.api;
 
 /** Where a job is in its life; the last four are final. */
 public enum JobState {

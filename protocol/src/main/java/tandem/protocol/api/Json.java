@@ -1,4 +1,4 @@
-package tandem.node;
+package tandem.protocol.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
