@@ -23,8 +23,9 @@ import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.member.MemberInfo;
 import tandem.node.owner.JobManager;
-import tandem.node.owner.WorkerDoor;
 import tandem.node.pool.WorkerPool;
+import tandem.node.scheduler.TaskScheduler;
+import tandem.node.scheduler.WorkerDoor;
 import tandem.node.pool.WorkerProcessFactory;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
@@ -67,17 +68,21 @@ public final class Guardian {
       ActorRef<ThreadRunner.Command> threads = context.spawn(
           ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null)), "threads");
       // At WorkerProtocol.NODE_INBOX_PATH, taking worker messages too (WorkerDoor).
-      ActorRef<Object> jobsDoor = context.spawn(
+      ActorRef<Object> tasksDoor = context.spawn(
           Behaviors.intercept(WorkerDoor::new, Behaviors.supervise(
-                  JobManager.create(catalog, settings, io, threads, Cluster.get(system).manager(), address))
+                  TaskScheduler.create(settings.wire(), settings.cancelGrace(), threads, Cluster.get(system).manager()))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)))),
+          "tasks");
+      ActorRef<TaskScheduler.Command> scheduler = tasksDoor.narrow();
+      ActorRef<JobManager.Command> jobs = context.spawn(
+          Behaviors.supervise(JobManager.create(catalog, settings, io, scheduler, address))
+              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
-      ActorRef<JobManager.Command> jobs = jobsDoor.narrow();
       drainOnShutdown(system, jobs, settings.drainDeadline());
       // A pool even for none yet: 'tandem scale' may ask for some later.
       ActorRef<WorkerPool.Command> pool = null;
       if (factory != null) {
-        pool = context.spawn(WorkerPool.create(settings.workers(), factory, jobs), "workers");
+        pool = context.spawn(WorkerPool.create(settings.workers(), factory, scheduler), "workers");
         stopWorkersOnShutdown(system, pool, settings.drainDeadline());
       }
       context.pipeToSelf(

@@ -19,10 +19,10 @@ public final class WorkerProtocol {
   public static final ServiceKey<ToNode> NODES = ServiceKey.create(ToNode.class, "tandem-nodes");
 
   /**
-   * Where a node's JobManager takes worker messages, under the node's address: a worker offers
+   * Where a node's TaskScheduler takes worker messages, under the node's address: a worker offers
    * itself to the node it was told to join there at once, before the receptionist tells it more.
    */
-  public static final String NODE_INBOX_PATH = "/user/jobs";
+  public static final String NODE_INBOX_PATH = "/user/tasks";
 
   /** What a worker tells a node. */
   public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart, WorkerRetiring {}

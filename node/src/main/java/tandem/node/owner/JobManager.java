@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,16 +21,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.typed.ClusterCommand;
-import org.apache.pekko.cluster.typed.Down;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
-import tandem.node.threads.ThreadRunner;
+import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
-import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.BadInputException;
@@ -49,8 +45,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, LocalWorkerExited, FromWorker, FromPeer, IoFinished,
-          ThreadFinished, WorkerTerminated, MemberChanged, TimedOut, GraceOver, Drain, DrainDeadline, DispatchQueued, CheckJoins {}
+      permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, FromPeer, IoFinished,
+          FromTasks, FleetChanged, TimedOut, Drain, DrainDeadline {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -164,91 +160,57 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
 
-  /**
-   * The OS says a local worker process ended: faster than the cluster can tell, and with its exit
-   * code, which says whether it ran out of memory.
-   */
-  public record LocalWorkerExited(long pid, boolean outOfMemory) implements Command {
-    public LocalWorkerExited(long pid) {
-      this(pid, false);
-    }
-  }
-
-  private record FromWorker(WorkerProtocol.ToNode message) implements Command {}
-
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
 
   private record IoFinished(IoRunner.Finished outcome) implements Command {}
 
-  private record ThreadFinished(ThreadRunner.Finished outcome) implements Command {}
+  /** What the TaskScheduler says about this node's single CPU jobs and map chunks. */
+  private record FromTasks(TaskScheduler.Event event) implements Command {}
+
+  private record FleetChanged(int workers) implements Command {}
 
   private enum DrainDeadline implements Command { INSTANCE }
-
-  /** Drops workers that offered themselves but never joined the cluster (see WorkerWatch). */
-  private enum CheckJoins implements Command { INSTANCE }
-
-  /** Sends queued tasks to workers once the messages already in the mailbox are handled. */
-  private enum DispatchQueued implements Command { INSTANCE }
 
   /** A job's --timeout ran out. */
   private record TimedOut(long seq) implements Command {}
 
-  /** The grace a worker had to stop these cancelled tasks is over. */
-  private record GraceOver(ActorRef<WorkerProtocol.ToWorker> worker, List<Long> taskIds) implements Command {}
-
-  private record WorkerTerminated(ActorRef<WorkerProtocol.ToWorker> worker) implements Command {}
-
-  private record MemberChanged(org.apache.pekko.cluster.ClusterEvent.MemberEvent event) implements Command {}
-
-  /** A worker's message as the JobManager takes it at its well-known path (see Guardian). */
-  public static Command fromWorker(WorkerProtocol.ToNode message) {
-    return new FromWorker(message);
-  }
-
   /**
-   * @param threads runs CPU jobs a user sends to the node's own threads
-   * @param membership the cluster manager, told to down a local worker the OS says is gone
+   * @param scheduler runs CPU tasks, in workers or on the node's threads
    * @param address this node's cluster address, the owner of every job it accepts
    */
   public static Behavior<Command> create(
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
-      ActorRef<ThreadRunner.Command> threads,
-      ActorRef<ClusterCommand> membership,
+      ActorRef<TaskScheduler.Command> scheduler,
       String address) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new JobManager(context, timers, catalog, settings, io, threads, membership, address)));
+        new JobManager(context, timers, catalog, settings, io, scheduler, address)));
   }
 
   private final JobCatalog catalog;
   private final NodeSettings settings;
   private final ActorRef<IoRunner.Command> io;
-  private final ActorRef<ThreadRunner.Command> threads;
-  private final ActorRef<ThreadRunner.Finished> threadReplies;
-  private final ActorRef<ClusterCommand> membership;
+  private final ActorRef<TaskScheduler.Command> scheduler;
+  private final ActorRef<TaskScheduler.Event> taskEvents;
+  /** How many workers take this node's tasks, as the scheduler last said. */
+  private int workers;
   private final String address;
   private final long pid = ProcessHandle.current().pid();
   private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
-  private final ActorRef<WorkerProtocol.ToNode> inbox;
   private final ActorRef<IoRunner.Finished> ioReplies;
   private final JobTable jobs;
-  private final WorkerRoster roster = new WorkerRoster();
   /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
   private final Map<Long, Integer> memoryLosses = new HashMap<>();
   private final LossBudget lossBudget;
   /** What to do with a job once it is final, by its sequence number. */
   private final Map<Long, List<Consumer<JobRecord>>> watchers = new HashMap<>();
-  /** Whether a {@link DispatchQueued} is on its way. */
-  private boolean dispatchAsked;
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
   private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
   private final Maps maps;
   private final Pipelines pipelines;
-  private final PartsCourier courier;
-  private final WorkerWatch<Command> workerWatch;
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping; null until then. */
@@ -260,28 +222,24 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       JobCatalog catalog,
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
-      ActorRef<ThreadRunner.Command> threads,
-      ActorRef<ClusterCommand> membership,
+      ActorRef<TaskScheduler.Command> scheduler,
       String address) {
     super(context);
     this.timers = timers;
-    this.threads = threads;
-    this.threadReplies = context.messageAdapter(ThreadRunner.Finished.class, ThreadFinished::new);
+    this.scheduler = scheduler;
+    this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.catalog = catalog;
     this.settings = settings;
     this.io = io;
-    this.membership = membership;
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
-    this.inbox = context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new);
-    this.courier = new PartsCourier(settings.wire());
-    this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     JobOwner owner = new Lent();
     this.maps = new Maps(owner, settings.maxMapElements());
     this.pipelines = new Pipelines(owner, maps);
-    context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, inbox));
+    scheduler.tell(new TaskScheduler.FollowFleet(
+        context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
         NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
   }
@@ -298,42 +256,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(MapResults.class, this::onMapResults)
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Cancel.class, this::onCancel)
-        .onMessage(FromWorker.class, this::onFromWorker)
         .onMessage(FromPeer.class, this::onFromPeer)
         .onMessage(IoFinished.class, this::onIoFinished)
-        .onMessage(ThreadFinished.class, this::onThreadFinished)
-        .onMessage(WorkerTerminated.class, m -> onWorkerLost(roster.remove(m.worker())))
-        .onMessage(MemberChanged.class, this::onMemberChanged)
-        .onMessage(LocalWorkerExited.class, this::onLocalWorkerExited)
+        .onMessage(FromTasks.class, this::onFromTasks)
+        .onMessage(FleetChanged.class, this::onFleetChanged)
         .onMessage(TimedOut.class, this::onTimedOut)
-        .onMessage(GraceOver.class, this::onGraceOver)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline())
-        .onMessage(CheckJoins.class, c -> onCheckJoins())
-        .onMessage(DispatchQueued.class, d -> {
-          dispatchAsked = false;
-          dispatch();
-          return this;
-        })
         .build();
-  }
-
-  /**
-   * The OS says the process is gone, so it is safe to down its member at once: the cluster need
-   * not wait for the failure detector and the downing provider, and a replacement can join
-   * (convergence is blocked while a member is unreachable). Not a worker that was leaving on
-   * purpose (stopped or scaled down): it exits once it is Exiting, which the leader turns into
-   * Removed even when it no longer answers, while a Down here would overtake that and every member
-   * would list it as Down. This node may still see it as Leaving when it exits (the Exiting gossip
-   * is on its way); if it really died before Exiting, its port refuses connections and the downing
-   * provider downs it once it is unreachable.
-   */
-  private Behavior<Command> onLocalWorkerExited(LocalWorkerExited exited) {
-    Optional<WorkerRoster.Slot> slot = roster.byPid(exited.pid());
-    slot.map(s -> s.ref.path().address())
-        .filter(worker -> !workerWatch.leaving(worker))
-        .ifPresent(worker -> membership.tell(new Down(worker)));
-    return onWorkerLost(slot.flatMap(s -> roster.remove(s.ref)), exited.outOfMemory());
   }
 
   private Behavior<Command> onSubmitUntilFinal(SubmitUntilFinal wrapped) {
@@ -360,7 +290,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /**
    * Starts a checked job: an I/O job on the I/O runner at once, a CPU job into the queue for
-   * workers (the caller dispatches), or where {@code on} says.
+   * workers, or where {@code on} says.
    *
    * @param parent the pipeline it is a step of, or 0
    */
@@ -371,7 +301,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /**
    * Sends a queued job where its options say (the I/O runner, the node's threads, or the queue for
-   * workers) and records it; the caller dispatches.
+   * workers) and records it.
    */
   private JobRecord launch(Job job, JobRecord queued, JobInput input) {
     Placement on = queued.options().on();
@@ -396,11 +326,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private void run(List<Task> tasks, Placement on) {
-    if (on == Placement.THREADS) {
-      threads.tell(new ThreadRunner.Run(tasks, threadReplies));
-    } else {
-      tasks.forEach(roster::enqueue);
-    }
+    scheduler.tell(TaskScheduler.Enqueue.of(tasks, on == Placement.THREADS, taskEvents));
   }
 
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
@@ -455,7 +381,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } catch (BadInputException e) {
       replyTo.tell(new Rejected(e.getMessage()));
     }
-    dispatchSoon();
     return this;
   }
 
@@ -560,63 +485,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return final_;
   }
 
-  /**
-   * A worker told to cancel tasks still runs one of them after the grace period: the job ignores
-   * interrupts, so the worker process is ended (and, if it is this node's, replaced). Its other
-   * tasks are retried like those of any lost worker.
-   */
-  private Behavior<Command> onGraceOver(GraceOver over) {
-    List<Long> stuck = over.taskIds().stream()
-        .filter(id -> roster.holding(id).map(slot -> slot.ref.equals(over.worker())).orElse(false)).toList();
-    if (stuck.isEmpty()) {
-      return this;
-    }
-    WorkerRoster.Slot slot = roster.holding(stuck.get(0)).orElseThrow();
-    String reason = "task(s) " + stuck + " ignored their cancel for " + describe(settings.cancelGrace());
-    getContext().getLog().warn("killing worker pid {} at {}: {}", slot.pid, slot.address(), reason);
-    over.worker().tell(new WorkerProtocol.Halt(reason));
-    // A child of this node is killed by the OS too, in case its actor cannot even take the message.
-    ProcessHandle.current().children().filter(child -> child.pid() == slot.pid).findFirst()
-        .ifPresent(ProcessHandle::destroyForcibly);
-    return this;
-  }
-
   /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
   private void stop(JobRecord job) {
-    if (stopTasks(List.of(job.seq())).isEmpty() && job.kind() == JobKind.IO) {
+    if (job.kind() == JobKind.IO && job.options().on() != Placement.PROCESSES) {
       io.tell(new IoRunner.Cancel(job.seq()));
+    } else {
+      stopTasks(List.of(job.seq()));
     }
   }
 
-  /**
-   * Drops queued tasks and interrupts running ones (each still reports back, and is ignored);
-   * returns the ones that were still queued.
-   */
-  private List<Long> stopTasks(List<Long> taskIds) {
-    List<Long> dropped = new ArrayList<>();
-    Map<WorkerRoster.Slot, List<Long>> running = new HashMap<>();
-    List<Long> elsewhere = new ArrayList<>();
-    for (long id : taskIds) {
-      if (roster.removeQueued(id)) {
-        dropped.add(id);
-      } else {
-        Optional<WorkerRoster.Slot> slot = roster.holding(id);
-        if (slot.isPresent()) {
-          // Its slot stays taken until the worker reports the task stopped.
-          running.computeIfAbsent(slot.get(), s -> new ArrayList<>()).add(id);
-        } else {
-          elsewhere.add(id);
-        }
-      }
-    }
-    running.forEach((slot, ids) -> {
-      slot.ref.tell(new WorkerProtocol.CancelTasks(slot.nodeNo, ids));
-      timers.startSingleTimer(new GraceOver(slot.ref, ids), settings.cancelGrace());
-    });
-    if (!elsewhere.isEmpty()) {
-      threads.tell(new ThreadRunner.Cancel(elsewhere)); // those on the node's threads; others are not there
-    }
-    return dropped;
+  /** Stops tasks wherever they are; nothing more is heard of them. */
+  private void stopTasks(List<Long> taskIds) {
+    scheduler.tell(new TaskScheduler.Cancel(taskIds));
   }
 
   /** Another node asks about a job; only the owner has it, the others answer null. */
@@ -642,88 +522,39 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onListJobs(ListJobs list) {
     list.replyTo().tell(new JobList(
-        jobs.newest(list.limit()), roster.queued(), jobs.count(JobState.RUNNING), roster.workers().size()));
+        jobs.newest(list.limit()), jobs.count(JobState.QUEUED), jobs.count(JobState.RUNNING), workers));
     return this;
   }
 
-  private Behavior<Command> onFromWorker(FromWorker wrapped) {
-    WorkerProtocol.ToNode message = wrapped.message();
-    if (message instanceof WorkerProtocol.WorkerReady ready) {
-      onWorkerReady(ready);
-    } else if (message instanceof WorkerProtocol.ResultPart part) {
-      courier.arrived(part);
-      return this;
-    } else if (message instanceof WorkerProtocol.TasksDone done) {
-      onTasksDone(done);
-    } else if (message instanceof WorkerProtocol.WorkerRetiring retiring) {
-      roster.retire(retiring.worker()).ifPresent(slot -> getContext().getLog().info(
-          "worker pid {} retires: it gets no more tasks and finishes its {} running for this node", slot.pid, slot.inFlight.size()));
-    }
-    dispatchSoon();
+  private Behavior<Command> onFleetChanged(FleetChanged changed) {
+    workers = changed.workers();
     return this;
   }
 
-  private void onWorkerReady(WorkerProtocol.WorkerReady ready) {
-    if (roster.add(ready.worker(), ready.pid(), ready.capacity(), ready.nodeNo())) {
-      if (workerWatch.watch(ready.worker()) && !timers.isTimerActive(CheckJoins.INSTANCE)) {
-        timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, joinDeadline());
-      }
-      getContext().getLog().info(
-          "worker pid {} at {} takes up to {} tasks{}",
-          ready.pid(), ready.worker().path().address(), ready.capacity(), sinceSpawn(ready.pid()));
-    }
-  }
-
-  /**
-   * How long a worker that offered itself may take to become a member: a little longer than Pekko
-   * lets it try to join before it gives up and exits.
-   */
-  private Duration joinDeadline() {
-    return getContext().getSystem().settings().config()
-        .getDuration("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes").plusSeconds(10);
-  }
-
-  private Behavior<Command> onCheckJoins() {
-    for (ActorRef<WorkerProtocol.ToWorker> stranger : workerWatch.neverJoined(joinDeadline())) {
-      roster.remove(stranger).ifPresent(slot -> {
-        getContext().getLog().warn("worker pid {} at {} offered itself but never joined the cluster within {} s; "
-            + "it is forgotten and its tasks go elsewhere (is its configuration the cluster's?)", slot.pid, slot.address(),
-            joinDeadline().toSeconds());
-        onWorkerLost(Optional.of(slot));
-      });
-    }
-    if (workerWatch.anyWaiting()) {
-      timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, joinDeadline());
-    }
-    return this;
-  }
-
-  private Behavior<Command> onMemberChanged(MemberChanged changed) {
-    for (ActorRef<WorkerProtocol.ToWorker> lost : workerWatch.onMemberEvent(changed.event())) {
-      onWorkerLost(roster.remove(lost));
-    }
-    return this;
-  }
-
-  /** For a local child, how long it took from process start to ready: a figure users tune. */
-  private static String sinceSpawn(long pid) {
-    return ProcessHandle.of(pid)
-        .flatMap(p -> p.info().startInstant())
-        .map(start -> String.format(
-            "; ready %d ms after its process started",
-            java.time.Duration.between(start, java.time.Instant.now()).toMillis()))
-        .orElse("");
-  }
-
-  private void onTasksDone(WorkerProtocol.TasksDone done) {
+  private Behavior<Command> onFromTasks(FromTasks wrapped) {
     long now = System.nanoTime();
-    for (TaskResult sent : done.results()) {
-      TaskResult result = courier.joined(done.worker(), sent);
-      if (!roster.complete(done.worker(), result.taskId(), result.runMicros())) {
-        getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
-        continue;
-      }
-      onTaskResult(result, now);
+    TaskScheduler.Event event = wrapped.event();
+    if (event instanceof TaskScheduler.Started started) {
+      onStarted(started, now);
+    } else if (event instanceof TaskScheduler.Ended ended) {
+      ended.results().forEach(result -> onTaskResult(result, now));
+    } else if (event instanceof TaskScheduler.Lost lost) {
+      onTasksLost(lost, now);
+    }
+    return this;
+  }
+
+  /** Tasks went to a worker: a single job is running now, a map's chunk counts one more attempt. */
+  private void onStarted(TaskScheduler.Started started, long now) {
+    RanOn where = new RanOn("worker", started.address(), started.pid(), null);
+    for (long taskId : started.taskIds()) {
+      jobs.get(maps.started(taskId)).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
+        JobRecord running = job.running(where, now);
+        jobs.put(running);
+        if (running.parent() != 0) {
+          pipelines.stepChanged(running);
+        }
+      });
     }
   }
 
@@ -760,11 +591,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return job.options().retryOnError() && job.attempts() > 1 ? "failed " + job.attempts() + " times; the last: " + error : error;
   }
 
-  private Behavior<Command> onThreadFinished(ThreadFinished finished) {
-    onTaskResult(finished.outcome().result(), System.nanoTime());
-    return this;
-  }
-
   private Behavior<Command> onIoFinished(IoFinished wrapped) {
     IoRunner.Finished outcome = wrapped.outcome();
     long now = System.nanoTime();
@@ -778,28 +604,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
-  private Behavior<Command> onWorkerLost(Optional<WorkerRoster.Slot> lost) {
-    return onWorkerLost(lost, false);
-  }
-
   /**
-   * A worker is gone: each task it held for this node runs again elsewhere or, out of retries,
-   * fails. When it ran out of memory, the tasks it was running (not those waiting in its queue)
-   * are charged with it (see {@link LossBudget}).
+   * A worker is gone with tasks of this node's: each runs again elsewhere or, out of retries,
+   * fails. Those it ran when it ran out of memory are charged with it (see {@link LossBudget}).
    */
-  private Behavior<Command> onWorkerLost(Optional<WorkerRoster.Slot> lost, boolean outOfMemory) {
-    if (lost.isEmpty()) {
-      return this;
-    }
-    WorkerRoster.Slot slot = lost.get();
-    courier.forget(slot.ref);
-    Set<Long> ranOutOfMemory = outOfMemory ? slot.likelyRunning() : Set.of();
-    getContext().getLog().warn("worker pid {} at {} is gone with {} of this node's tasks{}", slot.pid, slot.address(),
-        slot.inFlight.size(), outOfMemory ? "; it ran out of memory while running task(s) " + ranOutOfMemory : "");
-    long now = System.nanoTime();
+  private void onTasksLost(TaskScheduler.Lost lost, long now) {
     List<Task> again = new ArrayList<>();
-    for (Task task : new ArrayList<>(slot.inFlight.values())) {
-      boolean byMemory = ranOutOfMemory.contains(task.taskId());
+    for (Task task : lost.tasks()) {
+      boolean byMemory = lost.outOfMemory().contains(task.taskId());
       Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
       if (chunk.isPresent()) {
         int retries = jobs.get(chunk.get().seq()).map(j -> j.options().retries()).orElse(settings.retries());
@@ -817,42 +629,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         }
       });
     }
-    for (int i = again.size() - 1; i >= 0; i--) { // in their order, at the queue's head
-      roster.retryFirst(again.get(i));
-    }
-    dispatch();
-    return this;
-  }
-
-  /**
-   * Dispatches once the jobs and results already in the mailbox are in: the tasks they free or
-   * queue then go to each worker in one message, not one message each.
-   */
-  private void dispatchSoon() {
-    if (!dispatchAsked && roster.queued() > 0) {
-      dispatchAsked = true;
-      getContext().getSelf().tell(DispatchQueued.INSTANCE);
-    }
-  }
-
-  /** Sends queued CPU tasks to workers with free slots. */
-  private void dispatch() {
-    if (roster.queued() == 0) {
-      return;
-    }
-    long now = System.nanoTime();
-    for (WorkerRoster.Assignment a : roster.assign()) {
-      RanOn where = new RanOn("worker", a.worker().address(), a.worker().pid, null);
-      for (Task task : a.tasks()) {
-        jobs.get(maps.started(task.taskId())).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
-          JobRecord running = job.running(where, now);
-          jobs.put(running);
-          if (running.parent() != 0) {
-            pipelines.stepChanged(running);
-          }
-        });
-      }
-      courier.send(a.worker(), a.tasks());
+    if (!again.isEmpty()) {
+      scheduler.tell(new TaskScheduler.Enqueue(again, false, true, taskEvents));
     }
   }
 
@@ -916,7 +694,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
     @Override
     public int workers() {
-      return roster.workers().size();
+      return workers;
     }
 
     @Override
@@ -930,8 +708,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
 
     @Override
-    public List<Long> stopTasks(List<Long> taskIds) {
-      return JobManager.this.stopTasks(taskIds);
+    public void stopTasks(List<Long> taskIds) {
+      JobManager.this.stopTasks(taskIds);
     }
 
     @Override
@@ -944,9 +722,5 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       JobManager.this.finish(job);
     }
 
-    @Override
-    public void dispatch() {
-      JobManager.this.dispatch();
-    }
   }
 }

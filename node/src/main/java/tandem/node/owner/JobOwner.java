@@ -24,7 +24,7 @@ interface JobOwner {
   int workers();
 
   /**
-   * Starts a checked single job where its kind (or {@code on}) says; the caller dispatches.
+   * Starts a checked single job where its kind (or {@code on}) says.
    *
    * @param parent the pipeline it is a step of, or 0
    */
@@ -33,18 +33,12 @@ interface JobOwner {
   /** Queues tasks for workers, or runs them on the node's threads. */
   void run(List<Task> tasks, Placement on);
 
-  /**
-   * Stops tasks: queued ones leave the queue (they are returned), running ones are interrupted
-   * wherever they run and still report back.
-   */
-  List<Long> stopTasks(List<Long> taskIds);
+  /** Stops tasks wherever they are queued or run; nothing more is heard of them. */
+  void stopTasks(List<Long> taskIds);
 
   /** Stops a single job wherever it is. */
   void stop(JobRecord job);
 
   /** Records a job's final state and tells whoever waits for it. */
   void finish(JobRecord job);
-
-  /** Sends queued tasks to workers with free slots. */
-  void dispatch();
 }

@@ -259,7 +259,8 @@ final class Maps {
   /** Drops a map's queued chunks and interrupts its running ones (which still report back, ignored). */
   private void stopChunks(long seq) {
     List<Long> ids = chunks.values().stream().filter(c -> c.seq() == seq).map(c -> c.task().taskId()).toList();
-    owner.stopTasks(ids).forEach(chunks::remove);
+    ids.forEach(chunks::remove);
+    owner.stopTasks(ids);
   }
 
   /** A client asks for the elements that settled after the first {@code after}; answered when there are some. */

@@ -112,7 +112,6 @@ final class Pipelines {
     PipelineRun.Next next = run.stepEnded(child);
     if (next instanceof PipelineRun.RunStep step) {
       startStep(seq, run, step.element(), step.step(), step.params());
-      owner.dispatch();
     } else if (next instanceof PipelineRun.Settled settled) {
       long now = System.nanoTime();
       if (maps.isMap(seq)) {

@@ -20,12 +20,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.typed.Cluster;
-import tandem.node.owner.JobManager;
+import tandem.node.scheduler.TaskScheduler;
 import tandem.node.worker.WorkerExit;
 
 /**
  * Keeps a node's local worker processes running: starts them, hears of each one's end from the OS
- * at once (and tells the JobManager, so its tasks are retried without waiting for the cluster),
+ * at once (and tells the TaskScheduler, so its tasks are retried without waiting for the cluster),
  * starts a replacement with back-off when one keeps dying, and stops them all when the node stops.
  */
 public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
@@ -61,15 +61,15 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   public static Behavior<Command> create(
-      int count, WorkerProcessFactory factory, ActorRef<JobManager.Command> jobs) {
+      int count, WorkerProcessFactory factory, ActorRef<TaskScheduler.Command> scheduler) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new WorkerPool(context, timers, count, factory, jobs)));
+        context -> Behaviors.withTimers(timers -> new WorkerPool(context, timers, count, factory, scheduler)));
   }
 
   private final TimerScheduler<Command> timers;
   private int wanted;
   private final WorkerProcessFactory factory;
-  private final ActorRef<JobManager.Command> jobs;
+  private final ActorRef<TaskScheduler.Command> scheduler;
   private final String seed;
   private final Map<Long, Process> running = new HashMap<>();
   private final Map<Long, Instant> startedAt = new HashMap<>();
@@ -84,12 +84,12 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
       TimerScheduler<Command> timers,
       int wanted,
       WorkerProcessFactory factory,
-      ActorRef<JobManager.Command> jobs) {
+      ActorRef<TaskScheduler.Command> scheduler) {
     super(context);
     this.timers = timers;
     this.wanted = wanted;
     this.factory = factory;
-    this.jobs = jobs;
+    this.scheduler = scheduler;
     var self = Cluster.get(context.getSystem()).selfMember().address();
     this.seed = self.getHost().get() + ":" + self.getPort().get();
     for (int i = 0; i < wanted; i++) {
@@ -154,7 +154,7 @@ public final class WorkerPool extends AbstractBehavior<WorkerPool.Command> {
     running.remove(process.pid());
     Instant started = startedAt.remove(process.pid());
     boolean outOfMemory = process.exitValue() == WorkerExit.OUT_OF_MEMORY;
-    jobs.tell(new JobManager.LocalWorkerExited(process.pid(), outOfMemory));
+    scheduler.tell(new TaskScheduler.LocalWorkerExited(process.pid(), outOfMemory));
     if (stopping) {
       return running.isEmpty() ? stopped() : this;
     }

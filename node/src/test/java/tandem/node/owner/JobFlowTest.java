@@ -31,6 +31,7 @@ import tandem.node.WorkerSettings;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
+import tandem.node.scheduler.TaskScheduler;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.node.worker.Worker;
@@ -57,9 +58,9 @@ class JobFlowTest {
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
-    jobs = kit.spawn(JobManager.create(catalog, settings, io,
-        kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref(),
-        "pekko://tandem@127.0.0.1:2551"));
+    ActorRef<TaskScheduler.Command> scheduler = kit.spawn(TaskScheduler.create(wire, settings.cancelGrace(),
+        kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref()));
+    jobs = kit.spawn(JobManager.create(catalog, settings, io, scheduler, "pekko://tandem@127.0.0.1:2551"));
     kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes(), new NodeIoContext(kit.system(), data, wire.maxPayloadBytes())),
         new WorkerSettings(1, 1, wire, data)));
   }

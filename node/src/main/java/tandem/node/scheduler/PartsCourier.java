@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.node.scheduler;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 /**
  * The owner's side of payloads too large for one message: sends tasks to a worker with their
  * large parameters in parts ahead, and joins the parts of large results as they come back. Not
- * thread-safe: the JobManager owns it.
+ * thread-safe: the TaskScheduler owns it.
  */
 final class PartsCourier {
   private final int partChars;

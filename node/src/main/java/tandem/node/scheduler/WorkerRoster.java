@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.node.scheduler;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

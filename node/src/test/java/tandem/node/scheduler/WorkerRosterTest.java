@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.node.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.node.scheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
