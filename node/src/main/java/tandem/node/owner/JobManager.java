@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -46,7 +47,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, FromPeer, IoFinished,
-          FromTasks, FleetChanged, TimedOut, Drain, DrainDeadline {}
+          FromTasks, FleetChanged, MapChanged, MapEnded, MapRunStopped, TimedOut, Drain, DrainDeadline {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -169,6 +170,15 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private record FleetChanged(int workers) implements Command {}
 
+  /** A map's progress, from its {@link MapRun}. */
+  record MapChanged(JobRecord job) implements Command {}
+
+  /** A map's final record, from its {@link MapRun}, which then stops. */
+  record MapEnded(JobRecord job) implements Command {}
+
+  /** A map's {@link MapRun} stopped: if the map is not final by then, it failed. */
+  private record MapRunStopped(long seq) implements Command {}
+
   private enum DrainDeadline implements Command { INSTANCE }
 
   /** A job's --timeout ran out. */
@@ -209,7 +219,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private boolean acceptWhenFinal;
   private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
-  private final Maps maps;
+  /** The maps running, each by its own {@link MapRun}, by seq. */
+  private final Map<Long, ActorRef<MapRun.Command>> maps = new HashMap<>();
+  /** Task ids of map chunks, shared by every MapRun; they start far above job numbers, which single jobs use. */
+  private final AtomicLong chunkIds = new AtomicLong(1L << 48);
   private final Pipelines pipelines;
 
   private final TimerScheduler<Command> timers;
@@ -236,8 +249,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     JobOwner owner = new Lent();
-    this.maps = new Maps(owner, settings.maxMapElements());
-    this.pipelines = new Pipelines(owner, maps);
+    this.pipelines = new Pipelines(owner, settings.maxMapElements());
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -260,6 +272,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(IoFinished.class, this::onIoFinished)
         .onMessage(FromTasks.class, this::onFromTasks)
         .onMessage(FleetChanged.class, this::onFleetChanged)
+        .onMessage(MapChanged.class, this::onMapChanged)
+        .onMessage(MapEnded.class, this::onMapEnded)
+        .onMessage(MapRunStopped.class, this::onMapRunStopped)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline())
@@ -336,8 +351,61 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    return accept(submit.replyTo(), submit.elements().size(), () -> maps.start(known(submit.job()), submit.shared(), submit.elements(),
-        submit.chunk(), submit.reduce(), submit.failFast(), submit.options().resolved(settings)));
+    return accept(submit.replyTo(), submit.elements().size(), () -> startMap(submit));
+  }
+
+  /** Checks every element, then hands the map to a {@link MapRun} of its own. */
+  private JobRecord startMap(SubmitMap submit) {
+    Job job = known(submit.job());
+    JobOptions options = submit.options().resolved(settings);
+    MapRun.checkCount(submit.elements().size(), settings.maxMapElements());
+    List<ObjectNode> elements = MapRun.checked(job, submit.shared(), submit.elements());
+    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements.size(), options.on(), workers);
+    long now = System.nanoTime();
+    JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
+        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of())).withOptions(options);
+    if (options.on() == Placement.THREADS) {
+      record = record.running(thisNode(), now);
+    }
+    jobs.put(record);
+    MapRun.Plan plan = new MapRun.Plan(job, elements, options.on(), submit.failFast(), options.retries());
+    ActorRef<MapRun.Command> run = getContext().spawn(
+        MapRun.create(plan, record, lossBudget, chunkIds, scheduler, getContext().getSelf()), "map-" + record.seq());
+    getContext().watchWith(run, new MapRunStopped(record.seq()));
+    maps.put(record.seq(), run);
+    return record;
+  }
+
+  private Behavior<Command> onMapChanged(MapChanged changed) {
+    jobs.get(changed.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> jobs.put(changed.job()));
+    return this;
+  }
+
+  private Behavior<Command> onMapEnded(MapEnded ended) {
+    ActorRef<MapRun.Command> run = maps.remove(ended.job().seq());
+    if (run != null) {
+      run.tell(new MapRun.Stop(ended.job()));
+    }
+    jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(ended.job()));
+    return this;
+  }
+
+  /** A MapRun that stops before its map is final failed inside: the map fails with it, never hangs. */
+  private Behavior<Command> onMapRunStopped(MapRunStopped stopped) {
+    maps.remove(stopped.seq());
+    jobs.get(stopped.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(job.failed(
+        "the node's run of this map stopped unexpectedly (see the node's log)", null, -1, System.nanoTime())));
+    return this;
+  }
+
+  /** Elements of every running map not settled yet. */
+  private long unsettled() {
+    long n = pipelines.unsettled();
+    for (long seq : maps.keySet()) {
+      MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
+      n += view == null ? 0 : view.total() - view.done() - view.failed();
+    }
+    return n;
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
@@ -356,7 +424,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       replyTo.tell(new Busy("this node is stopping and takes no more jobs; submit to another node"));
       return this;
     }
-    long held = jobs.unfinished() + maps.unsettled();
+    long held = jobs.unfinished() + unsettled();
     if (held + units > settings.maxQueued()) {
       replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
           + settings.maxQueued() + " (tandem.jobs.max-queued); try again later or submit to another node"));
@@ -449,7 +517,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onMapResults(MapResults ask) {
-    maps.results(ask, lookup(ask.id()));
+    Optional<JobRecord> job = lookup(ask.id());
+    ActorRef<MapRun.Command> run = job.map(j -> maps.get(j.seq())).orElse(null);
+    if (run != null) {
+      run.tell(new MapRun.Follow(ask));
+    } else if (job.isEmpty() || !pipelines.follow(job.get().seq(), ask)) {
+      ask.replyTo().tell(new MapEntries(job, "[]", ask.after())); // final, or not a map: its job holds every result
+    }
     return this;
   }
 
@@ -471,8 +545,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   private JobRecord end(JobRecord job, JobRecord ended) {
     long seq = job.seq();
-    if (maps.isMap(seq)) {
-      maps.stop(seq);
+    ActorRef<MapRun.Command> run = maps.remove(seq);
+    if (run != null) {
+      run.tell(new MapRun.Stop(ended));
     } else if (job.pipeline() != null) {
       pipelines.stopSteps(seq);
     } else {
@@ -548,7 +623,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void onStarted(TaskScheduler.Started started, long now) {
     RanOn where = new RanOn("worker", started.address(), started.pid(), null);
     for (long taskId : started.taskIds()) {
-      jobs.get(maps.started(taskId)).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
+      jobs.get(taskId).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
         JobRecord running = job.running(where, now);
         jobs.put(running);
         if (running.parent() != 0) {
@@ -560,9 +635,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** A task ended, in a worker or on the node's threads: a map's chunk, or a single job. */
   private void onTaskResult(TaskResult result, long now) {
-    if (maps.chunkDone(result, now)) {
-      return;
-    }
     jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
       if (result.ok()) {
         finish(job.succeeded(result.result(), result.thread(), result.runMicros(), now));
@@ -612,12 +684,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<Task> again = new ArrayList<>();
     for (Task task : lost.tasks()) {
       boolean byMemory = lost.outOfMemory().contains(task.taskId());
-      Optional<MapRun.Chunk> chunk = maps.chunk(task.taskId());
-      if (chunk.isPresent()) {
-        int retries = jobs.get(chunk.get().seq()).map(j -> j.options().retries()).orElse(settings.retries());
-        again.addAll(maps.lost(chunk.get(), retries, byMemory, lossBudget, now));
-        continue;
-      }
       jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
         int memory = byMemory ? memoryLosses.merge(job.seq(), 1, Integer::sum) : memoryLosses.getOrDefault(job.seq(), 0);
         String reason = lossBudget.verdict(job.attempts(), job.options().retries(), memory, byMemory, "this job");
@@ -640,8 +706,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
     }
-    if (job.map() != null) {
-      maps.tellFollowers(job.seq());
+    if (job.map() != null && job.pipeline() != null) {
+      pipelines.ended(job);
     }
     List<Consumer<JobRecord>> waiting = watchers.remove(job.seq());
     if (waiting != null) {

@@ -1,145 +1,255 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Supplier;
-import tandem.protocol.api.Json;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.WorkerProtocol.Task;
+import tandem.protocol.WorkerProtocol.TaskResult;
+import tandem.protocol.api.JobState;
+import tandem.protocol.api.Json;
+import tandem.protocol.job.BadInputException;
+import tandem.protocol.job.Job;
+import tandem.protocol.job.JobInput;
 
 /**
- * One map in flight: which elements each chunk task carries and what came back for each element.
- * Not thread-safe: the JobManager owns it.
+ * Runs one map, as a child of the JobManager that accepted it: sends its elements to the
+ * {@link TaskScheduler} in chunks, retries the elements of a chunk whose worker was lost (each on
+ * its own budget), records what came back (a {@link MapTally}), and answers the clients following
+ * it. It reports its progress and its final record to the JobManager, then stops. Stopping it
+ * (cancel, timeout, a node that drains) cancels its tasks.
  */
-final class MapRun {
+final class MapRun extends AbstractBehavior<MapRun.Command> {
+
+  sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks {}
+
+  /** A client asks for the elements that settled after those it has. */
+  record Follow(JobManager.MapResults ask) implements Command {}
+
   /**
-   * One chunk: elements [offset, offset + count) of map {@code seq}, sent as one task; started
-   * {@code attempts} times, and {@code memoryLosses} of those runs ran their worker out of memory.
+   * Stop: the JobManager ended the map (cancelled, timed out) as {@code ended}, or heard that it
+   * ended by itself.
    */
-  record Chunk(long seq, int offset, int count, Task task, int attempts, int memoryLosses) {
-    Chunk started() {
-      return new Chunk(seq, offset, count, task, attempts + 1, memoryLosses);
-    }
-  }
+  record Stop(JobRecord ended) implements Command {}
 
-  private final String[] results;
-  private final String[] errors;
-  /**
-   * Per element, its steps (a pipeline's) as JSON, or null; written only when a client reads the
-   * entry, since most elements of a large map are never read one by one.
-   */
-  private final Supplier<String>[] steps;
-  private final boolean failFast;
-  /** Element indices in the order they settled, so clients can be sent what is new. */
-  private final int[] order;
-  private int settled;
+  private record FromTasks(TaskScheduler.Event event) implements Command {}
 
-  MapRun(int elements, boolean failFast) {
-    this.results = new String[elements];
-    this.errors = new String[elements];
-    @SuppressWarnings("unchecked")
-    Supplier<String>[] none = new Supplier[elements];
-    this.steps = none;
-    this.failFast = failFast;
-    this.order = new int[elements];
-  }
-
-  /** Whether the first failed element stops the map. */
-  boolean failFast() {
-    return failFast;
-  }
+  /** What a map needs besides its elements. */
+  record Plan(Job job, List<ObjectNode> elements, Placement on, boolean failFast, int retries) {}
 
   /**
-   * Records what a worker sent back for a chunk: a JSON array of {@code {"ok": ...}} or
-   * {@code {"error": ...}}, or one error for the whole chunk.
+   * Checks each element laid over {@code shared}, so a bad one refuses the whole map before
+   * anything runs.
    *
-   * @return the elements of this chunk that failed
+   * @throws BadInputException naming the element and what to change
    */
-  List<MapView.ElementError> record(Chunk chunk, String resultJson, String chunkError) {
-    List<MapView.ElementError> failed = new ArrayList<>();
-    JsonNode outcomes = chunkError == null ? Json.read(resultJson) : null;
+  static List<ObjectNode> checked(Job job, ObjectNode shared, List<ObjectNode> given) {
+    List<ObjectNode> elements = new ArrayList<>(given.size());
+    for (int i = 0; i < given.size(); i++) {
+      ObjectNode params = shared.deepCopy().setAll(given.get(i));
+      try {
+        JobInput.checked(job, params);
+      } catch (BadInputException e) {
+        throw new BadInputException("element " + i + ": " + e.getMessage());
+      }
+      elements.add(params);
+    }
+    return elements;
+  }
+
+  /** A map takes at least one element, and at most what a node may hold. */
+  static void checkCount(int elements, int max) {
+    if (elements == 0 || elements > max) {
+      throw new BadInputException("a map takes 1 to " + max + " elements (tandem.jobs.max-map-elements), not " + elements);
+    }
+  }
+
+  /** Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones balance out. */
+  static int autoChunk(int elements, Placement on, int workers) {
+    int takers = on == Placement.THREADS ? Runtime.getRuntime().availableProcessors() : Math.max(1, workers);
+    return (int) Math.max(1, Math.min(1000, (elements + takers * 4L - 1) / (takers * 4L)));
+  }
+
+  /**
+   * @param record the map as accepted (queued, or running on the node's threads)
+   * @param taskIds the node's counter of task ids, shared by its maps
+   * @param jobs told {@link JobManager.MapChanged} and, at the end, {@link JobManager.MapEnded}
+   */
+  static Behavior<Command> create(Plan plan, JobRecord record, LossBudget budget, AtomicLong taskIds,
+      ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
+    return Behaviors.setup(context -> new MapRun(context, plan, record, budget, taskIds, scheduler, jobs));
+  }
+
+  private final Plan plan;
+  private final LossBudget budget;
+  private final AtomicLong taskIds;
+  private final ActorRef<TaskScheduler.Command> scheduler;
+  private final ActorRef<JobManager.Command> jobs;
+  private final ActorRef<TaskScheduler.Event> taskEvents;
+  private final MapTally tally;
+  /** The chunks not settled yet, by task id. */
+  private final Map<Long, Chunk> chunks = new HashMap<>();
+
+  private MapRun(ActorContext<Command> context, Plan plan, JobRecord record, LossBudget budget, AtomicLong taskIds,
+      ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
+    super(context);
+    this.plan = plan;
+    this.budget = budget;
+    this.taskIds = taskIds;
+    this.scheduler = scheduler;
+    this.jobs = jobs;
+    this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
+    this.tally = new MapTally(record, plan.failFast());
+    List<ObjectNode> elements = plan.elements();
+    int size = record.map().chunk();
+    List<Task> tasks = new ArrayList<>();
+    for (int offset = 0; offset < elements.size(); offset += size) {
+      List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
+      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), Json.write(Json.NODES.arrayNode().addAll(part)));
+      chunks.put(task.taskId(), new Chunk(record.seq(), offset, part.size(), task, 0, 0));
+      tasks.add(task);
+    }
+    scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Follow.class, follow -> {
+          tally.follow(follow.ask());
+          return this;
+        })
+        .onMessage(Stop.class, stop -> stopped(stop.ended()))
+        .onMessage(FromTasks.class, this::onFromTasks)
+        .build();
+  }
+
+  private Behavior<Command> onFromTasks(FromTasks wrapped) {
+    long now = System.nanoTime();
+    TaskScheduler.Event event = wrapped.event();
+    if (event instanceof TaskScheduler.Started started) {
+      onStarted(started, now);
+      return this;
+    }
+    Optional<JobRecord> ended = Optional.empty();
+    if (event instanceof TaskScheduler.Ended done) {
+      for (TaskResult result : done.results()) {
+        Chunk chunk = chunks.remove(result.taskId());
+        ended = chunk == null ? ended : tally.chunkDone(chunk, result.result(), result.error(), now);
+        if (ended.isPresent()) {
+          break;
+        }
+      }
+    } else if (event instanceof TaskScheduler.Lost lost) {
+      ended = onLost(lost, now);
+    }
+    if (ended.isPresent()) {
+      jobs.tell(new JobManager.MapEnded(ended.get()));
+      return concluded(ended.get());
+    }
+    jobs.tell(new JobManager.MapChanged(tally.record()));
+    return this;
+  }
+
+  /** Chunks went to a worker: each counts one more attempt, and the map is running from the first. */
+  private void onStarted(TaskScheduler.Started started, long now) {
+    started.taskIds().forEach(id -> chunks.computeIfPresent(id, (i, chunk) -> chunk.started()));
+    if (tally.record().state() == JobState.QUEUED) {
+      tally.update(tally.record().running(new RanOn("worker", started.address(), started.pid(), null), now));
+      jobs.tell(new JobManager.MapChanged(tally.record()));
+    }
+  }
+
+  /**
+   * A worker was lost with chunks of this map. Their elements are retried each on its own task, so
+   * each spends its own retries: an element fails only when it was lost more than the map's
+   * retries, never because the others that shared its chunk were. The protocol reports a chunk's
+   * elements only when the whole chunk is done, so those the lost worker had finished run again.
+   * Chunks running when their worker ran out of memory charge every element with it, since which
+   * one did it is not known.
+   *
+   * @return the map's final record if an element out of retries ended it
+   */
+  private Optional<JobRecord> onLost(TaskScheduler.Lost lost, long now) {
+    List<Task> again = new ArrayList<>();
+    Map<Chunk, String> spent = new LinkedHashMap<>();
+    for (Task task : lost.tasks()) {
+      Chunk chunk = chunks.remove(task.taskId());
+      if (chunk == null) {
+        continue;
+      }
+      boolean byMemory = lost.outOfMemory().contains(task.taskId());
+      for (Chunk e : chunk.count() == 1 ? List.of(chunk) : split(chunk)) {
+        Chunk charged = byMemory ? new Chunk(e.seq(), e.offset(), 1, e.task(), e.attempts(), e.memoryLosses() + 1) : e;
+        String reason = budget.verdict(charged.attempts(), plan.retries(), charged.memoryLosses(), byMemory, "this element");
+        if (reason != null) {
+          spent.put(charged, reason);
+        } else {
+          chunks.put(charged.task().taskId(), charged);
+          again.add(charged.task());
+        }
+      }
+    }
+    if (!again.isEmpty()) {
+      scheduler.tell(new TaskScheduler.Enqueue(again, plan.on() == Placement.THREADS, true, taskEvents));
+    }
+    for (Map.Entry<Chunk, String> e : spent.entrySet()) {
+      Optional<JobRecord> ended = tally.chunkDone(e.getKey(), null, e.getValue(), now);
+      if (ended.isPresent()) {
+        return ended;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
+  private List<Chunk> split(Chunk chunk) {
+    JsonNode params = Json.read(chunk.task().params());
+    List<Chunk> out = new ArrayList<>(chunk.count());
     for (int i = 0; i < chunk.count(); i++) {
-      int index = chunk.offset() + i;
-      order[settled + i] = index;
-      JsonNode outcome = outcomes == null ? null : outcomes.get(i);
-      if (outcome != null && outcome.has("ok")) {
-        results[index] = Json.write(outcome.get("ok"));
-      } else {
-        errors[index] = outcome != null ? outcome.path("error").asText() : chunkError;
-        failed.add(new MapView.ElementError(index, errors[index]));
-      }
-    }
-    settled += chunk.count();
-    return failed;
-  }
-
-  /**
-   * Records one element's outcome, with more for its entry: {@code stepsJson} writes its {@code
-   * steps} (a pipeline's); null for none.
-   */
-  void recordOne(int index, String resultJson, String error, Supplier<String> stepsJson) {
-    order[settled++] = index;
-    if (error == null) {
-      results[index] = resultJson;
-    } else {
-      errors[index] = error;
-    }
-    steps[index] = stepsJson;
-  }
-
-  /** How many elements have settled: the position a client that has seen everything is at. */
-  int settled() {
-    return settled;
-  }
-
-  /**
-   * The elements that settled after the first {@code after}, as JSON text: {@code [{"index": i,
-   * "result": ...} or {"index": i, "error": ...}, ...]}, in the order they settled.
-   */
-  String entriesAfter(int after) {
-    StringBuilder out = new StringBuilder("[");
-    for (int p = Math.max(0, after); p < settled; p++) {
-      int i = order[p];
-      out.append(p == after ? "" : ",").append("{\"index\":").append(i);
-      if (results[i] != null) {
-        out.append(",\"result\":").append(results[i]);
-      } else {
-        out.append(",\"error\":").append(Json.write(Json.NODES.textNode(errors[i])));
-      }
-      if (steps[i] != null) {
-        out.append(",\"steps\":").append(steps[i].get());
-      }
-      out.append('}');
-    }
-    return out.append(']').toString();
-  }
-
-  /** Elements not settled yet. */
-  int unsettled() {
-    return results.length - settled;
-  }
-
-  boolean complete() {
-    return settled == results.length;
-  }
-
-  /** The results in input order as JSON text, null where an element failed. */
-  String resultsJson() {
-    StringBuilder out = new StringBuilder(results.length * 8).append('[');
-    for (int i = 0; i < results.length; i++) {
-      out.append(i == 0 ? "" : ",").append(results[i] == null ? "null" : results[i]);
-    }
-    return out.append(']').toString();
-  }
-
-  /** The results of the elements that succeeded, in input order, for a reduce. */
-  List<JsonNode> succeeded() {
-    List<JsonNode> out = new ArrayList<>();
-    for (String r : results) {
-      if (r != null) {
-        out.add(Json.read(r));
-      }
+      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), "[" + Json.write(params.get(i)) + "]");
+      out.add(new Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
     }
     return out;
+  }
+
+  /** The JobManager ended the map: what is left of it is cancelled, its followers told. */
+  private Behavior<Command> stopped(JobRecord ended) {
+    concluded(ended);
+    return Behaviors.stopped();
+  }
+
+  /**
+   * The map ended by itself: what is left of it is cancelled and its followers told, and it answers
+   * followers as a final map until the JobManager, told of the end, stops it (requests it passed on
+   * meanwhile are answered, not lost).
+   */
+  private Behavior<Command> concluded(JobRecord ended) {
+    if (!chunks.isEmpty()) {
+      scheduler.tell(new TaskScheduler.Cancel(List.copyOf(chunks.keySet())));
+      chunks.clear();
+    }
+    tally.ended(ended);
+    return Behaviors.receive(Command.class)
+        .onMessage(Follow.class, follow -> {
+          tally.follow(follow.ask());
+          return Behaviors.same();
+        })
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(FromTasks.class, late -> Behaviors.same())
+        .build();
   }
 }

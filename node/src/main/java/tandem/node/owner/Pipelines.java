@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
@@ -19,12 +20,14 @@ import tandem.protocol.job.JobInput;
  */
 final class Pipelines {
   private final JobOwner owner;
-  private final Maps maps;
+  private final int maxElements;
   private final Map<Long, PipelineRun> runs = new HashMap<>();
+  /** Pipelines over many inputs, which report like a map, by seq. */
+  private final Map<Long, MapTally> tallies = new HashMap<>();
 
-  Pipelines(JobOwner owner, Maps maps) {
+  Pipelines(JobOwner owner, int maxElements) {
     this.owner = owner;
-    this.maps = maps;
+    this.maxElements = maxElements;
   }
 
   /**
@@ -71,8 +74,9 @@ final class Pipelines {
         .withPipeline(new PipelineView(names, List.of()))
         .withOptions(options);
     if (elements != null) {
-      maps.follow(record.seq(), elements.size(), failFast, this::stopSteps);
+      MapRun.checkCount(elements.size(), maxElements);
       record = record.withMap(new MapView(elements.size(), 0, 0, 1, reduce, List.of()));
+      tallies.put(record.seq(), new MapTally(record, failFast));
     }
     runs.put(record.seq(), run);
     owner.jobs().put(record);
@@ -94,7 +98,7 @@ final class Pipelines {
   /** Keeps a one-input pipeline's view of its steps current: the user watches them. */
   void stepChanged(JobRecord child) {
     PipelineRun run = runs.get(child.parent());
-    int[] at = run == null || maps.isMap(child.parent()) ? null : run.whereIs(child.seq());
+    int[] at = run == null || tallies.containsKey(child.parent()) ? null : run.whereIs(child.seq());
     if (at != null) {
       owner.jobs().get(child.parent()).filter(p -> !p.state().isFinal())
           .ifPresent(p -> owner.jobs().put(p.withPipeline(p.pipeline().withRun(at[1], child))));
@@ -114,14 +118,50 @@ final class Pipelines {
       startStep(seq, run, step.element(), step.step(), step.params());
     } else if (next instanceof PipelineRun.Settled settled) {
       long now = System.nanoTime();
-      if (maps.isMap(seq)) {
-        maps.elementSettled(seq, settled.element(), settled.result(), settled.error(),
+      MapTally tally = tallies.get(seq);
+      if (tally != null) {
+        Optional<JobRecord> ended = tally.elementSettled(settled.element(), settled.result(), settled.error(),
             () -> run.stepsJson(settled.element(), now), now);
+        owner.jobs().put(tally.record());
+        if (ended.isPresent()) {
+          stopSteps(seq); // fail-fast: the other elements' steps
+          owner.finish(ended.get());
+        }
       } else {
         runs.remove(seq);
         owner.jobs().get(seq).filter(job -> !job.state().isFinal())
             .ifPresent(job -> owner.finish(job.concluded(settled.result(), settled.error(), now)));
       }
+    }
+  }
+
+  /** Elements of every pipeline over many inputs not settled yet. */
+  long unsettled() {
+    long n = 0;
+    for (MapTally tally : tallies.values()) {
+      n += tally.unsettled();
+    }
+    return n;
+  }
+
+  /**
+   * A client follows a pipeline over many inputs as a map; false if {@code seq} is not one that
+   * runs.
+   */
+  boolean follow(long seq, JobManager.MapResults ask) {
+    MapTally tally = tallies.get(seq);
+    if (tally != null) {
+      tally.follow(ask);
+    }
+    return tally != null;
+  }
+
+  /** A pipeline over many inputs is final: the clients following it hear so. */
+  void ended(JobRecord job) {
+    runs.remove(job.seq());
+    MapTally tally = tallies.remove(job.seq());
+    if (tally != null) {
+      tally.ended(job);
     }
   }
 
