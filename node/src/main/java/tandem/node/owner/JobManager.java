@@ -47,7 +47,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, FromPeer, IoFinished,
-          FromTasks, FleetChanged, MapChanged, MapEnded, MapRunStopped, TimedOut, Drain, DrainDeadline {}
+          FromTasks, FleetChanged, MapChanged, MapEnded, StartStep, PipelineChanged, PipelineEnded, RunStopped,
+          TimedOut, Drain, DrainDeadline {}
 
   /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
   public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
@@ -176,8 +177,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** A map's final record, from its {@link MapRun}, which then stops. */
   record MapEnded(JobRecord job) implements Command {}
 
-  /** A map's {@link MapRun} stopped: if the map is not final by then, it failed. */
-  private record MapRunStopped(long seq) implements Command {}
+  /** Start a step of pipeline {@code pipeline} as a job of its own, and tell {@code replyTo} its record. */
+  record StartStep(long pipeline, Job job, ObjectNode params, int element, int step, JobOptions options,
+      ActorRef<PipelineRun.Command> replyTo) implements Command {}
+
+  /** A pipeline's record changed (its steps, or its progress over many inputs), from its {@link PipelineRun}. */
+  record PipelineChanged(JobRecord job) implements Command {}
+
+  /** A pipeline's final record, from its {@link PipelineRun}. */
+  record PipelineEnded(JobRecord job) implements Command {}
+
+  /** A map's or pipeline's run stopped: if its job is not final by then, it failed. */
+  private record RunStopped(long seq) implements Command {}
 
   private enum DrainDeadline implements Command { INSTANCE }
 
@@ -223,7 +234,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, ActorRef<MapRun.Command>> maps = new HashMap<>();
   /** Task ids of map chunks, shared by every MapRun; they start far above job numbers, which single jobs use. */
   private final AtomicLong chunkIds = new AtomicLong(1L << 48);
-  private final Pipelines pipelines;
+  /** The pipelines running, each by its own {@link PipelineRun}, by seq. */
+  private final Map<Long, ActorRef<PipelineRun.Command>> pipelines = new HashMap<>();
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping; null until then. */
@@ -248,8 +260,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.jobs = new JobTable(settings.retainFinished());
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
-    JobOwner owner = new Lent();
-    this.pipelines = new Pipelines(owner, settings.maxMapElements());
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -272,9 +282,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(IoFinished.class, this::onIoFinished)
         .onMessage(FromTasks.class, this::onFromTasks)
         .onMessage(FleetChanged.class, this::onFleetChanged)
-        .onMessage(MapChanged.class, this::onMapChanged)
+        .onMessage(MapChanged.class, changed -> onRunChanged(changed.job()))
         .onMessage(MapEnded.class, this::onMapEnded)
-        .onMessage(MapRunStopped.class, this::onMapRunStopped)
+        .onMessage(StartStep.class, this::onStartStep)
+        .onMessage(PipelineChanged.class, changed -> onRunChanged(changed.job()))
+        .onMessage(PipelineEnded.class, this::onPipelineEnded)
+        .onMessage(RunStopped.class, this::onRunStopped)
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline())
@@ -371,13 +384,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     MapRun.Plan plan = new MapRun.Plan(job, elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = getContext().spawn(
         MapRun.create(plan, record, lossBudget, chunkIds, scheduler, getContext().getSelf()), "map-" + record.seq());
-    getContext().watchWith(run, new MapRunStopped(record.seq()));
+    getContext().watchWith(run, new RunStopped(record.seq()));
     maps.put(record.seq(), run);
     return record;
   }
 
-  private Behavior<Command> onMapChanged(MapChanged changed) {
-    jobs.get(changed.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> jobs.put(changed.job()));
+  private Behavior<Command> onRunChanged(JobRecord changed) {
+    jobs.get(changed.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> jobs.put(changed));
     return this;
   }
 
@@ -390,28 +403,106 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
-  /** A MapRun that stops before its map is final failed inside: the map fails with it, never hangs. */
-  private Behavior<Command> onMapRunStopped(MapRunStopped stopped) {
+  /**
+   * A MapRun or PipelineRun that stops before its job is final failed inside: the job fails with
+   * it, never hangs, and a pipeline's steps still running are cancelled.
+   */
+  private Behavior<Command> onRunStopped(RunStopped stopped) {
     maps.remove(stopped.seq());
-    jobs.get(stopped.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(job.failed(
-        "the node's run of this map stopped unexpectedly (see the node's log)", null, -1, System.nanoTime())));
+    pipelines.remove(stopped.seq());
+    jobs.get(stopped.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
+      stopSteps(job.seq());
+      finish(job.failed("the node's run of this " + (job.map() != null ? "map" : "pipeline")
+          + " stopped unexpectedly (see the node's log)", null, -1, System.nanoTime()));
+    });
     return this;
   }
 
-  /** Elements of every running map not settled yet. */
+  /** Elements of every running map and pipeline over many inputs not settled yet. */
   private long unsettled() {
-    long n = pipelines.unsettled();
+    long n = 0;
     for (long seq : maps.keySet()) {
-      MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
-      n += view == null ? 0 : view.total() - view.done() - view.failed();
+      n += unsettled(seq);
+    }
+    for (long seq : pipelines.keySet()) {
+      n += unsettled(seq);
     }
     return n;
   }
 
+  private long unsettled(long seq) {
+    MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
+    return view == null ? 0 : view.total() - view.done() - view.failed();
+  }
+
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
-    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> pipelines.start(
-        submit.steps(), this::known, submit.elements(), submit.reduce(), submit.failFast(),
-        submit.options().resolved(settings)));
+    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> startPipeline(submit));
+  }
+
+  /** Checks every step and element, then hands the pipeline to a {@link PipelineRun} of its own. */
+  private JobRecord startPipeline(SubmitPipeline submit) {
+    JobOptions options = submit.options().resolved(settings);
+    if (options.on() != Placement.BY_KIND) {
+      throw new BadInputException("a pipeline runs each step where its kind says; --on goes with submit and map");
+    }
+    List<ObjectNode> elements = submit.elements();
+    if (elements != null) {
+      MapRun.checkCount(elements.size(), settings.maxMapElements());
+    }
+    PipelineSteps steps = PipelineRun.checkedSteps(submit.steps(), this::known, elements == null ? 1 : elements.size());
+    List<ObjectNode> firsts = PipelineRun.checkedFirsts(steps, elements);
+    long now = System.nanoTime();
+    List<String> names = steps.steps().stream().map(step -> step.job().name()).toList();
+    JobRecord record = newJob(String.join(" | ", names), steps.steps().get(names.size() - 1).job().kind(),
+            steps.steps().get(0).params(), now)
+        .running(thisNode(), now)
+        .withPipeline(new PipelineView(names, List.of()))
+        .withOptions(options);
+    if (elements != null) {
+      record = record.withMap(new MapView(elements.size(), 0, 0, 1, submit.reduce(), List.of()));
+    }
+    jobs.put(record);
+    ActorRef<PipelineRun.Command> run = getContext().spawn(
+        PipelineRun.create(steps, firsts, record, submit.failFast(), getContext().getSelf()), "pipeline-" + record.seq());
+    getContext().watchWith(run, new RunStopped(record.seq()));
+    pipelines.put(record.seq(), run);
+    return record;
+  }
+
+  /** A pipeline asks for its next step: it runs as a job of its own, a step of the pipeline. */
+  private Behavior<Command> onStartStep(StartStep start) {
+    boolean running = jobs.get(start.pipeline()).map(p -> !p.state().isFinal()).orElse(false);
+    if (running) {
+      JobRecord child = startJob(start.job(), start.params(), JobInput.trusted(start.params()), start.pipeline(),
+          start.options());
+      start.replyTo().tell(new PipelineRun.StepStarted(child, start.element(), start.step()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPipelineEnded(PipelineEnded ended) {
+    ActorRef<PipelineRun.Command> run = pipelines.remove(ended.job().seq());
+    if (run != null) {
+      run.tell(new PipelineRun.Stop(ended.job()));
+    }
+    jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
+      stopSteps(job.seq()); // fail-fast: the other elements' steps
+      finish(ended.job());
+    });
+    return this;
+  }
+
+  /** Cancels a pipeline's steps still queued or running. */
+  private void stopSteps(long pipeline) {
+    long now = System.nanoTime();
+    for (JobRecord step : jobs.unfinishedSteps(pipeline)) {
+      stop(step);
+      JobRecord stopped = step.cancelled("cancelled with its pipeline", now);
+      // A pipeline over one input shows its steps: this one as it ended.
+      jobs.get(pipeline).filter(p -> p.map() == null && p.pipeline() != null).ifPresent(p -> jobs.put(
+          p.withPipeline(p.pipeline().withRunOf(stopped))));
+      finish(stopped);
+    }
   }
 
   /**
@@ -521,7 +612,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     ActorRef<MapRun.Command> run = job.map(j -> maps.get(j.seq())).orElse(null);
     if (run != null) {
       run.tell(new MapRun.Follow(ask));
-    } else if (job.isEmpty() || !pipelines.follow(job.get().seq(), ask)) {
+    } else if (job.isPresent() && pipelines.containsKey(job.get().seq())) {
+      pipelines.get(job.get().seq()).tell(new PipelineRun.Follow(ask));
+    } else {
       ask.replyTo().tell(new MapEntries(job, "[]", ask.after())); // final, or not a map: its job holds every result
     }
     return this;
@@ -549,7 +642,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (run != null) {
       run.tell(new MapRun.Stop(ended));
     } else if (job.pipeline() != null) {
-      pipelines.stopSteps(seq);
+      ActorRef<PipelineRun.Command> pipeline = pipelines.remove(seq); // first: its steps' ends are not its business now
+      stopSteps(seq);
+      if (pipeline != null) {
+        pipeline.tell(new PipelineRun.Stop(ended));
+      }
     } else {
       stop(job);
     }
@@ -627,7 +724,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         JobRecord running = job.running(where, now);
         jobs.put(running);
         if (running.parent() != 0) {
-          pipelines.stepChanged(running);
+          tellPipeline(running.parent(), new PipelineRun.StepChanged(running));
         }
       });
     }
@@ -706,9 +803,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
     }
-    if (job.map() != null && job.pipeline() != null) {
-      pipelines.ended(job);
-    }
     List<Consumer<JobRecord>> waiting = watchers.remove(job.seq());
     if (waiting != null) {
       waiting.forEach(w -> w.accept(job));
@@ -719,9 +813,16 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       peers.forEach(p -> p.tell(answer));
     }
     if (job.parent() != 0) {
-      pipelines.stepEnded(job);
+      tellPipeline(job.parent(), new PipelineRun.StepEnded(job));
     }
     checkDrained();
+  }
+
+  private void tellPipeline(long seq, PipelineRun.Command message) {
+    ActorRef<PipelineRun.Command> run = pipelines.get(seq);
+    if (run != null) {
+      run.tell(message);
+    }
   }
 
   private void whenFinal(long seq, Consumer<JobRecord> then) {
@@ -739,54 +840,5 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-  }
-
-  /** What this actor lends its maps and pipelines: called only from its own message handlers. */
-  private final class Lent implements JobOwner {
-    @Override
-    public JobTable jobs() {
-      return jobs;
-    }
-
-    @Override
-    public JobRecord newJob(String name, JobKind kind, ObjectNode params, long nowNanos) {
-      return JobManager.this.newJob(name, kind, params, nowNanos);
-    }
-
-    @Override
-    public RanOn thisNode() {
-      return JobManager.this.thisNode();
-    }
-
-    @Override
-    public int workers() {
-      return workers;
-    }
-
-    @Override
-    public JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
-      return JobManager.this.startJob(job, params, input, parent, options);
-    }
-
-    @Override
-    public void run(List<Task> tasks, Placement on) {
-      JobManager.this.run(tasks, on);
-    }
-
-    @Override
-    public void stopTasks(List<Long> taskIds) {
-      JobManager.this.stopTasks(taskIds);
-    }
-
-    @Override
-    public void stop(JobRecord job) {
-      JobManager.this.stop(job);
-    }
-
-    @Override
-    public void finish(JobRecord job) {
-      JobManager.this.finish(job);
-    }
-
   }
 }

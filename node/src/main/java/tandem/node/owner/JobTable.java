@@ -57,6 +57,17 @@ final class JobTable {
     return unfinished;
   }
 
+  /** The steps of pipeline {@code parent} that are queued or running. */
+  List<JobRecord> unfinishedSteps(long parent) {
+    List<JobRecord> out = new ArrayList<>();
+    for (JobRecord job : jobs.values()) {
+      if (!job.state().isFinal() && job.parent() == parent) {
+        out.add(job);
+      }
+    }
+    return out;
+  }
+
   /** The jobs users submitted that are queued or running (not the steps of pipelines). */
   List<JobRecord> unfinishedJobs() {
     List<JobRecord> out = new ArrayList<>();

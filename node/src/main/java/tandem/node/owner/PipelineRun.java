@@ -1,165 +1,216 @@
 package tandem.node.owner;
 
-import tandem.protocol.api.JobState;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
 
 /**
- * One pipeline in flight, over one input or many: which step each element is at, which step job
- * runs it, and how each step's result becomes the next step's {@code input}. Each step runs as a
- * job of its own (so retries, cancelling and placement work as for any job); this class only
- * decides what comes next. Not thread-safe: the JobManager owns it.
+ * Runs one pipeline, over one input or many, as a child of the JobManager that accepted it. Each
+ * step runs as a job of its own, which the JobManager starts when asked ({@link
+ * JobManager.StartStep}), so retries, cancelling and placement work as for any job; this actor
+ * decides what comes next ({@link PipelineSteps}), passes each result on as the next step's input,
+ * and keeps the pipeline's record: its steps for one input, or like a map ({@link MapTally}) for
+ * many. It reports changes and its final record to the JobManager, which then stops it.
  */
-final class PipelineRun {
-  /** The parameter a step's result is passed in. */
-  static final String INPUT = "input";
-  /** A content job's parameter that chooses what it returns (see the built-in read-file). */
-  private static final String CONTENT = "as";
+final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
 
-  /** One step: its job and the parameters given for it. */
-  record Step(Job job, ObjectNode params) {}
+  sealed interface Command extends NoSerializationVerificationNeeded
+      permits Follow, Stop, StepStarted, StepChanged, StepEnded {}
 
-  /** What to do after a step ended. */
-  sealed interface Next permits RunStep, Settled {}
+  /** A client follows a pipeline over many inputs as a map. */
+  record Follow(JobManager.MapResults ask) implements Command {}
 
-  /** Start {@code step} of {@code element} with these parameters. */
-  record RunStep(int element, int step, ObjectNode params) implements Next {}
+  /** The pipeline ended as {@code ended}: answer what is left and stop. */
+  record Stop(JobRecord ended) implements Command {}
 
-  /** The element is done: its result, or why it failed. */
-  record Settled(int element, String result, String error) implements Next {}
+  /** The JobManager started {@code step} of {@code element} as the job {@code child}. */
+  record StepStarted(JobRecord child, int element, int step) implements Command {}
 
-  private final List<Step> steps;
-  private final Map<Long, int[]> stepOfChild = new HashMap<>();
-  /** Per element, each finished step's job as it ended: reported with the element's result. */
-  private final List<List<JobRecord>> runs;
+  /** One of its step jobs changed (it started running). */
+  record StepChanged(JobRecord child) implements Command {}
 
-  PipelineRun(List<Step> steps, int elements) {
-    this.steps = steps;
-    this.runs = new ArrayList<>(elements);
-    for (int i = 0; i < elements; i++) {
-      runs.add(new ArrayList<>(steps.size()));
+  /** One of its step jobs is final. */
+  record StepEnded(JobRecord child) implements Command {}
+
+  /**
+   * Checks a pipeline before anything runs: its steps, and each element's first step.
+   *
+   * @param elements null for one run, else each element's parameters for the first step
+   * @return the first step's parameters of each element
+   * @throws BadInputException naming the step (and element) and what to change
+   */
+  static List<ObjectNode> checkedFirsts(PipelineSteps steps, List<ObjectNode> elements) {
+    List<ObjectNode> inputs = elements == null ? List.of(Json.object()) : elements;
+    List<ObjectNode> firsts = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      ObjectNode params = steps.firstParams(inputs.get(i));
+      try {
+        JobInput.checked(steps.steps().get(0).job(), params);
+      } catch (BadInputException e) {
+        throw new BadInputException((elements == null ? "" : "element " + i + ": ")
+            + (steps.steps().size() > 1 ? "step 1: " : "") + e.getMessage());
+      }
+      firsts.add(params);
     }
+    return firsts;
   }
 
   /**
-   * The steps as given, checked: every step after the first must take an {@code input}; a content
-   * job feeding another step returns its content ({@code as=text}) unless told otherwise.
+   * The steps as given, each job found and checked.
    *
    * @throws BadInputException naming the step and what to change
    */
-  static List<Step> checked(List<Step> given) {
-    if (given.isEmpty()) {
-      throw new BadInputException("a pipeline needs at least one step");
-    }
-    List<Step> out = new ArrayList<>(given.size());
+  static PipelineSteps checkedSteps(List<JobManager.PipelineStep> given, java.util.function.Function<String, Job> find,
+      int elements) {
+    List<PipelineSteps.Step> steps = new ArrayList<>();
     for (int i = 0; i < given.size(); i++) {
-      Step step = given.get(i);
-      ObjectNode params = step.params().deepCopy();
-      boolean feeds = i < given.size() - 1;
-      if (feeds && takes(step.job(), CONTENT) && !params.has(CONTENT)) {
-        params.put(CONTENT, "text");
+      JobManager.PipelineStep step = given.get(i);
+      try {
+        steps.add(new PipelineSteps.Step(find.apply(step.job()), step.params()));
+      } catch (BadInputException e) {
+        throw new BadInputException((given.size() > 1 ? "step " + (i + 1) + ": " : "") + e.getMessage());
       }
-      if (i > 0) {
-        if (!takes(step.job(), INPUT)) {
-          throw new BadInputException("step " + (i + 1) + ": job '" + step.job().name()
-              + "' takes no input parameter, so it cannot follow another step");
-        }
-        if (params.has(INPUT)) {
-          throw new BadInputException("step " + (i + 1) + ": input is the previous step's result; do not give it");
-        }
-      }
-      out.add(new Step(step.job(), params));
     }
-    return List.copyOf(out);
-  }
-
-  private static boolean takes(Job job, String param) {
-    return job.params().stream().anyMatch(p -> p.name().equals(param));
+    steps = PipelineSteps.checked(steps);
+    PipelineSteps.checkLaterSteps(steps);
+    return new PipelineSteps(steps, elements);
   }
 
   /**
-   * Checks a later step's parameters with a stand-in input, so a bad parameter is refused before
-   * anything runs rather than when the step's turn comes.
+   * @param record the pipeline as accepted; with a map view when it runs over many inputs
+   * @param firsts each element's first step's parameters, checked
    */
-  static void checkLaterSteps(List<Step> steps) {
-    for (int i = 1; i < steps.size(); i++) {
-      Step step = steps.get(i);
-      try {
-        JobInput.checked(step.job(), step.params().deepCopy().put(INPUT, ""));
-      } catch (BadInputException e) {
-        if (!e.getMessage().contains(INPUT)) {
-          throw new BadInputException("step " + (i + 1) + " (" + step.job().name() + "): " + e.getMessage());
-        }
-      }
+  static Behavior<Command> create(PipelineSteps steps, List<ObjectNode> firsts, JobRecord record, boolean failFast,
+      ActorRef<JobManager.Command> jobs) {
+    return Behaviors.setup(context -> new PipelineRun(context, steps, firsts, record, failFast, jobs));
+  }
+
+  private final PipelineSteps steps;
+  private final ActorRef<JobManager.Command> jobs;
+  /** Over many inputs: the elements' outcomes and followers; null over one. */
+  private final MapTally tally;
+  /** Over one input: the pipeline's record with its steps as they stand; else the tally has it. */
+  private JobRecord record;
+
+  private PipelineRun(ActorContext<Command> context, PipelineSteps steps, List<ObjectNode> firsts, JobRecord record,
+      boolean failFast, ActorRef<JobManager.Command> jobs) {
+    super(context);
+    this.steps = steps;
+    this.jobs = jobs;
+    this.record = record;
+    this.tally = record.map() == null ? null : new MapTally(record, failFast);
+    for (int i = 0; i < firsts.size(); i++) {
+      startStep(i, 0, firsts.get(i));
     }
   }
 
-  List<Step> steps() {
-    return steps;
+  private void startStep(int element, int step, ObjectNode params) {
+    // Each step is retried like any job; the pipeline's timeout covers all of its steps.
+    JobOptions options = record.options();
+    jobs.tell(new JobManager.StartStep(record.seq(), steps.steps().get(step).job(), params, element, step,
+        new JobOptions(Placement.BY_KIND, null, options.retries(), options.retryOnError()), getContext().getSelf()));
   }
 
-  /** The first step's parameters for an element: the step's own, with the element's laid over. */
-  ObjectNode firstParams(ObjectNode element) {
-    return steps.get(0).params().deepCopy().setAll(element);
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Follow.class, this::onFollow)
+        .onMessage(Stop.class, stop -> onStop(stop.ended()))
+        .onMessage(StepStarted.class, this::onStepStarted)
+        .onMessage(StepChanged.class, changed -> {
+          stepChanged(changed.child());
+          return this;
+        })
+        .onMessage(StepEnded.class, this::onStepEnded)
+        .build();
   }
 
-  /** Remembers which element and step a started step job is. */
-  void started(long childSeq, int element, int step) {
-    stepOfChild.put(childSeq, new int[] {element, step});
-  }
-
-  /** The step jobs still running, to cancel them. */
-  List<Long> running() {
-    return List.copyOf(stepOfChild.keySet());
-  }
-
-  /** Which step of which element a step job is, or null when it is not one of this pipeline's. */
-  int[] whereIs(long childSeq) {
-    return stepOfChild.get(childSeq);
-  }
-
-  /** A step job ended: what comes next for its element. */
-  Next stepEnded(JobRecord child) {
-    int[] at = stepOfChild.remove(child.seq());
-    int element = at[0];
-    int step = at[1];
-    runs.get(element).add(child);
-    String label = "step " + (step + 1) + " (" + child.job() + ")";
-    if (child.state() != JobState.SUCCEEDED) {
-      return new Settled(element, null, label + " " + child.state().label() + ": " + child.error());
+  private Behavior<Command> onFollow(Follow follow) {
+    if (tally != null) {
+      tally.follow(follow.ask());
+    } else {
+      follow.ask().replyTo().tell(new JobManager.MapEntries(Optional.of(record), "[]", follow.ask().after()));
     }
-    if (step == steps.size() - 1) {
-      return new Settled(element, child.result(), null);
-    }
-    Step next = steps.get(step + 1);
-    ObjectNode params = next.params().deepCopy();
-    params.set(INPUT, Json.read(child.result()));
-    try {
-      JobInput.checked(next.job(), params);
-    } catch (BadInputException e) {
-      return new Settled(element, null, "step " + (step + 2) + " (" + next.job().name() + ") cannot take "
-          + label + "'s result as its input: " + shorten(e.getMessage()));
-    }
-    return new RunStep(element, step + 1, params);
+    return this;
   }
 
-  /** An element's steps for its entry in a map's results: job, where each ran, its timings. */
-  String stepsJson(int element, long nowNanos) {
-    ArrayNode out = Json.NODES.arrayNode();
-    runs.get(element).forEach(run -> out.add(JobJson.step(run, nowNanos)));
-    return Json.write(out);
+  private Behavior<Command> onStepStarted(StepStarted started) {
+    steps.started(started.child().seq(), started.element(), started.step());
+    stepChanged(started.child());
+    return this;
   }
 
-  /** A reason that quotes a large input is cut short. */
-  private static String shorten(String text) {
-    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+  /** Keeps a one-input pipeline's view of its steps current: the user watches them. */
+  private void stepChanged(JobRecord child) {
+    int[] at = tally != null ? null : steps.whereIs(child.seq());
+    if (at != null && !record.state().isFinal()) {
+      record = record.withPipeline(record.pipeline().withRun(at[1], child));
+      jobs.tell(new JobManager.PipelineChanged(record));
+    }
+  }
+
+  /** A step ended: start the element's next step, or settle the element. */
+  private Behavior<Command> onStepEnded(StepEnded ended) {
+    JobRecord child = ended.child();
+    if (steps.whereIs(child.seq()) == null) {
+      return this;
+    }
+    stepChanged(child);
+    PipelineSteps.Next next = steps.stepEnded(child);
+    if (next instanceof PipelineSteps.RunStep step) {
+      startStep(step.element(), step.step(), step.params());
+      return this;
+    }
+    PipelineSteps.Settled settled = (PipelineSteps.Settled) next;
+    long now = System.nanoTime();
+    Optional<JobRecord> done;
+    if (tally != null) {
+      done = tally.elementSettled(settled.element(), settled.result(), settled.error(),
+          () -> steps.stepsJson(settled.element(), now), now);
+      record = tally.record();
+    } else {
+      done = Optional.of(record.concluded(settled.result(), settled.error(), now));
+    }
+    jobs.tell(done.isPresent() ? new JobManager.PipelineEnded(done.get()) : new JobManager.PipelineChanged(record));
+    if (done.isPresent()) {
+      return concluded(done.get());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop(JobRecord ended) {
+    concluded(ended);
+    return Behaviors.stopped();
+  }
+
+  /**
+   * The pipeline ended: its followers hear so, and it answers as a final pipeline until the
+   * JobManager stops it (requests passed on meanwhile are answered, not lost).
+   */
+  private Behavior<Command> concluded(JobRecord ended) {
+    record = ended;
+    if (tally != null) {
+      tally.ended(ended);
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(Follow.class, follow -> {
+          onFollow(follow);
+          return Behaviors.same();
+        })
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(Command.class, late -> Behaviors.same())
+        .build();
   }
 }

@@ -12,6 +12,16 @@ import java.util.List;
  *     report their steps with their results
  */
 public record PipelineView(List<String> jobs, List<JobRecord> runs) {
+  /** This view with a step's job as it now stands, in the place where it was started. */
+  PipelineView withRunOf(JobRecord run) {
+    for (int i = 0; i < runs.size(); i++) {
+      if (runs.get(i).seq() == run.seq()) {
+        return withRun(i, run);
+      }
+    }
+    return this;
+  }
+
   PipelineView withRun(int step, JobRecord run) {
     List<JobRecord> all = new ArrayList<>(runs);
     if (step < all.size()) {
