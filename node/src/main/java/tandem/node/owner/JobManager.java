@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
@@ -100,6 +101,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
         throw new IllegalArgumentException("not a submission: " + submit);
       }
+    }
+
+    ActorRef<SubmitReply> replyTo() {
+      if (submit instanceof Submit single) {
+        return single.replyTo();
+      }
+      return submit instanceof SubmitMap map ? map.replyTo() : ((SubmitPipeline) submit).replyTo();
     }
   }
 
@@ -225,10 +233,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, Integer> memoryLosses = new HashMap<>();
   private final LossBudget lossBudget;
   /** What to do with a job once it is final, by its sequence number. */
-  private final Map<Long, List<Consumer<JobRecord>>> watchers = new HashMap<>();
+  private final Waiters waiters = new Waiters();
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
-  private final Map<Long, List<ActorRef<NodeProtocol.FoundJob>>> peerWatchers = new HashMap<>();
   private long lastSeq;
   /** The maps running, each by its own {@link MapRun}, by seq. */
   private final Map<Long, ActorRef<MapRun.Command>> maps = new HashMap<>();
@@ -238,8 +245,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, ActorRef<PipelineRun.Command>> pipelines = new HashMap<>();
 
   private final TimerScheduler<Command> timers;
-  /** Who waits for the drain to end, once the node is stopping; null until then. */
-  private List<ActorRef<Done>> drained;
+  /** Who waits for the drain to end, once the node is stopping. */
+  private final List<ActorRef<Done>> drained = new ArrayList<>();
 
   private JobManager(
       ActorContext<Command> context,
@@ -266,13 +273,36 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
   }
 
+  /** Serving: takes new jobs. Every handler returns {@code same}, so it serves either phase. */
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder()
+    return withJobsInFlight(newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(SubmitMap.class, this::onSubmitMap)
         .onMessage(SubmitPipeline.class, this::onSubmitPipeline)
         .onMessage(SubmitUntilFinal.class, this::onSubmitUntilFinal)
+        .onMessage(Drain.class, this::onDrain));
+  }
+
+  /** Draining: the node is stopping; the jobs in flight finish (or the deadline cancels them), nothing new is taken. */
+  private Behavior<Command> draining() {
+    return withJobsInFlight(newReceiveBuilder()
+        .onMessage(Submit.class, submit -> stopping(submit.replyTo()))
+        .onMessage(SubmitMap.class, submit -> stopping(submit.replyTo()))
+        .onMessage(SubmitPipeline.class, submit -> stopping(submit.replyTo()))
+        .onMessage(SubmitUntilFinal.class, submit -> stopping(submit.replyTo()))
+        .onMessage(Drain.class, this::onDrainAgain)
+        .onMessage(DrainDeadline.class, d -> onDrainDeadline()));
+  }
+
+  private Behavior<Command> stopping(ActorRef<SubmitReply> replyTo) {
+    replyTo.tell(new Busy("this node is stopping and takes no more jobs; submit to another node"));
+    return Behaviors.same();
+  }
+
+  /** What the node does in either phase: answer about its jobs and carry them to their end. */
+  private Receive<Command> withJobsInFlight(ReceiveBuilder<Command> phase) {
+    return phase
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(MapResults.class, this::onMapResults)
@@ -289,8 +319,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(PipelineEnded.class, this::onPipelineEnded)
         .onMessage(RunStopped.class, this::onRunStopped)
         .onMessage(TimedOut.class, this::onTimedOut)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(DrainDeadline.class, d -> onDrainDeadline())
         .build();
   }
 
@@ -310,7 +338,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     Optional<Job> found = catalog.find(submit.job());
     if (found.isEmpty()) {
       submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
-      return this;
+      return Behaviors.same();
     }
     return accept(submit.replyTo(), 1, () -> startJob(found.get(), submit.params(),
         JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
@@ -391,7 +419,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onRunChanged(JobRecord changed) {
     jobs.get(changed.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> jobs.put(changed));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onMapEnded(MapEnded ended) {
@@ -400,7 +428,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       run.tell(new MapRun.Stop(ended.job()));
     }
     jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(ended.job()));
-    return this;
+    return Behaviors.same();
   }
 
   /**
@@ -415,7 +443,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       finish(job.failed("the node's run of this " + (job.map() != null ? "map" : "pipeline")
           + " stopped unexpectedly (see the node's log)", null, -1, System.nanoTime()));
     });
-    return this;
+    return Behaviors.same();
   }
 
   /** Elements of every running map and pipeline over many inputs not settled yet. */
@@ -477,7 +505,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           start.options());
       start.replyTo().tell(new PipelineRun.StepStarted(child, start.element(), start.step()));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPipelineEnded(PipelineEnded ended) {
@@ -489,7 +517,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       stopSteps(job.seq()); // fail-fast: the other elements' steps
       finish(ended.job());
     });
-    return this;
+    return Behaviors.same();
   }
 
   /** Cancels a pipeline's steps still queued or running. */
@@ -511,15 +539,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
-    if (drained != null) {
-      replyTo.tell(new Busy("this node is stopping and takes no more jobs; submit to another node"));
-      return this;
-    }
     long held = jobs.unfinished() + unsettled();
     if (held + units > settings.maxQueued()) {
       replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
           + settings.maxQueued() + " (tandem.jobs.max-queued); try again later or submit to another node"));
-      return this;
+      return Behaviors.same();
     }
     try {
       JobRecord job = start.get();
@@ -534,13 +558,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         if (now.state().isFinal()) {
           replyTo.tell(new Accepted(now));
         } else {
-          whenFinal(job.seq(), done -> replyTo.tell(new Accepted(done)));
+          waiters.add(job.seq(), done -> replyTo.tell(new Accepted(done)));
         }
       }
     } catch (BadInputException e) {
       replyTo.tell(new Rejected(e.getMessage()));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Job known(String name) {
@@ -548,19 +572,21 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onDrain(Drain drain) {
-    if (drained == null) {
-      drained = new ArrayList<>();
-      getContext().getLog().info("stopping: taking no more jobs; {} unfinished may take up to {} ms",
-          jobs.unfinished(), drain.deadline().toMillis());
-      timers.startSingleTimer(DrainDeadline.INSTANCE, DrainDeadline.INSTANCE, drain.deadline());
-    }
+    getContext().getLog().info("stopping: taking no more jobs; {} unfinished may take up to {} ms",
+        jobs.unfinished(), drain.deadline().toMillis());
+    timers.startSingleTimer(DrainDeadline.INSTANCE, DrainDeadline.INSTANCE, drain.deadline());
+    onDrainAgain(drain);
+    return draining();
+  }
+
+  private Behavior<Command> onDrainAgain(Drain drain) {
     drained.add(drain.replyTo());
     checkDrained();
-    return this;
+    return Behaviors.same();
   }
 
   private void checkDrained() {
-    if (drained != null && jobs.unfinished() == 0) {
+    if (!drained.isEmpty() && jobs.unfinished() == 0) {
       drained.forEach(replyTo -> replyTo.tell(Done.getInstance()));
       drained.clear();
       timers.cancel(DrainDeadline.INSTANCE);
@@ -574,14 +600,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     left.forEach(job -> jobs.get(job.seq()).filter(j -> !j.state().isFinal())
         .ifPresent(j -> end(j, j.cancelled("the node stopped before it finished (tandem.node.drain-deadline passed)", now))));
     checkDrained();
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
     jobs.get(timedOut.seq()).filter(job -> !job.state().isFinal()).ifPresent(job ->
         end(job, job.timedOut("timed out after " + describe(job.options().timeout()) + " (--timeout) while "
             + job.state().label(), System.nanoTime())));
-    return this;
+    return Behaviors.same();
   }
 
   private static String describe(Duration d) {
@@ -594,7 +620,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onGet(Get get) {
     get.replyTo().tell(new JobLookup(lookup(get.id())));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onWatch(Watch watch) {
@@ -602,9 +628,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.isEmpty() || job.get().state().isFinal()) {
       watch.replyTo().tell(new JobLookup(job));
     } else {
-      whenFinal(job.get().seq(), done -> watch.replyTo().tell(new JobLookup(Optional.of(done))));
+      waiters.add(job.get().seq(), done -> watch.replyTo().tell(new JobLookup(Optional.of(done))));
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onMapResults(MapResults ask) {
@@ -617,19 +643,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } else {
       ask.replyTo().tell(new MapEntries(job, "[]", ask.after())); // final, or not a map: its job holds every result
     }
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
     Optional<JobRecord> found = lookup(cancel.id());
     if (found.isEmpty() || found.get().state().isFinal()) {
       cancel.replyTo().tell(new CancelReply(found, false));
-      return this;
+      return Behaviors.same();
     }
     JobRecord job = found.get();
     JobRecord cancelled = end(job, job.cancelled("cancelled by request while " + job.state().label(), System.nanoTime()));
     cancel.replyTo().tell(new CancelReply(Optional.of(cancelled), true));
-    return this;
+    return Behaviors.same();
   }
 
   /**
@@ -676,12 +702,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (wrapped.message() instanceof NodeProtocol.FindJob find) {
       Optional<JobRecord> job = lookup(find.id());
       if (find.untilFinal() && job.isPresent() && !job.get().state().isFinal()) {
-        peerWatchers.computeIfAbsent(job.get().seq(), s -> new ArrayList<>()).add(find.replyTo());
+        waiters.add(job.get().seq(), done -> find.replyTo().tell(found(done.id(), Optional.of(done))));
       } else {
         find.replyTo().tell(found(find.id(), job));
       }
     }
-    return this;
+    return Behaviors.same();
   }
 
   /** The job for another node; one too large for a message is served by this node's HTTP API instead. */
@@ -695,12 +721,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onListJobs(ListJobs list) {
     list.replyTo().tell(new JobList(
         jobs.newest(list.limit()), jobs.count(JobState.QUEUED), jobs.count(JobState.RUNNING), workers));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onFleetChanged(FleetChanged changed) {
     workers = changed.workers();
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onFromTasks(FromTasks wrapped) {
@@ -713,7 +739,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } else if (event instanceof TaskScheduler.Lost lost) {
       onTasksLost(lost, now);
     }
-    return this;
+    return Behaviors.same();
   }
 
   /** Tasks went to a worker: a single job is running now, a map's chunk counts one more attempt. */
@@ -770,7 +796,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         finish(job.failed(failure(job, outcome.error()), outcome.thread(), outcome.runMicros(), now));
       }
     });
-    return this;
+    return Behaviors.same();
   }
 
   /**
@@ -803,15 +829,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
     }
-    List<Consumer<JobRecord>> waiting = watchers.remove(job.seq());
-    if (waiting != null) {
-      waiting.forEach(w -> w.accept(job));
-    }
-    List<ActorRef<NodeProtocol.FoundJob>> peers = peerWatchers.remove(job.seq());
-    if (peers != null) {
-      NodeProtocol.FoundJob answer = found(job.id(), Optional.of(job));
-      peers.forEach(p -> p.tell(answer));
-    }
+    waiters.jobFinal(job);
     if (job.parent() != 0) {
       tellPipeline(job.parent(), new PipelineRun.StepEnded(job));
     }
@@ -823,10 +841,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (run != null) {
       run.tell(message);
     }
-  }
-
-  private void whenFinal(long seq, Consumer<JobRecord> then) {
-    watchers.computeIfAbsent(seq, s -> new ArrayList<>(1)).add(then);
   }
 
   /** Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */
