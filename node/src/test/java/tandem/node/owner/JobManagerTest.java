@@ -612,4 +612,27 @@ class JobManagerTest {
     jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("nope", Json.object(), reply.ref())));
     assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
   }
+
+  @Test
+  @DisplayName("a draining node refuses new work as busy, lets a running map finish, then answers the drain")
+  void drains() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 12, 1);
+    JobRecord map = submitMap(jobs, 4, 2, null);
+    TestProbe<org.apache.pekko.Done> drained = kit.createTestProbe();
+    jobs.tell(new JobManager.Drain(Duration.ofSeconds(30), drained.ref()));
+    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
+    assertTrue(assertInstanceOf(JobManager.Busy.class, reply.receiveMessage()).reason().contains("stopping"));
+    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref())));
+    assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
+    drained.expectNoMessage(Duration.ofMillis(200)); // the map still runs
+    answerChunks(worker, inbox, 2);
+    drained.receiveMessage(Duration.ofSeconds(3));
+    assertTrue(awaitFinal(jobs, map.id(), Duration.ofSeconds(3)).state().isFinal(), "it ran to its end");
+    TestProbe<org.apache.pekko.Done> again = kit.createTestProbe();
+    jobs.tell(new JobManager.Drain(Duration.ofSeconds(30), again.ref()));
+    again.receiveMessage(Duration.ofSeconds(1)); // nothing left: answered at once
+  }
 }
