@@ -1,6 +1,5 @@
 package tandem.node.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -152,10 +151,7 @@ final class JobStream {
     }
     JsonNode tree;
     try {
-      JsonShape.check(line.text(), limits);
-      tree = Json.MAPPER.readTree(line.text());
-    } catch (JsonProcessingException e) {
-      return done(Answer.badInput(null, "malformed JSON: " + e.getOriginalMessage() + "; send one job per line, like " + EXAMPLE));
+      tree = JsonShape.read(line.text(), limits);
     } catch (BadInputException e) {
       return done(Answer.badInput(JsonShape.tag(line.text()), e.getMessage()));
     }
