@@ -14,9 +14,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import tandem.node.http.HttpApi;
+import org.apache.pekko.http.javadsl.server.Directives;
+import tandem.node.http.HttpServer;
+import tandem.node.http.JobRoutes;
+import tandem.node.http.NodeRoutes;
 import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
@@ -85,9 +87,9 @@ public final class Guardian {
         pool = context.spawn(WorkerPool.create(settings.workers(), factory, scheduler), "workers");
         stopWorkersOnShutdown(system, pool, settings.drainDeadline());
       }
-      context.pipeToSelf(
-          Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-              .bind(new HttpApi(system, jobs, pool, catalog, settings, address).routes()),
+      context.pipeToSelf(HttpServer.start(system, settings, Directives.concat(
+              new JobRoutes(system, jobs, settings).routes(),
+              new NodeRoutes(system, jobs, pool, catalog, settings, address).routes())),
           Bound::new);
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, bound -> onBound(context, bound, address, started, httpGet))
@@ -105,20 +107,9 @@ public final class Guardian {
     httpGet.httpApiBound(local.getPort()); // --http-port 0 picks the port only now
     String url = "http://" + local.getHostString() + ":" + local.getPort();
     context.spawn(MemberInfo.create(url), "member");
-    CoordinatedShutdown.get(Adapter.toClassic(context.getSystem())).addTask(
-        CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
-        () -> bound.binding().unbind().thenApply(x -> Done.getInstance()));
     started.complete(new NodeStarted(address, url));
     return Behaviors.same();
   }
-
-  /** Why a node stops when SIGTERM, {@code tandem down} or {@code tandem stop} asks it to. */
-  public static final CoordinatedShutdown.Reason STOP_REQUESTED = new CoordinatedShutdown.Reason() {
-    @Override
-    public String toString() {
-      return "stop requested";
-    }
-  };
 
   /**
    * On a graceful stop, first the node takes no more jobs and lets those it has finish (while its

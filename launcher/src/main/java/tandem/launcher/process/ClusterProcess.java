@@ -1,6 +1,6 @@
 package tandem.launcher.process;
 
-import tandem.node.Guardian;
+import tandem.node.StopReason;
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -58,7 +58,7 @@ public final class ClusterProcess {
    * runs, and {@link #awaitTermination} then reports a clean exit.
    */
   public ClusterProcess stopGracefullyOnTerm() {
-    TermSignal.onTerm(() -> CoordinatedShutdown.get(Adapter.toClassic(system)).run(Guardian.STOP_REQUESTED));
+    TermSignal.onTerm(() -> CoordinatedShutdown.get(Adapter.toClassic(system)).run(StopReason.REQUESTED));
     return this;
   }
 

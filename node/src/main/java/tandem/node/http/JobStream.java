@@ -1,6 +1,5 @@
 package tandem.node.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -9,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.stream.Materializer;
@@ -61,12 +60,23 @@ final class JobStream {
   /** One line of a message to submit, or the reason the message could not be read. */
   private record Line(String text, String problem) {}
 
-  /** What one line gets back: the final job, or a status and reason. */
-  private record Answer(JsonNode tag, JobRecord job, int status, String error) {
-    static Answer of(JsonNode tag, int status, String error) {
-      return new Answer(tag, null, status, error);
+  /**
+   * What one line gets back: the final job, or the status and reason {@link JsonResponses} gives
+   * the same mistake over plain HTTP.
+   */
+  private record Answer(JsonNode tag, JobRecord job, JsonResponses.Refusal refusal) {
+    static Answer of(JsonNode tag, JsonResponses.Refusal refusal) {
+      return new Answer(tag, null, refusal);
+    }
+
+    static Answer badInput(JsonNode tag, String reason) {
+      return of(tag, new JsonResponses.Refusal(StatusCodes.BAD_REQUEST, reason));
     }
   }
+
+  /** A job that outlasts {@link #LONGEST}: the connection stops waiting for it. */
+  private static final JsonResponses.Refusal OUTLASTED = new JsonResponses.Refusal(StatusCodes.GATEWAY_TIMEOUT,
+      "no answer within " + LONGEST.toHours() + " h; GET /jobs lists the job");
 
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
@@ -105,9 +115,9 @@ final class JobStream {
         .limitWeighted(settings.maxBodyBytes(), part -> (long) part.length())
         .runFold(new StringBuilder(), StringBuilder::append, materializer)
         .thenApply(whole -> split(whole.toString()))
-        .exceptionally(failure -> problem(HttpApi.unwrap(failure) instanceof StreamLimitReachedException
+        .exceptionally(failure -> problem(JsonResponses.unwrap(failure) instanceof StreamLimitReachedException
             ? tooLarge()
-            : "the message could not be read: " + HttpApi.unwrap(failure).getMessage()));
+            : "the message could not be read: " + JsonResponses.unwrap(failure).getMessage()));
   }
 
   private String tooLarge() {
@@ -137,42 +147,34 @@ final class JobStream {
   /** Hands one line's submission to the JobManager; the answer comes once the job is final. */
   private CompletionStage<Answer> submit(Line line) {
     if (line.problem() != null) {
-      return done(Answer.of(null, 400, line.problem()));
+      return done(Answer.badInput(null, line.problem()));
     }
     JsonNode tree;
     try {
-      JsonShape.check(line.text(), limits);
-      tree = Json.MAPPER.readTree(line.text());
-    } catch (JsonProcessingException e) {
-      return done(Answer.of(null, 400, "malformed JSON: " + e.getOriginalMessage() + "; send one job per line, like " + EXAMPLE));
+      tree = JsonShape.read(line.text(), limits);
     } catch (BadInputException e) {
-      return done(Answer.of(JsonShape.tag(line.text()), 400, e.getMessage()));
+      return done(Answer.badInput(JsonShape.tag(line.text()), e.getMessage()));
     }
     JsonNode tag = tree != null && tree.isObject() ? ((ObjectNode) tree).remove("tag") : null;
     if (tag == null || !(tag.isNumber() || tag.isTextual())) {
-      return done(Answer.of(null, 400, "each job needs a \"tag\", a number or text, to match its answer: " + EXAMPLE));
+      return done(Answer.badInput(null, "each job needs a \"tag\", a number or text, to match its answer: " + EXAMPLE));
     }
     SubmitRequest request;
     try {
       request = SubmitRequest.of(tree, limits);
     } catch (BadInputException e) {
-      return done(Answer.of(tag, 400, e.getMessage()));
+      return done(Answer.badInput(tag, e.getMessage()));
     }
     return Asks.<JobManager.Command, JobManager.SubmitReply>ask(
             system, jobs, replyTo -> new JobManager.SubmitUntilFinal(request.command(replyTo)), LONGEST)
         .handle((reply, failure) -> {
           if (failure != null) {
-            return HttpApi.unwrap(failure) instanceof TimeoutException
-                ? Answer.of(tag, 504, "no answer within " + LONGEST.toHours() + " h; GET /jobs lists the job")
-                : Answer.of(tag, 500, "internal error: " + HttpApi.unwrap(failure).getClass().getSimpleName());
+            return Answer.of(tag, JsonResponses.failure(failure, OUTLASTED, settings.maxBodyBytes()));
           }
-          if (reply instanceof JobManager.Rejected rejected) {
-            return Answer.of(tag, 400, rejected.reason());
+          if (reply instanceof JobManager.Accepted accepted) {
+            return new Answer(tag, accepted.job(), null);
           }
-          if (reply instanceof JobManager.Busy busy) {
-            return Answer.of(tag, 503, busy.reason());
-          }
-          return new Answer(tag, ((JobManager.Accepted) reply).job(), 0, null);
+          return Answer.of(tag, JsonResponses.refused(reply));
         });
   }
 
@@ -191,8 +193,8 @@ final class JobStream {
         out.put("error", job.error());
       }
     } else {
-      out.put("status", answer.status());
-      out.put("error", answer.error());
+      out.put("status", answer.refusal().status().intValue());
+      out.put("error", answer.refusal().reason());
     }
     return Json.write(out);
   }

@@ -1,6 +1,5 @@
 package tandem.node.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
@@ -39,19 +38,12 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
   private static final Set<String> FIELDS = Set.of("job", "params", "pipeline", "inputs", "range", "values", "chunk", "reduce", "failFast", "on",
       "timeout", "retries", "retryOnError");
 
-  /** A body of {@code POST /jobs}; its sizes are checked before its tree is built. */
+  /** A body of {@code POST /jobs}; its sizes are checked while its tree is built. */
   static SubmitRequest parse(String body, SubmitLimits limits) {
-    JsonShape.check(body, limits);
-    JsonNode tree;
-    try {
-      tree = Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new BadInputException("malformed JSON: " + e.getOriginalMessage());
-    }
-    return of(tree, limits);
+    return of(JsonShape.read(body, limits), limits);
   }
 
-  /** A submission already read as JSON (from the job stream, which checked its {@link JsonShape}). */
+  /** A submission already read as JSON (from the job stream, which read it with {@link JsonShape}). */
   static SubmitRequest of(JsonNode tree, SubmitLimits limits) {
     if (tree == null || !tree.isObject()) {
       throw new BadInputException("send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
