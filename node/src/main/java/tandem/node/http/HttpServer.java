@@ -33,13 +33,32 @@ public final class HttpServer {
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings settings, Route routes) {
     return Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-        .bind(withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes)))
+        .bind(drainingOversized(system, settings.maxBodyBytes(),
+            withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes))))
         .thenApply(binding -> {
           CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
               CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
               () -> binding.unbind().thenApply(x -> Done.getInstance()));
           return binding;
         });
+  }
+
+  /**
+   * A body over the limit, by its Content-Length, is read and thrown away before the 413 goes out.
+   * Answered unread, the connection closes with the client's bytes still in the socket, the kernel
+   * resets it, and the client often sees "connection reset" instead of the reason (ClusterIT caught
+   * this on a loaded machine). Pekko's own pekko.http.server.parsing.max-content-length still ends
+   * an upload too large even to drain.
+   */
+  private static Route drainingOversized(ActorSystem<?> system, long maxBodyBytes, Route routes) {
+    return Directives.extractRequest(request -> {
+      java.util.OptionalLong length = request.entity().getContentLengthOption();
+      if (length.isEmpty() || length.getAsLong() <= maxBodyBytes) {
+        return routes;
+      }
+      return Directives.onComplete(request.discardEntityBytes(system).completionStage(), drained ->
+          Directives.complete(JsonResponses.bodyTooLarge(maxBodyBytes).response()));
+    });
   }
 
   /** Failures and rejections (unknown path, wrong method, body too large...) as JSON, never a stack trace. */

@@ -90,7 +90,7 @@ final class JsonResponses {
     return response;
   }
 
-  private static Refusal bodyTooLarge(long maxBodyBytes) {
+  static Refusal bodyTooLarge(long maxBodyBytes) {
     return new Refusal(StatusCodes.PAYLOAD_TOO_LARGE,
         "the request body is larger than " + maxBodyBytes + " bytes (tandem.http.max-body-bytes)");
   }
