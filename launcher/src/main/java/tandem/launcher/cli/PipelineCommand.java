@@ -20,7 +20,7 @@ import tandem.protocol.api.Json;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Run steps one after another, each step's result the next step's input parameter.",
         "Each step runs where its kind says: I/O steps on a node, CPU steps in a worker process.",
-        "A step that reads content (read-file, http-get) passes the content on (as=text) unless told otherwise.",
+        "A step that reads content (read-file, http-get) passes the content on as bytes (as=bytes) unless told otherwise.",
         "Examples: tandem pipeline 'read-file path=words.txt' 'wordcount top=5'",
         "          tandem pipeline 'http-get url=http://127.0.0.1:9000/big.bin' 'sha256 rounds=1000'",
         "          tandem pipeline 'read-file' 'wordcount' --values path=a.txt,b.txt"})

@@ -26,11 +26,13 @@ import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
+import tandem.node.ResultValue;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.threads.ThreadRunner;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
@@ -380,7 +382,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
       io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
     } else {
-      run(List.of(Task.single(record.seq(), job.name(), Json.write(record.params()))), on);
+      run(List.of(Task.single(record.seq(), job.name(), ValueCodec.encode(record.params()))), on);
     }
     jobs.put(record);
     return record;
@@ -734,7 +736,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
       if (result.ok()) {
-        finish(job.succeeded(result.result(), result.thread(), result.runMicros(), now));
+        finish(job.succeeded(ResultValue.decoded(result.result()), result.thread(), result.runMicros(), now));
       } else if (!retriedOnError(job, result.error())) {
         finish(job.failed(failure(job, result.error()), result.thread(), result.runMicros(), now));
       }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import tandem.protocol.api.Json;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.BadInputException;
@@ -65,7 +66,7 @@ final class Maps {
     List<Task> tasks = new ArrayList<>();
     for (int offset = 0; offset < elements.size(); offset += size) {
       List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
-      Task task = Task.chunk(++lastChunkId, job.name(), Json.write(Json.NODES.arrayNode().addAll(part)));
+      Task task = Task.chunk(++lastChunkId, job.name(), ValueCodec.encode(Json.NODES.arrayNode().addAll(part)));
       chunks.put(task.taskId(), new MapRun.Chunk(record.seq(), offset, part.size(), task, 0, 0));
       tasks.add(task);
     }
@@ -165,10 +166,10 @@ final class Maps {
 
   /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
   private List<MapRun.Chunk> split(MapRun.Chunk chunk) {
-    JsonNode params = Json.read(chunk.task().params());
+    JsonNode params = ValueCodec.decode(chunk.task().params());
     List<MapRun.Chunk> out = new ArrayList<>(chunk.count());
     for (int i = 0; i < chunk.count(); i++) {
-      Task task = Task.chunk(++lastChunkId, chunk.task().job(), "[" + Json.write(params.get(i)) + "]");
+      Task task = Task.chunk(++lastChunkId, chunk.task().job(), ValueCodec.encode(Json.NODES.arrayNode().add(params.get(i))));
       out.add(new MapRun.Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
     }
     return out;

@@ -116,7 +116,7 @@ final class Pipelines {
     } else if (next instanceof PipelineRun.Settled settled) {
       long now = System.nanoTime();
       if (maps.isMap(seq)) {
-        maps.elementSettled(seq, settled.element(), settled.result(), settled.error(),
+        maps.elementSettled(seq, settled.element(), settled.result() == null ? null : settled.result().json(), settled.error(),
             () -> run.stepsJson(settled.element(), now), now);
       } else {
         runs.remove(seq);

@@ -209,7 +209,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (wrapped.message() instanceof WorkerProtocol.TaskPart part) {
       ActorRef<WorkerProtocol.ToNode> owner = node(part.nodeNo());
       if (owner != null) {
-        paramParts.add(new TaskKey(owner, part.taskId()), part.text());
+        paramParts.add(new TaskKey(owner, part.taskId()), part.bytes());
       }
     } else if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
       ActorRef<WorkerProtocol.ToNode> owner = node(run.nodeNo());
@@ -239,7 +239,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         owner.tell(new WorkerProtocol.TasksDone(inbox, List.of(TaskResult.failed(sent.taskId(), params.error(), null, 0))));
         return;
       }
-      task = sent.withParams(params.text());
+      task = sent.withParams(params.payload());
     }
     RunningTask run = new RunningTask(runner, task);
     running.put(new TaskKey(owner, task.taskId()), run);
@@ -260,8 +260,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       TaskResult result = done.result();
       ActorRef<WorkerProtocol.ToNode> owner = done.owner();
       // In order, ahead of the result that refers to them: the owner has them all when it arrives.
-      int parts = Parts.sendAhead(result.result(), settings.wire().partChars(),
-          text -> owner.tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
+      int parts = Parts.sendAhead(result.result(), settings.wire().partBytes(),
+          bytes -> owner.tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), bytes)));
       byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(parts > 0 ? result.inParts(parts) : result);
     }
     byOwner.forEach((owner, results) -> owner.tell(new WorkerProtocol.TasksDone(inbox, results)));
