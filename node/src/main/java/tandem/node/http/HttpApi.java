@@ -62,6 +62,7 @@ public final class HttpApi extends AllDirectives {
   private final JsonNode catalog;
   private final MembersQuery members;
   private final PeerLookup peers;
+  private final RawResult rawResult;
   private final String address;
   private final JobStream stream;
   private final ActorRef<WorkerPool.Command> pool;
@@ -77,6 +78,7 @@ public final class HttpApi extends AllDirectives {
     this.settings = settings;
     this.members = new MembersQuery(system);
     this.peers = new PeerLookup(system);
+    this.rawResult = new RawResult(system, jobs, peers, members, ASK);
     this.address = address;
     this.limits = SubmitLimits.create(settings, system.settings().config());
     this.stream = new JobStream(system, jobs, settings, limits);
@@ -108,6 +110,8 @@ public final class HttpApi extends AllDirectives {
                 pathEndOrSingleSlash(() -> get(() -> job(id))),
                 path("results", () -> get(() -> parameterOptional("after", after ->
                     completeWithFuture(results(id, after.map(HttpApi::parseAfter).orElse(0)))))),
+                path("result", () -> get(() -> parameterOptional("as", as ->
+                    completeWithFuture(rawResult.of(id, RawResult.asBase64(as)))))),
                 path("cancel", () -> post(() -> completeWithFuture(cancel(id)))))))),
         path("workers", () -> post(this::scale)),
         path("members", () -> get(() -> completeWithFuture(members.members().thenApply(m -> json(StatusCodes.OK, m))))),
