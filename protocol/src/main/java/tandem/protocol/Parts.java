@@ -40,9 +40,16 @@ public final class Parts {
    * @return how many parts went, or 0 when the payload fits in its own message
    */
   public static int sendAhead(byte[] payload, int maxBytes, Consumer<byte[]> send) {
-    if (!needed(payload, maxBytes)) {
-      return 0;
-    }
+    return needed(payload, maxBytes) ? sendInParts(payload, maxBytes, send) : 0;
+  }
+
+  /**
+   * Sends {@code payload} ahead in parts of at most {@code maxBytes} (one, when it fits one), e.g.
+   * when it fits a message alone but not beside the others of a batch.
+   *
+   * @return how many parts went
+   */
+  public static int sendInParts(byte[] payload, int maxBytes, Consumer<byte[]> send) {
     // Cut and sent one at a time: a list of all parts would be a second whole copy of a payload
     // that may be as large as the payload cap, alive until the last part is sent.
     int count = 0;
@@ -51,6 +58,36 @@ public final class Parts {
       count++;
     }
     return count;
+  }
+
+  /**
+   * Which payloads of one message travel ahead in parts: each that would take the message past
+   * {@code maxBytes} beside the payloads kept in it so far. Several tasks (or results) share one
+   * message, and each fitting alone does not make them fit together. Not thread-safe.
+   */
+  public static final class Batch {
+    private final int maxBytes;
+    private long kept;
+
+    public Batch(int maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Sends {@code payload} ahead in parts when it does not fit beside what the message holds.
+     *
+     * @return how many parts went, or 0 when the payload stays in the message
+     */
+    public int sendAheadIfFull(byte[] payload, Consumer<byte[]> send) {
+      if (payload == null) {
+        return 0;
+      }
+      if (kept + payload.length > maxBytes) {
+        return sendInParts(payload, maxBytes, send);
+      }
+      kept += payload.length;
+      return 0;
+    }
   }
 
   /** The one line that says {@code what}, of {@code bytes}, is over {@code cap}, and what to do. */

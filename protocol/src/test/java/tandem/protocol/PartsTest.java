@@ -30,6 +30,19 @@ class PartsTest {
   }
 
   @Test
+  @DisplayName("payloads that fit a message alone but not together: each one that would overfill it goes ahead in parts")
+  void batchesWithinOneMessage() {
+    Parts.Batch message = new Parts.Batch(1000);
+    List<byte[]> sent = new ArrayList<>();
+    assertEquals(0, message.sendAheadIfFull(new byte[600], sent::add), "the first fits");
+    assertEquals(1, message.sendAheadIfFull(new byte[600], sent::add), "the second would overfill it: one part ahead");
+    assertEquals(0, message.sendAheadIfFull(new byte[400], sent::add), "this one still fits beside the first");
+    assertEquals(3, message.sendAheadIfFull(new byte[2500], sent::add));
+    assertEquals(0, message.sendAheadIfFull(null, sent::add));
+    assertEquals(List.of(600, 1000, 1000, 500), sent.stream().map(b -> b.length).toList());
+  }
+
+  @Test
   @DisplayName("a parts buffer gives back the whole payload, and refuses one that is incomplete or over its cap")
   void buffersWithinACap() {
     PartsBuffer<Long> buffer = new PartsBuffer<>(10);

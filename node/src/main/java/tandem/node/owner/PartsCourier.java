@@ -27,14 +27,16 @@ final class PartsCourier {
   }
 
   /**
-   * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter text too large
-   * for a message ahead of it in parts. The caller keeps the whole tasks, for a retry elsewhere.
+   * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter payload that
+   * would make it too large for a message ahead of it in parts. The caller keeps the whole tasks,
+   * for a retry elsewhere.
    */
   void send(WorkerRoster.Slot worker, List<Task> tasks) {
     List<Task> sent = null;
+    Parts.Batch message = new Parts.Batch(partBytes);
     for (int i = 0; i < tasks.size(); i++) {
       Task task = tasks.get(i);
-      int parts = Parts.sendAhead(task.params(), partBytes,
+      int parts = message.sendAheadIfFull(task.params(),
           bytes -> worker.ref.tell(new WorkerProtocol.TaskPart(worker.nodeNo, task.taskId(), bytes)));
       if (parts > 0) {
         sent = sent == null ? new ArrayList<>(tasks) : sent;
