@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tandem.node.Errors;
-import tandem.protocol.api.Json;
 import tandem.node.ResultValue;
 import tandem.protocol.Parts;
 import tandem.protocol.ValueCodec;
