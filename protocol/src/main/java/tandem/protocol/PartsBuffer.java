@@ -1,57 +1,66 @@
 package tandem.protocol;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Collects the {@link Parts} of texts until the message that refers to them arrives. Bounded: a
- * text growing past the cap is dropped and remembered as too large, so a rogue or broken sender
+ * Collects the {@link Parts} of payloads until the message that refers to them arrives. Bounded: a
+ * payload growing past the cap is dropped and remembered as too large, so a rogue or broken sender
  * cannot fill the receiver's heap. Not thread-safe: one actor owns it.
  *
- * @param <K> what identifies one text, e.g. its task and who sends it
+ * @param <K> what identifies one payload, e.g. its task and who sends it
  */
 public final class PartsBuffer<K> {
-  private final long capChars;
+  private final long capBytes;
   private final Map<K, Pending> pending = new HashMap<>();
 
   private static final class Pending {
-    final StringBuilder text = new StringBuilder();
-    int parts;
+    final List<byte[]> parts = new ArrayList<>();
+    long bytes;
+    int count;
     boolean overCap;
   }
 
-  /** The outcome of {@link #take}: the whole text, or why there is none. */
-  public record Assembled(String text, String error) {}
+  /** The outcome of {@link #take}: the whole payload, or why there is none. */
+  public record Assembled(byte[] payload, String error) {}
 
-  public PartsBuffer(long capChars) {
-    this.capChars = capChars;
+  public PartsBuffer(long capBytes) {
+    this.capBytes = capBytes;
   }
 
-  public void add(K key, String part) {
+  public void add(K key, byte[] part) {
     Pending p = pending.computeIfAbsent(key, k -> new Pending());
-    p.parts++;
-    if (p.overCap || p.text.length() + (long) part.length() > capChars) {
+    p.count++;
+    p.bytes += part.length;
+    if (p.overCap || p.bytes > capBytes) {
       p.overCap = true;
-      p.text.setLength(0);
-      p.text.trimToSize();
+      p.parts.clear();
     } else {
-      p.text.append(part);
+      p.parts.add(part);
     }
   }
 
-  /** The text of {@code expected} parts sent under {@code key}, which is forgotten afterwards. */
+  /** The payload of {@code expected} parts sent under {@code key}, which is forgotten afterwards. */
   public Assembled take(K key, int expected, String what) {
     Pending p = pending.remove(key);
-    int got = p == null ? 0 : p.parts;
+    int got = p == null ? 0 : p.count;
     if (p != null && p.overCap) {
-      return new Assembled(null, what + " is over the cap of " + capChars
-          + " characters (tandem.wire.max-payload-bytes); send less, or raise the cap on every node and worker");
+      return new Assembled(null, Parts.overCapReason(what, p.bytes, capBytes));
     }
     if (got != expected) {
       return new Assembled(null, what + " arrived incomplete (" + got + " of " + expected + " parts)");
     }
-    return new Assembled(p.text.toString(), null);
+    // Joined once, into an array of exactly the right size.
+    byte[] whole = new byte[Math.toIntExact(p.bytes)];
+    int at = 0;
+    for (byte[] part : p.parts) {
+      System.arraycopy(part, 0, whole, at, part.length);
+      at += part.length;
+    }
+    return new Assembled(whole, null);
   }
 
   /** Forgets the parts of senders that are gone. */
@@ -59,7 +68,7 @@ public final class PartsBuffer<K> {
     pending.keySet().removeIf(gone);
   }
 
-  /** How many texts are being collected. */
+  /** How many payloads are being collected. */
   public int size() {
     return pending.size();
   }

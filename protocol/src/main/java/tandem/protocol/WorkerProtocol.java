@@ -1,6 +1,8 @@
 package tandem.protocol;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -62,24 +64,39 @@ public final class WorkerProtocol {
    * One part of a task's parameters too large for one message (see {@link tandem.protocol.Parts}),
    * sent just before the {@link RunTasks} that carries the task.
    */
-  public record TaskPart(int nodeNo, long taskId, String text) implements ToWorker {}
+  public record TaskPart(int nodeNo, long taskId, byte[] bytes) implements ToWorker {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TaskPart p && p.nodeNo == nodeNo && p.taskId == taskId && Arrays.equals(p.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(nodeNo, taskId, Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public String toString() {
+      return "TaskPart[nodeNo=" + nodeNo + ", taskId=" + taskId + ", " + sizeOf(bytes) + "]";
+    }
+  }
 
   /**
    * One unit of CPU work: one job run, or a chunk of a map's elements run one after another.
    *
-   * @param params the job's parameters as JSON text (plain values, so the wire never instantiates
-   *     a class it does not know): an object for one run, an array of objects for a chunk; null
-   *     when they come in {@code parts}
-   * @param chunk whether {@code params} is a chunk; its result is then a JSON array with one
-   *     {@code {"ok": result}} or {@code {"error": reason}} per element, in order
+   * @param params the job's parameters as a value tree encoded by {@link ValueCodec} (plain values,
+   *     so the wire never instantiates a class it does not know, and bytes travel raw): an object
+   *     for one run, an array of objects for a chunk; null when they come in {@code parts}
+   * @param chunk whether {@code params} is a chunk; its result is then an array with one
+   *     {@code {"ok": result}} or {@code {"error": reason}} object per element, in order
    * @param parts how many {@link TaskPart}s carry the parameters, or 0 when {@code params} does
    */
-  public record Task(long taskId, String job, String params, boolean chunk, int parts) implements WireMessage {
-    public static Task single(long taskId, String job, String params) {
+  public record Task(long taskId, String job, byte[] params, boolean chunk, int parts) implements WireMessage {
+    public static Task single(long taskId, String job, byte[] params) {
       return new Task(taskId, job, params, false, 0);
     }
 
-    public static Task chunk(long taskId, String job, String paramsArray) {
+    public static Task chunk(long taskId, String job, byte[] paramsArray) {
       return new Task(taskId, job, paramsArray, true, 0);
     }
 
@@ -89,8 +106,24 @@ public final class WorkerProtocol {
     }
 
     /** This task with its parameters put back together. */
-    public Task withParams(String text) {
-      return new Task(taskId, job, text, chunk, 0);
+    public Task withParams(byte[] encoded) {
+      return new Task(taskId, job, encoded, chunk, 0);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Task t && t.taskId == taskId && Objects.equals(t.job, job) && Arrays.equals(t.params, params)
+          && t.chunk == chunk && t.parts == parts;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(taskId, job, Arrays.hashCode(params), chunk, parts);
+    }
+
+    @Override
+    public String toString() {
+      return "Task[taskId=" + taskId + ", job=" + job + ", params=" + sizeOf(params) + ", chunk=" + chunk + ", parts=" + parts + "]";
     }
   }
 
@@ -107,21 +140,37 @@ public final class WorkerProtocol {
    * One part of a result too large for one message (see {@link tandem.protocol.Parts}), sent just
    * before the {@link TasksDone} that carries the task's {@link TaskResult}.
    */
-  public record ResultPart(ActorRef<ToWorker> worker, long taskId, String text) implements ToNode {}
+  public record ResultPart(ActorRef<ToWorker> worker, long taskId, byte[] bytes) implements ToNode {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof ResultPart p && Objects.equals(p.worker, worker) && p.taskId == taskId && Arrays.equals(p.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(worker, taskId, Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public String toString() {
+      return "ResultPart[worker=" + worker + ", taskId=" + taskId + ", " + sizeOf(bytes) + "]";
+    }
+  }
 
   /**
    * How one task ended.
    *
-   * @param result the result as JSON text, or null when the task failed or it comes in parts
+   * @param result the result as a value tree encoded by {@link ValueCodec}, or null when the task
+   *     failed or it comes in parts
    * @param error a one-line reason when the task failed, else null
    * @param thread the name of the worker thread that ran it
    * @param runMicros time spent running, measured on the worker
    * @param parts how many {@link ResultPart}s carry the result, or 0 when {@code result} does
    */
   public record TaskResult(
-      long taskId, String result, String error, String thread, long runMicros, int parts)
+      long taskId, byte[] result, String error, String thread, long runMicros, int parts)
       implements WireMessage {
-    public static TaskResult succeeded(long taskId, String result, String thread, long runMicros) {
+    public static TaskResult succeeded(long taskId, byte[] result, String thread, long runMicros) {
       return new TaskResult(taskId, result, null, thread, runMicros, 0);
     }
 
@@ -129,14 +178,14 @@ public final class WorkerProtocol {
       return new TaskResult(taskId, null, error, thread, runMicros, 0);
     }
 
-    /** This result as sent when its text travels ahead in {@code count} parts. */
+    /** This result as sent when it travels ahead in {@code count} parts. */
     public TaskResult inParts(int count) {
       return new TaskResult(taskId, null, null, thread, runMicros, count);
     }
 
-    /** This result with its text put back together. */
-    public TaskResult withResult(String text) {
-      return new TaskResult(taskId, text, null, thread, runMicros, 0);
+    /** This result with its parts put back together. */
+    public TaskResult withResult(byte[] encoded) {
+      return new TaskResult(taskId, encoded, null, thread, runMicros, 0);
     }
 
     /** This result as a failure, e.g. when its parts did not all arrive. */
@@ -147,5 +196,27 @@ public final class WorkerProtocol {
     public boolean ok() {
       return error == null;
     }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TaskResult r && r.taskId == taskId && Arrays.equals(r.result, result)
+          && Objects.equals(r.error, error) && Objects.equals(r.thread, thread) && r.runMicros == runMicros && r.parts == parts;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(taskId, Arrays.hashCode(result), error, thread, runMicros, parts);
+    }
+
+    @Override
+    public String toString() {
+      return "TaskResult[taskId=" + taskId + ", result=" + sizeOf(result) + ", error=" + error + ", thread=" + thread
+          + ", runMicros=" + runMicros + ", parts=" + parts + "]";
+    }
+  }
+
+  /** A payload in a log line: its size, not its bytes. */
+  private static String sizeOf(byte[] bytes) {
+    return bytes == null ? "null" : bytes.length + " bytes";
   }
 }

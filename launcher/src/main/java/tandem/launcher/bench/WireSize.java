@@ -7,7 +7,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.serialization.SerializationExtension;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
+import tandem.protocol.api.Json;
 
 /**
  * How many bytes a small job takes on the wire: a {@code RunTasks} carrying one {@code noop} task,
@@ -22,7 +24,8 @@ final class WireSize {
         // logs its receptionist failing to start.
         ConfigFactory.parseString("pekko.loglevel = ERROR\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
     try {
-      var message = new WorkerProtocol.RunTasks(0, List.of(WorkerProtocol.Task.single(123_456, "noop", "{\"x\":1}")));
+      var message = new WorkerProtocol.RunTasks(0, List.of(WorkerProtocol.Task.single(123_456, "noop",
+          ValueCodec.encode(Json.object().put("x", 1)))));
       return SerializationExtension.get(Adapter.toClassic(system)).serialize(message).get().length;
     } finally {
       system.terminate();

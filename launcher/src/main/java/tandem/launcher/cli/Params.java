@@ -2,10 +2,19 @@ package tandem.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
+import tandem.protocol.api.BytesJson;
 import tandem.protocol.api.Json;
 
-/** {@code key=value} words into job parameters: JSON numbers and booleans as such, the rest as text. */
+/**
+ * {@code key=value} words into job parameters: JSON numbers and booleans as such, {@code key=@path}
+ * the file's bytes (sent as {@code {"base64": ...}}, which the node turns into bytes), the rest as
+ * text ({@code key=@@x} is the text {@code @x}).
+ */
 final class Params {
   private Params() {}
 
@@ -20,9 +29,20 @@ final class Params {
       if (params.has(key)) {
         throw CliException.usage("parameter " + key + " is given twice");
       }
-      params.set(key, value(word.substring(eq + 1)));
+      String value = word.substring(eq + 1);
+      params.set(key, value.startsWith("@") && !value.startsWith("@@") ? file(key, value.substring(1))
+          : value(value.startsWith("@@") ? value.substring(1) : value));
     }
     return params;
+  }
+
+  /** A file's bytes as a client sends bytes in JSON. */
+  private static JsonNode file(String key, String path) {
+    try {
+      return BytesJson.base64(Files.readAllBytes(Path.of(path)));
+    } catch (IOException | InvalidPathException e) {
+      throw CliException.usage("parameter " + key + "=@" + path + " sends a file's bytes, but it cannot be read: " + e);
+    }
   }
 
   /** One word's value: a JSON number or boolean as such, else text. */

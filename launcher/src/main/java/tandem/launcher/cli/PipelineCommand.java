@@ -20,7 +20,7 @@ import tandem.protocol.api.Json;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Run steps one after another, each step's result the next step's input parameter.",
         "Each step runs where its kind says: I/O steps on a node, CPU steps in a worker process.",
-        "A step that reads content (read-file, http-get) passes the content on (as=text) unless told otherwise.",
+        "A step that reads content (read-file, http-get) passes the content on as bytes (as=bytes) unless told otherwise.",
         "Examples: tandem pipeline 'read-file path=words.txt' 'wordcount top=5'",
         "          tandem pipeline 'http-get url=http://127.0.0.1:9000/big.bin' 'sha256 rounds=1000'",
         "          tandem pipeline 'read-file' 'wordcount' --values path=a.txt,b.txt"})
@@ -29,6 +29,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Mixin ClusterTarget target;
   @Mixin MapInputs inputs;
   @Mixin RunOptions options;
+  @Mixin OutputOption output;
 
   @Parameters(arity = "1..*", paramLabel = "STEP", description = "a step, 'JOB KEY=VALUE ...' quoted as one word; the steps in order")
   List<String> steps;
@@ -56,6 +57,9 @@ final class PipelineCommand implements Callable<Integer> {
     }
     TandemClient client = target.client();
     if (inputs.given()) {
+      if (output.given()) {
+        throw CliException.usage("--output writes one result; with --range, --values or --inputs there is one per element");
+      }
       ObjectNode map = options.addTo(inputs.elements(false));
       if (failFast) {
         map.put("failFast", true);
@@ -66,13 +70,20 @@ final class PipelineCommand implements Callable<Integer> {
     if (unordered || failFast) {
       throw CliException.usage("--unordered and --fail-fast go with --range, --values or --inputs");
     }
+    output.checkWritable();
     JsonNode done = client.runPipeline(parsed, options.addTo(Json.object())).join();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output.given() && JobText.succeeded(done)) {
+      err.println(output.write(client, done));
+    }
     if (json) {
       out.println(Json.write(done));
-    } else if (JobText.succeeded(done)) {
+    } else if (JobText.succeeded(done) && !output.given()) {
       out.println(JobText.result(done));
+      if (OutputOption.hint(done) != null) {
+        err.println(OutputOption.hint(done));
+      }
     }
     out.flush();
     if (!json) {

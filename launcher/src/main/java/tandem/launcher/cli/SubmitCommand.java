@@ -37,22 +37,35 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin RunOptions options;
 
+  @Mixin OutputOption output;
+
   @Override
   public Integer call() {
     TandemClient client = target.client();
+    if (noWait && output.given()) {
+      throw CliException.usage("--output writes a finished job's result; it does not go with --no-wait");
+    }
+    output.checkWritable();
     var parameters = Params.parse(params);
     ObjectNode given = placement.addTo(options.addTo(Json.object()));
     JsonNode result = (noWait ? client.submit(job, parameters, given) : client.run(job, parameters, given)).join();
     var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    if (output.given() && JobText.succeeded(result)) {
+      err.println(output.write(client, result));
+    }
     if (json) {
       out.println(Json.write(result));
     } else if (noWait) {
       out.println(result.path("id").asText());
     } else {
-      if (JobText.succeeded(result)) {
+      if (JobText.succeeded(result) && !output.given()) {
         out.println(JobText.result(result));
+        if (OutputOption.hint(result) != null) {
+          err.println(OutputOption.hint(result));
+        }
       }
-      spec.commandLine().getErr().println(JobText.summary(result));
+      err.println(JobText.summary(result));
     }
     out.flush();
     return noWait || JobText.succeeded(result) ? ExitCodes.OK : ExitCodes.JOB_FAILED;

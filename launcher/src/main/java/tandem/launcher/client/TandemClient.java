@@ -2,6 +2,7 @@ package tandem.launcher.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,6 +13,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +38,9 @@ import tandem.protocol.api.JobState;
  * small jobs over one connection.
  */
 public final class TandemClient {
+  /** The {@code resultType} of a job whose result is bytes. */
+  private static final String BYTES = "bytes";
+
   private final URI base;
   private final String how;
   private final HttpClient http;
@@ -79,7 +85,75 @@ public final class TandemClient {
    * a {@link JobFailedException} if the job failed, was cancelled or timed out.
    */
   public CompletableFuture<JsonNode> call(String job, ObjectNode params) {
-    return run(job, params).thenApply(TandemClient::resultOf);
+    return run(job, params).thenCompose(done -> {
+      JsonNode result = resultOf(done);
+      return isBytes(done)
+          ? result(done.path("id").asText()).thenApply(BinaryNode::valueOf)
+          : CompletableFuture.completedFuture(result);
+    });
+  }
+
+  /**
+   * Runs a job whose result is bytes (e.g. {@code read-file} with {@code as=bytes}) and completes
+   * with them; a JSON result comes as its text in UTF-8.
+   */
+  public CompletableFuture<byte[]> callBytes(String job, ObjectNode params) {
+    return run(job, params).thenCompose(done -> {
+      resultOf(done);
+      return result(done.path("id").asText());
+    });
+  }
+
+  /** Whether a finished job's result is bytes: its JSON then shows only their size and SHA-256. */
+  public static boolean isBytes(JsonNode job) {
+    return BYTES.equals(job.path("resultType").asText());
+  }
+
+  /**
+   * A finished job's result as the node sends it raw ({@code GET /jobs/{id}/result}): bytes as
+   * they are, any other result as its JSON text (a text result as the text itself) in UTF-8.
+   */
+  public CompletableFuture<byte[]> result(String id) {
+    return http.sendAsync(get("/jobs/" + encode(id) + "/result"), info -> info.statusCode() == 200
+            ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> new Raw(bytes, null))
+            : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> new Raw(null, text)))
+        .handle((response, error) -> raw(response, error).bytes());
+  }
+
+  /**
+   * Writes a finished job's result, as {@link #result} gives it, to {@code file} as it arrives
+   * (a result of tens of megabytes is never held whole in memory here).
+   */
+  public CompletableFuture<Path> saveResult(String id, Path file) {
+    return http.sendAsync(get("/jobs/" + encode(id) + "/result"), info -> info.statusCode() == 200
+            ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(file,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), saved -> new Raw(null, null))
+            : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> new Raw(null, text)))
+        .handle((response, error) -> {
+          raw(response, error);
+          return file;
+        });
+  }
+
+  /** A raw answer: the bytes of a 200, or the JSON error text of anything else. */
+  private record Raw(byte[] bytes, String error) {}
+
+  private Raw raw(HttpResponse<Raw> response, Throwable error) {
+    if (error != null) {
+      throw unreachable(error);
+    }
+    answered = true;
+    Raw raw = response.body();
+    if (raw.error() != null) {
+      JsonNode body;
+      try {
+        body = Json.MAPPER.readTree(raw.error());
+      } catch (JsonProcessingException notJson) {
+        body = Json.object();
+      }
+      throw new TandemException(response.statusCode(), body.path("error").asText("HTTP " + response.statusCode()));
+    }
+    return raw;
   }
 
   /** The result of a finished job, or a {@link JobFailedException} saying why there is none. */

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CliTest {
@@ -37,6 +40,20 @@ class CliTest {
     assertThrows(CliException.class, () -> Params.parse(List.of("n")));
     assertThrows(CliException.class, () -> Params.parse(List.of("=1")));
     assertThrows(CliException.class, () -> Params.parse(List.of("n=1", "n=2")));
+  }
+
+  @Test
+  @DisplayName("key=@path sends the file's bytes as {\"base64\": ...}; @@ is a literal @; a file that cannot be read is a usage mistake")
+  void parsesFileParameters(@TempDir Path dir) throws Exception {
+    Path blob = Files.write(dir.resolve("blob.bin"), new byte[] {0, -1, 2});
+    var p = Params.parse(List.of("input=@" + blob, "at=@@home"));
+    assertEquals("{\"base64\":\"AP8C\"}", p.get("input").toString());
+    assertEquals("@home", p.get("at").asText());
+    CliException e = assertThrows(CliException.class, () -> Params.parse(List.of("input=@" + dir.resolve("missing.bin"))));
+    assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+    Run noWait = tandem("submit", "noop", "--no-wait", "--output", dir.resolve("x").toString(), "--node", "http://127.0.0.1:1");
+    assertEquals(2, noWait.exit(), noWait.toString());
+    assertTrue(noWait.err().contains("does not go with --no-wait"), noWait.err());
   }
 
   @Test

@@ -40,6 +40,7 @@ public final class JobRoutes extends AllDirectives {
   private final JobStream stream;
   private final PeerLookup peers;
   private final MembersQuery members;
+  private final RawResult rawResult;
 
   public JobRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings) {
     this.system = system;
@@ -49,6 +50,7 @@ public final class JobRoutes extends AllDirectives {
     this.stream = new JobStream(system, jobs, settings, limits);
     this.peers = new PeerLookup(system);
     this.members = new MembersQuery(system);
+    this.rawResult = new RawResult(system, jobs, peers, members, ASK);
   }
 
   public Route routes() {
@@ -59,6 +61,8 @@ public final class JobRoutes extends AllDirectives {
             pathEndOrSingleSlash(() -> get(() -> job(id))),
             path("results", () -> get(() -> parameterOptional("after", after ->
                 completeWithFuture(results(id, after.map(JobRoutes::parseAfter).orElse(0)))))),
+            path("result", () -> get(() -> parameterOptional("as", as ->
+                completeWithFuture(rawResult.of(id, RawResult.asBase64(as)))))),
             path("cancel", () -> post(() -> completeWithFuture(cancel(id))))))));
   }
 

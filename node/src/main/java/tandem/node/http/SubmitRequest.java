@@ -14,6 +14,7 @@ import tandem.node.owner.JobManager;
 import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;
 import tandem.node.owner.Reduce;
+import tandem.protocol.api.BytesJson;
 import tandem.protocol.job.BadInputException;
 
 /**
@@ -47,6 +48,11 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
   static SubmitRequest of(JsonNode tree, SubmitLimits limits) {
     if (tree == null || !tree.isObject()) {
       throw new BadInputException("send a JSON object like {\"job\": \"square\", \"params\": {\"x\": 12}}");
+    }
+    try {
+      BytesJson.received(tree); // {"base64": ...} is bytes from here on, once, where it arrives
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
     }
     for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
       String name = names.next();

@@ -11,8 +11,9 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tandem.node.Errors;
-import tandem.protocol.api.Json;
+import tandem.node.ResultValue;
 import tandem.protocol.Parts;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.job.IoContext;
 import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
@@ -35,11 +36,11 @@ public final class IoRunner {
   /**
    * How an I/O job ended.
    *
-   * @param result JSON text, or null when it failed
+   * @param result JSON text or bytes, or null when it failed
    * @param error a one-line reason, or null when it succeeded
    * @param thread the I/O dispatcher thread that started it
    */
-  public record Finished(long seq, String result, String error, String thread, long runMicros)
+  public record Finished(long seq, ResultValue result, String error, String thread, long runMicros)
       implements NoSerializationVerificationNeeded {}
 
   private record Completed(Run run, JsonNode result, Throwable error, String thread, long startNanos)
@@ -93,11 +94,12 @@ public final class IoRunner {
     if (done.error() != null) {
       outcome = new Finished(seq, null, Errors.describe(done.error()), done.thread(), micros);
     } else {
-      String json = Json.write(done.result());
-      String tooLarge = Parts.overCap("the result", json, maxResultBytes);
-      outcome = tooLarge != null
-          ? new Finished(seq, null, tooLarge, done.thread(), micros)
-          : new Finished(seq, json, null, done.thread(), micros);
+      // The cap is on the value as it would cross to a worker (a pipeline's next step), counted
+      // without writing it.
+      long size = ValueCodec.size(done.result());
+      outcome = size > maxResultBytes
+          ? new Finished(seq, null, Parts.overCapReason("the result", size, maxResultBytes), done.thread(), micros)
+          : new Finished(seq, ResultValue.of(done.result()), null, done.thread(), micros);
     }
     done.run().replyTo().tell(outcome);
     return Behaviors.same();

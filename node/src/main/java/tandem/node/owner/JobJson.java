@@ -3,6 +3,7 @@ package tandem.node.owner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Instant;
+import tandem.protocol.api.BytesJson;
 import tandem.protocol.api.Json;
 
 /** A job as users see it over HTTP and with {@code --json}. */
@@ -14,13 +15,16 @@ public final class JobJson {
     out.put("id", job.id());
     out.put("job", job.job());
     out.put("kind", job.pipeline() != null ? "pipeline" : job.kind().label());
-    out.set("params", job.params());
+    out.set("params", BytesJson.shown(job.params(), false));
     out.put("state", job.state().label());
     if (job.result() == null) {
       out.putNull("result");
     } else {
       // Spliced in as written: a large result is not parsed again only to be written out.
       out.putRawValue("result", new RawValue(job.result()));
+    }
+    if (job.bytes() != null) {
+      out.put("resultType", "bytes"); // the result above is the bytes' JSON view; GET /jobs/{id}/result has them raw
     }
     out.put("error", job.error());
     out.put("owner", job.owner());

@@ -25,11 +25,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
+import tandem.node.ResultValue;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.BadInputException;
@@ -366,7 +368,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
       io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
     } else {
-      run(List.of(Task.single(record.seq(), job.name(), Json.write(record.params()))), on);
+      run(List.of(Task.single(record.seq(), job.name(), ValueCodec.encode(record.params()))), on);
     }
     jobs.put(record);
     return record;
@@ -756,13 +758,22 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
   }
 
-  /** A task ended, in a worker or on the node's threads: a map's chunk, or a single job. */
+  /** A single job's task ended, in a worker or on the node's threads. */
   private void onTaskResult(TaskResult result, long now) {
     jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
+      ResultValue value = null;
+      String error = result.error();
       if (result.ok()) {
-        finish(job.succeeded(result.result(), result.thread(), result.runMicros(), now));
-      } else if (!retriedOnError(job, result.error())) {
-        finish(job.failed(failure(job, result.error()), result.thread(), result.runMicros(), now));
+        try {
+          value = ResultValue.decoded(result.result());
+        } catch (ValueCodec.MalformedValueException e) { // a worker of another build, or a bug: this job fails, not the node
+          error = "the worker sent a result this node cannot read (" + e.getMessage() + "); is it of the same Tandem version?";
+        }
+      }
+      if (value != null) {
+        finish(job.succeeded(value, result.thread(), result.runMicros(), now));
+      } else if (!retriedOnError(job, error)) {
+        finish(job.failed(failure(job, error), result.thread(), result.runMicros(), now));
       }
     });
   }

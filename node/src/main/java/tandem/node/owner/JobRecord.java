@@ -3,6 +3,7 @@ package tandem.node.owner;
 import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import tandem.node.ResultValue;
 import tandem.protocol.job.JobKind;
 
 /**
@@ -10,7 +11,8 @@ import tandem.protocol.job.JobKind;
  * every change, so a copy handed to the HTTP layer never changes under it.
  *
  * @param params as accepted (for a map, the parameters every element shares); never modified
- * @param result the result as JSON text, or null
+ * @param result the result as JSON text (for a bytes result, its JSON view), or null
+ * @param bytes the result when it is bytes, kept raw; else null
  * @param error a one-line reason for a job that did not succeed, or null
  * @param ranOn where it ran (or runs), or null while queued; for a map, where its first chunk ran
  * @param attempts how many times it was started
@@ -28,6 +30,7 @@ public record JobRecord(
     ObjectNode params,
     JobState state,
     String result,
+    byte[] bytes,
     String error,
     String owner,
     RanOn ranOn,
@@ -46,63 +49,67 @@ public record JobRecord(
   public static JobRecord queued(
       long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
     return new JobRecord(
-        seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, 0,
+        seq, id, job, kind, params, JobState.QUEUED, null, null, null, owner, null, 0,
         System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null, JobOptions.DEFAULT);
   }
 
   /** The same job, run with these options. */
   public JobRecord withOptions(JobOptions given) {
     return new JobRecord(
-        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
         submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, pipeline, given);
   }
 
   /** Ran out of time; a result that arrives later is ignored. */
   public JobRecord timedOut(String reason, long nanos) {
-    return finished(JobState.TIMED_OUT, null, reason, null, runMicros, nanos);
+    return finished(JobState.TIMED_OUT, (ResultValue) null, reason, null, runMicros, nanos);
   }
 
   /** The same job as a step of pipeline {@code parentSeq}. */
   public JobRecord withParent(long parentSeq) {
     return new JobRecord(
-        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
         submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline, options);
   }
 
   /** The same job with its pipeline's steps as they stand. */
   public JobRecord withPipeline(PipelineView view) {
     return new JobRecord(
-        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
         submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view, options);
   }
 
   /** The same job as a map over elements. */
   public JobRecord withMap(MapView view) {
     return new JobRecord(
-        seq, id, job, kind, params, state, result, error, owner, ranOn, attempts,
+        seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
         submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline, options);
   }
 
   /** Handed to a worker or the I/O runner. */
   public JobRecord running(RanOn where, long nanos) {
     return new JobRecord(
-        seq, id, job, kind, params, JobState.RUNNING, null, null, owner, where, attempts + 1,
+        seq, id, job, kind, params, JobState.RUNNING, null, null, null, owner, where, attempts + 1,
         submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline, options);
   }
 
   /** Back in the queue after the worker running it was lost. */
   public JobRecord requeued() {
     return new JobRecord(
-        seq, id, job, kind, params, JobState.QUEUED, null, null, owner, null, attempts,
+        seq, id, job, kind, params, JobState.QUEUED, null, null, null, owner, null, attempts,
         submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline, options);
   }
 
   public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
-    return finished(JobState.SUCCEEDED, resultJson, null, thread, micros, nanos);
+    return succeeded(ResultValue.json(resultJson), thread, micros, nanos);
+  }
+
+  public JobRecord succeeded(ResultValue value, String thread, long micros, long nanos) {
+    return finished(JobState.SUCCEEDED, value, null, thread, micros, nanos);
   }
 
   public JobRecord failed(String reason, String thread, long micros, long nanos) {
-    return finished(JobState.FAILED, null, reason, thread, micros, nanos);
+    return finished(JobState.FAILED, (ResultValue) null, reason, thread, micros, nanos);
   }
 
   /**
@@ -110,20 +117,30 @@ public record JobRecord(
    * reason} says why, with the results either way; it ran from its start until now.
    */
   public JobRecord concluded(String resultJson, String reason, long nanos) {
+    return concluded(resultJson == null ? null : ResultValue.json(resultJson), reason, nanos);
+  }
+
+  /** A pipeline's end, with its last step's result (which may be bytes). */
+  public JobRecord concluded(ResultValue value, String reason, long nanos) {
     long micros = (nanos - (startedNanos == 0 ? nanos : startedNanos)) / 1000;
-    return finished(reason == null ? JobState.SUCCEEDED : JobState.FAILED, resultJson, reason, null, micros, nanos);
+    return finished(reason == null ? JobState.SUCCEEDED : JobState.FAILED, value, reason, null, micros, nanos);
+  }
+
+  /** The result as kept: JSON text or bytes; null when there is none. */
+  public ResultValue resultValue() {
+    return result == null ? null : new ResultValue(result, bytes);
   }
 
   /** Stopped by a user; a result that arrives later is ignored. */
   public JobRecord cancelled(String reason, long nanos) {
-    return finished(JobState.CANCELLED, null, reason, null, runMicros, nanos);
+    return finished(JobState.CANCELLED, (ResultValue) null, reason, null, runMicros, nanos);
   }
 
   private JobRecord finished(
-      JobState end, String resultJson, String reason, String thread, long micros, long nanos) {
+      JobState end, ResultValue value, String reason, String thread, long micros, long nanos) {
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
     return new JobRecord(
-        seq, id, job, kind, params, end, resultJson, reason, owner, where, attempts,
+        seq, id, job, kind, params, end, value == null ? null : value.json(), value == null ? null : value.bytes(), reason, owner, where, attempts,
         submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline, options);
   }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import tandem.protocol.api.Json;
+import tandem.protocol.ValueCodec;
+import tandem.node.ResultValue;
 
 /**
  * What came back for each element of a map in flight, and in which order they settled. Not
@@ -40,20 +42,28 @@ final class MapOutcomes {
   }
 
   /**
-   * Records what a worker sent back for a chunk: a JSON array of {@code {"ok": ...}} or
-   * {@code {"error": ...}}, or one error for the whole chunk.
+   * Records what a worker sent back for a chunk: an encoded array of {@code {"ok": ...}} or
+   * {@code {"error": ...}}, or one error for the whole chunk. An element's bytes are kept as their
+   * JSON view (size and hash), like any element's result.
    *
    * @return the elements of this chunk that failed
    */
-  List<MapView.ElementError> record(Chunk chunk, String resultJson, String chunkError) {
+  List<MapView.ElementError> record(Chunk chunk, byte[] encoded, String chunkError) {
     List<MapView.ElementError> failed = new ArrayList<>();
-    JsonNode outcomes = chunkError == null ? Json.read(resultJson) : null;
+    JsonNode outcomes = null;
+    if (chunkError == null) {
+      try {
+        outcomes = ValueCodec.decode(encoded);
+      } catch (ValueCodec.MalformedValueException e) { // a worker of another build, or a bug: these elements fail, not the map's run
+        chunkError = "the worker sent results this node cannot read (" + e.getMessage() + "); is it of the same Tandem version?";
+      }
+    }
     for (int i = 0; i < chunk.count(); i++) {
       int index = chunk.offset() + i;
       order[settled + i] = index;
       JsonNode outcome = outcomes == null ? null : outcomes.get(i);
       if (outcome != null && outcome.has("ok")) {
-        results[index] = Json.write(outcome.get("ok"));
+        results[index] = ResultValue.of(outcome.get("ok")).json();
       } else {
         errors[index] = outcome != null ? outcome.path("error").asText() : chunkError;
         failed.add(new MapView.ElementError(index, errors[index]));

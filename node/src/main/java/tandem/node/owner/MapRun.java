@@ -21,6 +21,7 @@ import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.api.JobState;
 import tandem.protocol.api.Json;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
@@ -118,7 +119,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     List<Task> tasks = new ArrayList<>();
     for (int offset = 0; offset < elements.size(); offset += size) {
       List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
-      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), Json.write(Json.NODES.arrayNode().addAll(part)));
+      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(Json.NODES.arrayNode().addAll(part)));
       chunks.put(task.taskId(), new Chunk(record.seq(), offset, part.size(), task, 0, 0));
       tasks.add(task);
     }
@@ -217,10 +218,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
   private List<Chunk> split(Chunk chunk) {
-    JsonNode params = Json.read(chunk.task().params());
+    JsonNode params = ValueCodec.decode(chunk.task().params());
     List<Chunk> out = new ArrayList<>(chunk.count());
     for (int i = 0; i < chunk.count(); i++) {
-      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), "[" + Json.write(params.get(i)) + "]");
+      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(Json.NODES.arrayNode().add(params.get(i))));
       out.add(new Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
     }
     return out;

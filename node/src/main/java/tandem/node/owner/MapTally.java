@@ -40,8 +40,8 @@ final class MapTally {
    *
    * @return the map's final record when this ended it
    */
-  Optional<JobRecord> chunkDone(Chunk chunk, String resultJson, String error, long now) {
-    List<MapView.ElementError> failed = outcomes.record(chunk, resultJson, error);
+  Optional<JobRecord> chunkDone(Chunk chunk, byte[] encoded, String error, long now) {
+    List<MapView.ElementError> failed = outcomes.record(chunk, encoded, error);
     return progressed(chunk.count() - failed.size(), failed, now);
   }
 

@@ -177,7 +177,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     long now = System.nanoTime();
     Optional<JobRecord> done;
     if (tally != null) {
-      done = tally.elementSettled(settled.element(), settled.result(), settled.error(),
+      done = tally.elementSettled(settled.element(), settled.result() == null ? null : settled.result().json(), settled.error(),
           () -> steps.stepsJson(settled.element(), now), now);
       record = tally.record();
     } else {

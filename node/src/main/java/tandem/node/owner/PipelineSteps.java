@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tandem.protocol.api.Json;
+import tandem.node.ResultValue;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
@@ -33,8 +34,8 @@ final class PipelineSteps {
   /** Start {@code step} of {@code element} with these parameters. */
   record RunStep(int element, int step, ObjectNode params) implements Next {}
 
-  /** The element is done: its result, or why it failed. */
-  record Settled(int element, String result, String error) implements Next {}
+  /** The element is done: its result (JSON text or bytes), or why it failed. */
+  record Settled(int element, ResultValue result, String error) implements Next {}
 
   private final List<Step> steps;
   private final Map<Long, int[]> stepOfChild = new HashMap<>();
@@ -51,7 +52,7 @@ final class PipelineSteps {
 
   /**
    * The steps as given, checked: every step after the first must take an {@code input}; a content
-   * job feeding another step returns its content ({@code as=text}) unless told otherwise.
+   * job feeding another step returns its content as bytes ({@code as=bytes}) unless told otherwise.
    *
    * @throws BadInputException naming the step and what to change
    */
@@ -65,7 +66,7 @@ final class PipelineSteps {
       ObjectNode params = step.params().deepCopy();
       boolean feeds = i < given.size() - 1;
       if (feeds && takes(step.job(), CONTENT) && !params.has(CONTENT)) {
-        params.put(CONTENT, "text");
+        params.put(CONTENT, "bytes");
       }
       if (i > 0) {
         if (!takes(step.job(), INPUT)) {
@@ -137,11 +138,11 @@ final class PipelineSteps {
       return new Settled(element, null, label + " " + child.state().label() + ": " + child.error());
     }
     if (step == steps.size() - 1) {
-      return new Settled(element, child.result(), null);
+      return new Settled(element, child.resultValue(), null);
     }
     Step next = steps.get(step + 1);
     ObjectNode params = next.params().deepCopy();
-    params.set(INPUT, Json.read(child.result()));
+    params.set(INPUT, child.resultValue().tree()); // bytes handed on as they are, not copied
     try {
       JobInput.checked(next.job(), params);
     } catch (BadInputException e) {

@@ -16,26 +16,28 @@ import tandem.protocol.WorkerProtocol.TaskResult;
  * thread-safe: the TaskScheduler owns it.
  */
 final class PartsCourier {
-  private final int partChars;
+  private final int partBytes;
   private final PartsBuffer<PartKey> results;
 
   private record PartKey(ActorRef<WorkerProtocol.ToWorker> worker, long taskId) {}
 
   PartsCourier(WireSettings wire) {
-    this.partChars = wire.partChars();
+    this.partBytes = wire.partBytes();
     this.results = new PartsBuffer<>(wire.maxPayloadBytes());
   }
 
   /**
-   * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter text too large
-   * for a message ahead of it in parts. The caller keeps the whole tasks, for a retry elsewhere.
+   * Sends {@code tasks} to {@code worker} in one {@code RunTasks}, each parameter payload that
+   * would make it too large for a message ahead of it in parts. The caller keeps the whole tasks,
+   * for a retry elsewhere.
    */
   void send(WorkerRoster.Slot worker, List<Task> tasks) {
     List<Task> sent = null;
+    Parts.Batch message = new Parts.Batch(partBytes);
     for (int i = 0; i < tasks.size(); i++) {
       Task task = tasks.get(i);
-      int parts = Parts.sendAhead(task.params(), partChars,
-          text -> worker.ref.tell(new WorkerProtocol.TaskPart(worker.nodeNo, task.taskId(), text)));
+      int parts = message.sendAheadIfFull(task.params(),
+          bytes -> worker.ref.tell(new WorkerProtocol.TaskPart(worker.nodeNo, task.taskId(), bytes)));
       if (parts > 0) {
         sent = sent == null ? new ArrayList<>(tasks) : sent;
         sent.set(i, task.inParts(parts));
@@ -45,7 +47,7 @@ final class PartsCourier {
   }
 
   void arrived(WorkerProtocol.ResultPart part) {
-    results.add(new PartKey(part.worker(), part.taskId()), part.text());
+    results.add(new PartKey(part.worker(), part.taskId()), part.bytes());
   }
 
   /** The result as sent, with its text joined from its parts when it came in parts. */
@@ -53,8 +55,8 @@ final class PartsCourier {
     if (sent.parts() == 0) {
       return sent;
     }
-    PartsBuffer.Assembled text = results.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
-    return text.error() == null ? sent.withResult(text.text()) : sent.withError(text.error());
+    PartsBuffer.Assembled joined = results.take(new PartKey(worker, sent.taskId()), sent.parts(), "the result");
+    return joined.error() == null ? sent.withResult(joined.payload()) : sent.withError(joined.error());
   }
 
   /** Forgets what a lost worker had half sent. */

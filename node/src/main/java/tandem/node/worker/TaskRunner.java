@@ -10,6 +10,7 @@ import tandem.protocol.api.Json;
 import tandem.node.OutOfMemory;
 import tandem.node.jobs.JobCatalog;
 import tandem.protocol.Parts;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.CpuJob;
@@ -38,7 +39,7 @@ public final class TaskRunner {
   /** Each element's outcome, in order: one failing element does not stop the others. */
   private ArrayNode runChunk(Job job, Task task) throws InterruptedException {
     ArrayNode outcomes = Json.NODES.arrayNode();
-    for (JsonNode params : Json.read(task.params())) {
+    for (JsonNode params : ValueCodec.decode(task.params())) {
       if (Thread.interrupted()) {
         throw new InterruptedException("cancelled");
       }
@@ -73,13 +74,15 @@ public final class TaskRunner {
       if (job.isEmpty() || (job.get() instanceof IoJob && io == null)) {
         return TaskResult.failed(task.taskId(), "no job named '" + task.job() + "' can run here", thread, 0);
       }
-      JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), Json.readObject(task.params()));
-      CappedJson.Written json = CappedJson.write(result, maxResultBytes);
+      JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), (ObjectNode) ValueCodec.decode(task.params()));
+      // Counted before anything is written: a result far over the cap (a 100 MB text in a 512 MB
+      // worker) fails here without a second copy of it ever being made, and the worker serves on.
+      long size = ValueCodec.size(result);
       long micros = (System.nanoTime() - start) / 1000;
-      if (json.overCap()) {
-        return TaskResult.failed(task.taskId(), Parts.overCapReason("the result", json.bytes(), maxResultBytes), thread, micros);
+      if (size > maxResultBytes) {
+        return TaskResult.failed(task.taskId(), Parts.overCapReason("the result", size, maxResultBytes), thread, micros);
       }
-      return TaskResult.succeeded(task.taskId(), json.text(), thread, micros);
+      return TaskResult.succeeded(task.taskId(), ValueCodec.encode(result), thread, micros);
     } catch (InterruptedException e) {
       return TaskResult.failed(task.taskId(), "cancelled", thread, (System.nanoTime() - start) / 1000);
     } catch (OutOfMemoryError e) {

@@ -209,7 +209,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     if (wrapped.message() instanceof WorkerProtocol.TaskPart part) {
       ActorRef<WorkerProtocol.ToNode> owner = node(part.nodeNo());
       if (owner != null) {
-        paramParts.add(new TaskKey(owner, part.taskId()), part.text());
+        paramParts.add(new TaskKey(owner, part.taskId()), part.bytes());
       }
     } else if (wrapped.message() instanceof WorkerProtocol.RunTasks run) {
       ActorRef<WorkerProtocol.ToNode> owner = node(run.nodeNo());
@@ -239,7 +239,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         owner.tell(new WorkerProtocol.TasksDone(inbox, List.of(TaskResult.failed(sent.taskId(), params.error(), null, 0))));
         return;
       }
-      task = sent.withParams(params.text());
+      task = sent.withParams(params.payload());
     }
     RunningTask run = new RunningTask(runner, task);
     running.put(new TaskKey(owner, task.taskId()), run);
@@ -255,13 +255,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private Behavior<Command> sendFinished() {
     sendAsked.set(false); // before draining: an outcome put down from now on asks again
     Map<ActorRef<WorkerProtocol.ToNode>, List<TaskResult>> byOwner = new LinkedHashMap<>();
+    Map<ActorRef<WorkerProtocol.ToNode>, Parts.Batch> messages = new HashMap<>();
     for (TaskFinished done; (done = finished.poll()) != null; ) {
       running.remove(new TaskKey(done.owner(), done.result().taskId()));
       TaskResult result = done.result();
       ActorRef<WorkerProtocol.ToNode> owner = done.owner();
       // In order, ahead of the result that refers to them: the owner has them all when it arrives.
-      int parts = Parts.sendAhead(result.result(), settings.wire().partChars(),
-          text -> owner.tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), text)));
+      // Results that end together share one message, so each goes ahead once it would overfill it.
+      int parts = messages.computeIfAbsent(owner, o -> new Parts.Batch(settings.wire().partBytes())).sendAheadIfFull(
+          result.result(), bytes -> owner.tell(new WorkerProtocol.ResultPart(inbox, result.taskId(), bytes)));
       byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(parts > 0 ? result.inParts(parts) : result);
     }
     byOwner.forEach((owner, results) -> owner.tell(new WorkerProtocol.TasksDone(inbox, results)));

@@ -22,6 +22,16 @@ class SubmitRequestTest {
   }
 
   @Test
+  @DisplayName("{\"base64\": ...} in a request is bytes from where it arrives; text that is not base64 is a bad request")
+  void readsBytes() {
+    SubmitRequest r = SubmitRequest.parse("{\"job\":\"sha256\",\"params\":{\"input\":{\"base64\":\"AP8=\"}}}", LIMITS);
+    assertTrue(r.params().get("input").isBinary());
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> SubmitRequest.parse("{\"job\":\"sha256\",\"params\":{\"input\":{\"base64\":\"**\"}}}", LIMITS));
+    assertTrue(e.getMessage().contains("not base64"), e.getMessage());
+  }
+
+  @Test
   @DisplayName("inputs, an inclusive range or a list of values make a map")
   void parsesMaps() {
     var range = SubmitRequest.parse("{\"job\":\"square\",\"range\":{\"key\":\"x\",\"from\":0,\"to\":9}}", LIMITS).map();

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
@@ -79,6 +83,32 @@ class BuiltinJobsTest {
     long started = System.nanoTime();
     assertTrue(run("spin", "{\"ms\":50}").asLong() > 0);
     assertTrue(System.nanoTime() - started >= 50_000_000L);
+  }
+
+  private JsonNode run(String job, ObjectNode params) throws Exception {
+    CpuJob cpu = (CpuJob) catalog.find(job).orElseThrow();
+    return cpu.compute(JobInput.checked(cpu, params));
+  }
+
+  @Test
+  @DisplayName("sha256 hashes bytes as they are and text as its UTF-8; wordcount reads bytes as UTF-8 and refuses binary data, saying what to do")
+  void bytesInputs() throws Exception {
+    byte[] binary = {(byte) 0xff, (byte) 0xfe, 0, 1};
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary)),
+        run("sha256", withInput(binary)).asText());
+    assertEquals(run("sha256", "{\"text\":\"h\u00e9\"}"), run("sha256", withInput("h\u00e9".getBytes(StandardCharsets.UTF_8))),
+        "text hashes as its UTF-8");
+    JsonNode counted = run("wordcount", withInput("b\u00e9b b\u00e9b x".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("b\u00e9b", counted.get("top").get(0).get("word").asText());
+    BadInputException e = assertThrows(BadInputException.class, () -> run("wordcount", withInput(binary)));
+    assertEquals("wordcount counts words in UTF-8 text, but its input is 4 bytes of binary data (not UTF-8); "
+        + "give it a text file, or a step that returns text", e.getMessage());
+    BadInputException notNumber = assertThrows(BadInputException.class, () -> run("primes", (ObjectNode) Json.object().set("n", BinaryNode.valueOf(binary))));
+    assertTrue(notNumber.getMessage().contains("not 4 bytes"), notNumber.getMessage());
+  }
+
+  private static ObjectNode withInput(byte[] bytes) {
+    return (ObjectNode) Json.object().set("input", BinaryNode.valueOf(bytes));
   }
 
   @Test

@@ -1,9 +1,11 @@
 package tandem.node.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
@@ -72,13 +74,17 @@ class IoJobsTest {
   }
 
   @Test
-  @DisplayName("read-file returns the content as text or base64, and refuses content over the payload cap before reading it")
+  @DisplayName("read-file returns the content as bytes, text or base64, and refuses content over the payload cap before reading it")
   void readsContent(@TempDir Path data) throws Exception {
     Files.writeString(data.resolve("words.txt"), "héllo wörld\n");
     Files.write(data.resolve("bytes.bin"), new byte[] {(byte) 0xff, 0, 1});
     assertEquals("héllo wörld\n", run(data, "read-file", "{\"path\":\"words.txt\",\"as\":\"text\"}").asText());
     assertEquals("/wAB", run(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"base64\"}").asText());
-    assertTrue(failure(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"text\"}").contains("as=base64"));
+    assertTrue(failure(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"text\"}").contains("as=bytes"));
+    JsonNode raw = run(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"bytes\"}");
+    assertTrue(raw.isBinary(), "as=bytes gives the content raw: " + raw);
+    assertArrayEquals(new byte[] {(byte) 0xff, 0, 1}, ((BinaryNode) raw).binaryValue());
+    assertTrue(failure(data, "read-file", "{\"path\":\"bytes.bin\",\"as\":\"bytes\"}", 2).contains("tandem.wire.max-payload-bytes"));
     assertTrue(failure(data, "read-file", "{\"path\":\"words.txt\",\"as\":\"text\"}", 5)
         .contains("tandem.wire.max-payload-bytes"));
   }

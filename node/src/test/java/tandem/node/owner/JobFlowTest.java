@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import tandem.protocol.api.JobState;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ import tandem.node.worker.Worker;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobFlowTest {
   private final ActorTestKit kit = ActorTestKit.create("JobFlowTest");
-  private final WireSettings wire = new WireSettings(1 << 20, 1000);
+  private final WireSettings wire = new WireSettings(1 << 20, 1000, 1000);
   @TempDir static Path data;
   private ActorRef<JobManager.Command> jobs;
 
@@ -141,6 +142,25 @@ class JobFlowTest {
     assertEquals(64, results.get(0).asText().length());
     assertTrue(results.get(1).isNull());
     assertTrue(done.error().contains("element 1: step 1 (read-file) failed"), done.error());
+  }
+
+  @Test
+  @DisplayName("a file read feeds the next step bytes, raw and in parts: sha256 hashes exactly the file, wordcount refuses binary, a last step's bytes are the result")
+  void handsOnBytes() throws Exception {
+    byte[] blob = new byte[30_000];
+    new java.util.Random(5).nextBytes(blob);
+    Files.write(data.resolve("blob.bin"), blob);
+    JobRecord hashed = run(List.of(step("read-file", "{\"path\":\"blob.bin\"}"), step("sha256", "{}")), null);
+    assertEquals(JobState.SUCCEEDED, hashed.state(), hashed.error());
+    assertEquals("\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(blob)) + "\"",
+        hashed.result());
+    JobRecord counted = run(List.of(step("read-file", "{\"path\":\"blob.bin\"}"), step("wordcount", "{}")), null);
+    assertEquals(JobState.FAILED, counted.state());
+    assertTrue(counted.error().contains("wordcount counts words in UTF-8 text, but its input is 30000 bytes of binary data"), counted.error());
+    JobRecord single = run(List.of(step("read-file", "{\"path\":\"blob.bin\",\"as\":\"bytes\"}")), null);
+    assertEquals(JobState.SUCCEEDED, single.state(), single.error());
+    assertArrayEquals(blob, single.bytes(), "a pipeline whose last step returns bytes has them as its result");
+    assertEquals(30_000, Json.read(single.result()).get("bytes").asInt(), "shown in JSON by size and hash");
   }
 
   @Test

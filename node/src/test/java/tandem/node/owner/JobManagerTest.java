@@ -34,6 +34,7 @@ import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
 
 @ExtendWith(LogCapturingExtension.class)
@@ -62,7 +63,7 @@ class JobManagerTest {
 
   private NodeSettings settings(int retries, int maxQueued) {
     return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), maxQueued, 1000,
-        new WireSettings(64L << 20, 1000), 512L << 20);
+        new WireSettings(64L << 20, 1000, 1000), 512L << 20);
   }
 
   /** The scheduler of the last JobManager made: it hears of local workers' exits. */
@@ -137,7 +138,7 @@ class JobManagerTest {
     assertEquals(4242, run.nodeNo(), "the node names itself by the number the worker gave it");
     WorkerProtocol.Task task = run.tasks().get(0);
     assertEquals("square", task.job());
-    var result = WorkerProtocol.TaskResult.succeeded(task.taskId(), "144", "compute-1", 7);
+    var result = WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(Json.read("144")), "compute-1", 7);
     inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(result)));
     inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(result))); // a duplicate is ignored
 
@@ -160,8 +161,8 @@ class JobManagerTest {
     assertEquals(new Down(first.ref().path().address()), membership.receiveMessage(), "the dead worker is downed at once");
     TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 222, 1);
     second.expectMessageClass(WorkerProtocol.RunTasks.class);
-    inbox.tell(new WorkerProtocol.TasksDone(first.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "1", "late", 1))));
-    inbox.tell(new WorkerProtocol.TasksDone(second.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, "2", "t", 1))));
+    inbox.tell(new WorkerProtocol.TasksDone(first.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, ValueCodec.encode(Json.read("1")), "late", 1))));
+    inbox.tell(new WorkerProtocol.TasksDone(second.ref(), List.of(WorkerProtocol.TaskResult.succeeded(taskId, ValueCodec.encode(Json.read("2")), "t", 1))));
 
     JobRecord done = awaitFinal(jobs, accepted.id(), Duration.ofSeconds(3));
     assertEquals("2", done.result(), "only the live worker's result counts");
@@ -211,7 +212,7 @@ class JobManagerTest {
     TestProbe<WorkerProtocol.ToWorker> third = readyWorker(inbox, 43, 2);
     WorkerProtocol.Task task = third.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0);
     assertEquals(behind.seq(), task.taskId(), "the prefetched job was not charged with the memory");
-    inbox.tell(new WorkerProtocol.TasksDone(third.ref(), List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), "2", "t", 2_000))));
+    inbox.tell(new WorkerProtocol.TasksDone(third.ref(), List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(Json.read("2")), "t", 2_000))));
     assertEquals(JobState.SUCCEEDED, awaitFinal(jobs, behind.id(), Duration.ofSeconds(3)).state());
   }
 
@@ -222,7 +223,7 @@ class JobManagerTest {
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
     TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 51, 1);
     JobRecord map = submitMap(jobs, 2, 2, null);
-    assertEquals(2, Json.read(first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).params()).size());
+    assertEquals(2, ValueCodec.decode(first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).params()).size());
     scheduler.tell(new TaskScheduler.LocalWorkerExited(51, true));
 
     TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 52, 1);
@@ -320,7 +321,7 @@ class JobManagerTest {
       for (WorkerProtocol.Task task : worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks()) {
         assertTrue(task.chunk());
         var outcomes = Json.NODES.arrayNode();
-        for (var params : Json.read(task.params())) {
+        for (var params : ValueCodec.decode(task.params())) {
           int x = params.get("x").asInt();
           if (x == 3) {
             outcomes.addObject().put("error", "three is unlucky");
@@ -330,7 +331,7 @@ class JobManagerTest {
         }
         inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
             // 5 ms: long enough that the worker keeps its capacity of one, so chunks go out one by one
-            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), Json.write(outcomes), "t", 5_000))));
+            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(outcomes), "t", 5_000))));
       }
     }
   }
@@ -359,7 +360,7 @@ class JobManagerTest {
 
   /** The one element a task of a split chunk carries. */
   private static int onlyElement(WorkerProtocol.Task task) {
-    var params = Json.read(task.params());
+    var params = ValueCodec.decode(task.params());
     assertTrue(task.chunk());
     assertEquals(1, params.size(), "a lost chunk's elements come back one per task: " + task.params());
     return params.get(0).get("x").asInt();
@@ -368,7 +369,7 @@ class JobManagerTest {
   private static void answerSquare(ActorRef<WorkerProtocol.ToNode> inbox, TestProbe<WorkerProtocol.ToWorker> worker, WorkerProtocol.Task task) {
     int x = onlyElement(task);
     inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(
-        WorkerProtocol.TaskResult.succeeded(task.taskId(), "[{\"ok\":" + (x * x) + "}]", "t", 5_000))));
+        WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(Json.read("[{\"ok\":" + (x * x) + "}]")), "t", 5_000))));
   }
 
   @Test
@@ -380,7 +381,7 @@ class JobManagerTest {
     JobRecord map = submitMap(jobs, 4, 4, null);
     var chunk = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
     assertEquals(1, chunk.size());
-    assertEquals(4, Json.read(chunk.get(0).params()).size(), "one chunk of four");
+    assertEquals(4, ValueCodec.decode(chunk.get(0).params()).size(), "one chunk of four");
     scheduler.tell(new TaskScheduler.LocalWorkerExited(31));
 
     // Element 0 goes first, alone, and loses its worker a second time: it alone is out of retries.

@@ -21,7 +21,9 @@ import tandem.node.WireSettings;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
+import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
+import tandem.protocol.api.Json;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 
@@ -45,7 +47,7 @@ class TaskSchedulerTest {
   private ActorRef<TaskScheduler.Command> scheduler() {
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
     ActorRef<ThreadRunner.Command> threads = kit.spawn(ThreadRunner.create(new TaskRunner(JobCatalog.load(), 64L << 20, null)));
-    scheduler = kit.spawn(TaskScheduler.create(new WireSettings(64L << 20, 1000), Duration.ofMillis(300), threads, membership.ref()));
+    scheduler = kit.spawn(TaskScheduler.create(new WireSettings(64L << 20, 1000, 1000), Duration.ofMillis(300), threads, membership.ref()));
     return scheduler;
   }
 
@@ -57,7 +59,7 @@ class TaskSchedulerTest {
   }
 
   private static Task task(long id) {
-    return Task.single(id, "square", "{\"x\":" + id + "}");
+    return Task.single(id, "square", ValueCodec.encode(Json.object().put("x", id)));
   }
 
   @Test
@@ -82,10 +84,11 @@ class TaskSchedulerTest {
     assertEquals(77, started.pid());
     assertTrue(started.taskIds().contains(1L), "its own tasks only: " + started.taskIds());
     scheduler.tell(TaskScheduler.fromWorker(new WorkerProtocol.TasksDone(worker.ref(), List.of(
-        TaskResult.succeeded(3, "9", "compute-1", 5), TaskResult.succeeded(1, "1", "compute-1", 5)))));
+        TaskResult.succeeded(3, ValueCodec.encode(Json.NODES.numberNode(9)), "compute-1", 5),
+        TaskResult.succeeded(1, ValueCodec.encode(Json.NODES.numberNode(1)), "compute-1", 5)))));
     assertInstanceOf(TaskScheduler.Started.class, b.receiveMessage());
     TaskScheduler.Ended forB = assertInstanceOf(TaskScheduler.Ended.class, b.receiveMessage());
-    assertEquals("9", forB.results().get(0).result());
+    assertEquals(9, ValueCodec.decode(forB.results().get(0).result()).asInt());
     TaskScheduler.Event next = a.receiveMessage();
     while (next instanceof TaskScheduler.Started) {
       next = a.receiveMessage();
@@ -150,6 +153,6 @@ class TaskSchedulerTest {
     TestProbe<TaskScheduler.Event> owner = kit.createTestProbe();
     scheduler.tell(TaskScheduler.Enqueue.of(List.of(task(7)), true, owner.ref()));
     TaskScheduler.Ended ended = assertInstanceOf(TaskScheduler.Ended.class, owner.receiveMessage(Duration.ofSeconds(5)));
-    assertEquals("49", ended.results().get(0).result());
+    assertEquals(49, ValueCodec.decode(ended.results().get(0).result()).asInt());
   }
 }

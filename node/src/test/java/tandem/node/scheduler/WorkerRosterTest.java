@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tandem.protocol.ValueCodec;
+import tandem.protocol.api.Json;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.ToWorker;
 
@@ -26,7 +28,7 @@ class WorkerRosterTest {
   }
 
   private static Task task(long id) {
-    return Task.single(id, "square", "{\"x\":1}");
+    return Task.single(id, "square", ValueCodec.encode(Json.read("{\"x\":1}")));
   }
 
   @Test
@@ -95,11 +97,11 @@ class WorkerRosterTest {
     WorkerRoster roster = new WorkerRoster();
     roster.add(a, 1, 2, 0);
     roster.add(b, 2, 2, 0);
-    roster.enqueue(Task.single(1, "noop", "{}"));
+    roster.enqueue(Task.single(1, "noop", ValueCodec.encode(Json.read("{}"))));
     roster.assign();
     assertTrue(roster.complete(a, 1, 30)); // no-ops are short now; primes chunks are unknown, so long
     for (long i = 10; i < 26; i++) {
-      roster.enqueue(Task.chunk(i, "primes", "[{\"n\":1000}]"));
+      roster.enqueue(Task.chunk(i, "primes", ValueCodec.encode(Json.read("[{\"n\":1000}]"))));
     }
     java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
     roster.assign().forEach(x -> counts.put(x.worker().ref, x.tasks().size()));

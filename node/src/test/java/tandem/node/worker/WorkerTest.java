@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tandem.node.WireSettings;
 import tandem.node.WorkerSettings;
 import tandem.node.jobs.JobCatalog;
+import tandem.protocol.ValueCodec;
+import tandem.protocol.api.Json;
 import tandem.protocol.WorkerProtocol;
 
 @ExtendWith(LogCapturingExtension.class)
@@ -34,14 +36,14 @@ class WorkerTest {
   void runsAndCancelsTasks() {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000), java.nio.file.Path.of("."))));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000, 1000), java.nio.file.Path.of("."))));
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
     assertEquals(2, ready.capacity());
     assertEquals(ProcessHandle.current().pid(), ready.pid());
 
     ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
-        WorkerProtocol.Task.single(1, "spin", "{\"ms\":60000}"),
-        WorkerProtocol.Task.single(2, "square", "{\"x\":5}"))));
+        WorkerProtocol.Task.single(1, "spin", ValueCodec.encode(Json.read("{\"ms\":60000}"))),
+        WorkerProtocol.Task.single(2, "square", ValueCodec.encode(Json.read("{\"x\":5}"))))));
     long start = System.nanoTime();
     ready.worker().tell(new WorkerProtocol.CancelTasks(ready.nodeNo(), List.of(1L)));
     // Both come back once, together or apart; their order depends on whether the interrupted
@@ -54,17 +56,17 @@ class WorkerTest {
     }
     assertEquals("cancelled", results.get(1L).error());
     var square = results.get(2L);
-    assertEquals("25", square.result());
+    assertEquals(25, ValueCodec.decode(square.result()).asInt());
     assertTrue(square.thread().contains("compute-dispatcher"), square.thread());
     assertTrue(System.nanoTime() - start < 3_000_000_000L, "the interrupted spin let the next task run");
 
     // A number this worker never gave a node is dropped with a warning; the worker serves on.
-    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo() + 7, List.of(WorkerProtocol.Task.single(9, "square", "{\"x\":3}"))));
+    ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo() + 7, List.of(WorkerProtocol.Task.single(9, "square", ValueCodec.encode(Json.read("{\"x\":3}"))))));
     node.expectNoMessage(Duration.ofMillis(200));
     ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
-        WorkerProtocol.Task.chunk(3, "primes", "[{\"n\":10},{},{\"n\":100}]"))));
+        WorkerProtocol.Task.chunk(3, "primes", ValueCodec.encode(Json.read("[{\"n\":10},{},{\"n\":100}]"))))));
     var chunk = node.expectMessageClass(WorkerProtocol.TasksDone.class, Duration.ofSeconds(3)).results().get(0);
-    var outcomes = tandem.protocol.api.Json.read(chunk.result());
+    var outcomes = ValueCodec.decode(chunk.result());
     assertEquals(3, outcomes.size(), "one outcome per element: " + outcomes);
     assertEquals(4, outcomes.get(0).get("ok").asInt());
     assertTrue(outcomes.get(1).has("error"), "an element that fails does not stop the chunk: " + outcomes);
@@ -86,38 +88,39 @@ class WorkerTest {
   private static void largePayloadsTravelInParts(ActorTestKit kit) {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000), java.nio.file.Path.of("."))));
+    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of("."))));
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
 
     String text = "word ".repeat(1000);
-    String params = tandem.protocol.api.Json.write(tandem.protocol.api.Json.object().put("input", text).put("top", 1));
-    List<String> parts = tandem.protocol.Parts.split(params, 1000);
+    byte[] params = ValueCodec.encode(Json.object().put("input", text).put("top", 1));
+    List<byte[]> parts = new java.util.ArrayList<>();
+    tandem.protocol.Parts.sendAhead(params, 1000, parts::add);
     parts.forEach(p -> ready.worker().tell(new WorkerProtocol.TaskPart(ready.nodeNo(), 1, p)));
     ready.worker().tell(new WorkerProtocol.RunTasks(ready.nodeNo(), List.of(
         WorkerProtocol.Task.single(1, "wordcount", null).withParams(null).inParts(parts.size()),
         WorkerProtocol.Task.single(2, "wordcount", null).inParts(3),
-        WorkerProtocol.Task.single(3, "factorial", "{\"n\":1000,\"full\":true}"))));
+        WorkerProtocol.Task.single(3, "factorial", ValueCodec.encode(Json.read("{\"n\":1000,\"full\":true}"))))));
 
     // A task whose parts are missing is answered at once; the others as they finish.
     var results = new java.util.HashMap<Long, WorkerProtocol.TaskResult>();
-    StringBuilder digits = new StringBuilder();
+    java.io.ByteArrayOutputStream digits = new java.io.ByteArrayOutputStream();
     while (results.size() < 3) {
       WorkerProtocol.ToNode m = node.receiveMessage(Duration.ofSeconds(5));
       if (m instanceof WorkerProtocol.ResultPart part) {
         assertEquals(3, part.taskId());
-        digits.append(part.text());
+        digits.writeBytes(part.bytes());
       } else {
         ((WorkerProtocol.TasksDone) m).results().forEach(done -> results.put(done.taskId(), done));
       }
     }
     var counted = results.get(1L);
     assertEquals(null, counted.error());
-    assertEquals(1000, tandem.protocol.api.Json.read(counted.result()).get("top").get(0).get("count").asInt(), counted.toString());
+    assertEquals(1000, ValueCodec.decode(counted.result()).get("top").get(0).get("count").asInt(), counted.toString());
     assertTrue(results.get(2L).error().contains("incomplete (0 of 3 parts)"), results.get(2L).error());
     var factorial = results.get(3L);
     assertEquals(null, factorial.result());
-    assertEquals((digits.length() + 999) / 1000, factorial.parts());
-    var whole = tandem.protocol.api.Json.read(digits.toString());
+    assertEquals((digits.size() + 999) / 1000, factorial.parts());
+    var whole = ValueCodec.decode(digits.toByteArray());
     assertEquals(2568, whole.get("value").asText().length(), "1000! has 2568 digits");
     assertEquals(2568, whole.get("digits").asInt());
   }
@@ -131,7 +134,7 @@ class WorkerTest {
       kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
       java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
       kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null),
-          new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000), java.nio.file.Path.of(".")), halted::countDown));
+          new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of(".")), halted::countDown));
       var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
       ready.worker().tell(new WorkerProtocol.Halt("task 1 ignored its cancel for 2 s"));
       node.awaitAssert(() -> {

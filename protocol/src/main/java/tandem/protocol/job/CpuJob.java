@@ -14,7 +14,7 @@ public non-sealed interface CpuJob extends Job {
    * Runs the job to completion on the calling thread. Long loops should check {@link
    * Thread#interrupted()} so a cancelled job stops promptly.
    *
-   * @return the result, a plain JSON value
+   * @return the result, a plain JSON value or bytes ({@code BinaryNode.valueOf(bytes)}, carried raw)
    * @throws BadInputException when the input is wrong in a way only the run can tell
    * @throws Exception for any other failure; its message becomes the job's error
    */

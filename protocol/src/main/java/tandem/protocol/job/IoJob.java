@@ -18,7 +18,8 @@ public non-sealed interface IoJob extends Job {
   /**
    * Starts the job and returns at once.
    *
-   * @return a stage completed with the result (a plain JSON value) or with the failure
+   * @return a stage completed with the result (a plain JSON value, or bytes as a {@code BinaryNode}) or
+   *     with the failure
    */
   CompletionStage<JsonNode> start(JobInput input, IoContext io);
 }

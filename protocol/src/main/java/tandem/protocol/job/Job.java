@@ -8,7 +8,8 @@ import java.util.List;
  * dispatcher and never holds a thread while waiting). List the class in {@code
  * META-INF/services/tandem.protocol.job.Job} so {@link java.util.ServiceLoader} finds it.
  *
- * <p>Inputs and results are plain JSON values, so jobs never register anything with Kryo.
+ * <p>Inputs and results are plain values (JSON-like trees, where bytes are a {@code BinaryNode}), so
+ * jobs never register anything with Kryo.
  */
 public sealed interface Job permits CpuJob, IoJob {
 

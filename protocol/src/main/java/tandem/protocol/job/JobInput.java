@@ -1,7 +1,12 @@
 package tandem.protocol.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -77,6 +82,7 @@ public final class JobInput {
         }
       }
       case STRING -> {
+        // Bytes pass too: a job reads them with getBytes, or as UTF-8 text with getString.
         if (!value.isValueNode()) {
           throw new BadInputException(where + " must be a plain value, not " + shown(value));
         }
@@ -86,6 +92,9 @@ public final class JobInput {
 
   /** A refused value as a message shows it: cut short, since it may be megabytes of text. */
   private static String shown(JsonNode value) {
+    if (value.isBinary()) {
+      return bytesOf(value).length + " bytes";
+    }
     String text = value.toString();
     return text.length() <= 80 ? text : text.substring(0, 80) + "... (" + text.length() + " characters)";
   }
@@ -115,9 +124,53 @@ public final class JobInput {
     return has(name) ? params.get(name).asBoolean() : otherwise;
   }
 
-  /** A parameter as text; numbers and booleans given for a string parameter are spelled out. */
+  /**
+   * A parameter as text; numbers and booleans given for a string parameter are spelled out, and
+   * bytes (e.g. a file a previous pipeline step read) are decoded as UTF-8.
+   *
+   * @throws BadInputException when the parameter is bytes that are not UTF-8 text
+   */
   public String getString(String name) {
-    return require(name).asText();
+    JsonNode v = require(name);
+    if (!v.isBinary()) {
+      return v.asText();
+    }
+    byte[] bytes = bytesOf(v);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new BadInputException("parameter " + name + " is " + bytes.length + " bytes that are not UTF-8 text");
+    }
+  }
+
+  /** Whether a parameter is bytes rather than text or another JSON value. */
+  public boolean isBytes(String name) {
+    return has(name) && params.get(name).isBinary();
+  }
+
+  /**
+   * A parameter as bytes: bytes as they are (not copied), text as its UTF-8 (numbers and booleans
+   * spelled out, as {@link #getString} gives them).
+   *
+   * @throws BadInputException when the parameter is an array or object
+   */
+  public byte[] getBytes(String name) {
+    JsonNode v = require(name);
+    if (v.isBinary()) {
+      return bytesOf(v);
+    }
+    if (v.isValueNode()) {
+      return v.asText().getBytes(StandardCharsets.UTF_8);
+    }
+    throw new BadInputException("parameter " + name + " must be bytes or text, not " + shown(v));
+  }
+
+  private static byte[] bytesOf(JsonNode binary) {
+    return ((BinaryNode) binary).binaryValue();
   }
 
   /** The parameters as given. */

@@ -41,6 +41,7 @@ public final class Registrations {
   private static final int ARRAY_LIST = 100;
   private static final int LIST_12 = 101;
   private static final int LIST_N = 102;
+  private static final int BYTES = 103;
   private static final int ACTOR_REF = 110;
 
   /** The message classes registered, for the round-trip test. */
@@ -59,6 +60,7 @@ public final class Registrations {
     kryo.register(ArrayList.class, lists, ARRAY_LIST);
     kryo.register(List.of(1).getClass(), lists, LIST_12);
     kryo.register(List.of(1, 2, 3).getClass(), lists, LIST_N);
+    kryo.register(byte[].class, new BoundedBytesSerializer(), BYTES);
     kryo.register(actorRefClass(), new ActorRefSerializer(resolver), ACTOR_REF);
     for (Entry e : MESSAGES) {
       kryo.register(e.type(), e.id());

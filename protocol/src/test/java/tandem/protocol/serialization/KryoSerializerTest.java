@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tandem.protocol.MemberProtocol;
 import tandem.protocol.NodeProtocol;
+import tandem.protocol.ValueCodec;
+import tandem.protocol.api.Json;
 import tandem.protocol.WireMessage;
 import tandem.protocol.WorkerProtocol;
 
@@ -43,20 +46,20 @@ class KryoSerializerTest {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
     TestProbe<NodeProtocol.FoundJob> found = kit.createTestProbe();
-    WorkerProtocol.Task task = WorkerProtocol.Task.single(7, "square", "{\"x\":12}");
-    WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, "144", "compute-1", 12);
+    WorkerProtocol.Task task = WorkerProtocol.Task.single(7, "square", ValueCodec.encode(Json.object().put("x", 12)));
+    WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, ValueCodec.encode(BinaryNode.valueOf(new byte[] {0, -1, 2})), "compute-1", 12);
     WorkerProtocol.TaskResult failed =
         WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3);
     return List.of(
         new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2, 1),
-        new WorkerProtocol.RunTasks(1, List.of(task, WorkerProtocol.Task.chunk(8, "square", "[{\"x\":1}]"))),
+        new WorkerProtocol.RunTasks(1, List.of(task, WorkerProtocol.Task.chunk(8, "square", ValueCodec.encode(Json.NODES.arrayNode().add(Json.object().put("x", 1)))))),
         task,
         new WorkerProtocol.TasksDone(worker.ref(), List.of(ok, failed)),
         new WorkerProtocol.CancelTasks(1, List.of(7L, 8L)),
-        new WorkerProtocol.TaskPart(1, 9, "{\"input\":\"abc"),
+        new WorkerProtocol.TaskPart(1, 9, new byte[] {10, 1, 5}),
         new WorkerProtocol.Halt("task 7 ignored its cancel for 2 s"),
         new WorkerProtocol.WorkerRetiring(worker.ref()),
-        new WorkerProtocol.ResultPart(worker.ref(), 9, "[\"\u00e9\u20ac"),
+        new WorkerProtocol.ResultPart(worker.ref(), 9, new byte[] {(byte) 0xe9, 0, 7}),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
         new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"),
@@ -115,9 +118,41 @@ class KryoSerializerTest {
   void smallMessagesAreSmall() throws Exception {
     Object message =
         new WorkerProtocol.RunTasks(
-            3, List.of(WorkerProtocol.Task.single(123_456, "noop", "{\"x\":12}")));
+            3, List.of(WorkerProtocol.Task.single(123_456, "noop", ValueCodec.encode(Json.object().put("x", 12)))));
     byte[] bytes = serialization.findSerializerFor(message).toBinary(message);
     assertTrue(bytes.length <= 64, "RunTasks of one task took " + bytes.length + " bytes");
+  }
+
+  @Test
+  @DisplayName("a result part of bytes near the part size crosses whole, raw, within one message")
+  void largeBytesCrossRaw() throws Exception {
+    TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
+    byte[] part = new byte[tandem.protocol.Parts.maxBytes(2_000_000)];
+    new java.util.Random(1).nextBytes(part);
+    Object message = new WorkerProtocol.ResultPart(worker.ref(), 1, part);
+    Serializer serializer = serialization.findSerializerFor(message);
+    byte[] bytes = serializer.toBinary(message);
+    assertTrue(bytes.length <= 2_000_000, bytes.length + " bytes");
+    assertTrue(bytes.length < part.length + 200, "raw, not base64: " + bytes.length);
+    assertEquals(message, serializer.fromBinary(bytes, Object.class));
+  }
+
+  @Test
+  @DisplayName("a byte array that declares more bytes than the message has is refused")
+  void refusesHugeDeclaredByteArrays() throws Exception {
+    Serializer serializer = serialization.serializerFor(WorkerProtocol.TaskPart.class);
+    byte[] good = serializer.toBinary(new WorkerProtocol.TaskPart(1, 2, new byte[] {9, 8, 7}));
+    // Kryo writes a record's components by name, so the array comes first: its length (3) and
+    // bytes, swapped for a length of 2^31 - 1 and nothing after.
+    int at = 0;
+    while (!(good[at] == 3 && good[at + 1] == 9 && good[at + 2] == 8 && good[at + 3] == 7)) {
+      at++;
+    }
+    byte[] rogue = java.util.Arrays.copyOf(good, at + 5);
+    byte[] huge = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+    System.arraycopy(huge, 0, rogue, at, 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(rogue, Object.class));
+    assertTrue(e.getMessage().contains("declares 2147483647 bytes"), e.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package tandem.node.jobs.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -13,30 +14,37 @@ import tandem.protocol.job.Param;
 
 /**
  * What a job that reads content (a file, an HTTP body) returns: a summary, or the content itself
- * as text or base64, so a pipeline's next step can take it as its {@code input}.
+ * as bytes (carried raw between processes), text or base64, so a pipeline's next step can take it
+ * as its {@code input}. In a pipeline, such a job feeding another step returns bytes unless told
+ * otherwise.
  */
 enum ContentMode {
-  SUMMARY, TEXT, BASE64;
+  SUMMARY, BYTES, TEXT, BASE64;
 
   static final String PARAM = "as";
 
   static Param param() {
     return Param.optionalString(PARAM,
-        "summary (default: size and SHA-256), text (the content as UTF-8 text) or base64");
+        "summary (default: size and SHA-256; bytes when feeding a pipeline's next step), bytes (the content, raw), "
+            + "text (the content as UTF-8 text) or base64");
   }
 
   static ContentMode of(JobInput input) {
     String given = input.has(PARAM) ? input.getString(PARAM) : "summary";
     return switch (given) {
       case "summary" -> SUMMARY;
+      case "bytes" -> BYTES;
       case "text" -> TEXT;
       case "base64" -> BASE64;
-      default -> throw new BadInputException("as must be summary, text or base64, not '" + given + "'");
+      default -> throw new BadInputException("as must be summary, bytes, text or base64, not '" + given + "'");
     };
   }
 
   /** The content as this mode returns it; never called for {@link #SUMMARY}. */
   JsonNode render(byte[] content, String what) {
+    if (this == BYTES) {
+      return BinaryNode.valueOf(content);
+    }
     if (this == BASE64) {
       return TextNode.valueOf(Base64.getEncoder().encodeToString(content));
     }
@@ -47,7 +55,7 @@ enum ContentMode {
           .decode(ByteBuffer.wrap(content))
           .toString());
     } catch (CharacterCodingException e) {
-      throw new BadInputException(what + " is not UTF-8 text; ask for as=base64");
+      throw new BadInputException(what + " is not UTF-8 text; ask for as=bytes (or as=base64)");
     }
   }
 

@@ -24,7 +24,7 @@ import tandem.protocol.job.Param;
 
 /**
  * GETs a URL with the asynchronous HTTP client: status, byte count and SHA-256 of the body, or
- * (as=text|base64) the body itself. Only URLs the node's {@link HttpGetPolicy} allows, checked on
+ * (as=bytes|text|base64) the body itself. Only URLs the node's {@link HttpGetPolicy} allows, checked on
  * every address the host resolves to, at every redirect.
  */
 public final class HttpGetJob implements IoJob {
@@ -38,7 +38,7 @@ public final class HttpGetJob implements IoJob {
 
   @Override
   public String description() {
-    return "GET url: status, byte count and SHA-256 of the body, or (as=text|base64) the body";
+    return "GET url: status, byte count and SHA-256 of the body, or (as=bytes|text|base64) the body";
   }
 
   @Override

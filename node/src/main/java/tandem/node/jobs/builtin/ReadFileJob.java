@@ -26,7 +26,7 @@ public final class ReadFileJob implements IoJob {
 
   @Override
   public String description() {
-    return "reads a file below the node's data directory: bytes, lines, SHA-256, or (as=text|base64) its content";
+    return "reads a file below the node's data directory: bytes, lines, SHA-256, or (as=bytes|text|base64) its content";
   }
 
   @Override
@@ -57,7 +57,7 @@ public final class ReadFileJob implements IoJob {
 
   private static JsonNode content(Path file, String given, ContentMode mode, long cap) throws IOException {
     long size = Files.size(file);
-    // base64 grows by a third; text may not grow at all (ASCII), so that is the bound checked.
+    // base64 grows by a third; bytes and text may not grow at all (ASCII), so that is the bound checked.
     long returned = mode == ContentMode.BASE64 ? (size + 2) / 3 * 4 : size;
     if (returned > cap) {
       throw ContentMode.tooLarge(given, size, cap);

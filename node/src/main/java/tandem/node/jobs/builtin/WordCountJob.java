@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tandem.protocol.api.Json;
+import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;
@@ -27,14 +28,14 @@ public final class WordCountJob implements CpuJob {
   @Override
   public List<Param> params() {
     return List.of(
-        Param.string("input", "the text to count words in"),
+        Param.string("input", "the text to count words in (bytes are read as UTF-8)"),
         Param.optionalInteger("top", 1, 10_000, "how many of the most frequent words (default 10)"));
   }
 
   @Override
   public JsonNode compute(JobInput input) throws InterruptedException {
     Map<String, Integer> counts = new HashMap<>();
-    String text = input.getString("input");
+    String text = text(input);
     int words = 0;
     int start = -1;
     for (int i = 0; i <= text.length(); i++) {
@@ -59,6 +60,19 @@ public final class WordCountJob implements CpuJob {
         .limit(input.getLong("top", 10))
         .forEach(e -> top.addObject().put("word", e.getKey()).put("count", e.getValue()));
     return result;
+  }
+
+  /** The input as text: bytes (a file a pipeline read) are decoded as UTF-8, and binary data is refused. */
+  private static String text(JobInput input) {
+    try {
+      return input.getString("input");
+    } catch (BadInputException notText) {
+      if (!input.isBytes("input")) {
+        throw notText;
+      }
+      throw new BadInputException("wordcount counts words in UTF-8 text, but its input is " + input.getBytes("input").length
+          + " bytes of binary data (not UTF-8); give it a text file, or a step that returns text");
+    }
   }
 
 }

@@ -1,0 +1,100 @@
+package tandem.node.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.util.ByteString;
+import tandem.node.Asks;
+import tandem.node.owner.JobManager;
+import tandem.node.owner.JobRecord;
+import tandem.protocol.api.BytesJson;
+import tandem.protocol.api.Json;
+import tandem.protocol.job.BadInputException;
+
+/**
+ * {@code GET /jobs/{id}/result}: a finished job's result alone, raw. Bytes go as {@code
+ * application/octet-stream}, as they are (JSON could carry them only as base64, a third larger);
+ * any other result as its JSON. {@code ?as=base64} gives bytes as {@code {"base64": "..."}} for a
+ * client that wants JSON. The owner answers; any other node redirects there, since the bytes live
+ * only with the owner.
+ */
+final class RawResult {
+  private final ActorSystem<?> system;
+  private final ActorRef<JobManager.Command> jobs;
+  private final PeerLookup peers;
+  private final MembersQuery members;
+  private final Duration ask;
+
+  RawResult(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, PeerLookup peers, MembersQuery members, Duration ask) {
+    this.system = system;
+    this.jobs = jobs;
+    this.peers = peers;
+    this.members = members;
+    this.ask = ask;
+  }
+
+  CompletionStage<HttpResponse> of(String id, boolean asBase64) {
+    return Asks.<JobManager.Command, JobManager.JobLookup>ask(system, jobs, replyTo -> new JobManager.Get(id, replyTo), ask)
+        .thenCompose(found -> found.job()
+            .map(job -> CompletableFuture.completedFuture(answer(job, asBase64)))
+            .orElseGet(() -> atOwner(id, asBase64)));
+  }
+
+  /** How {@code ?as=} reads: base64, or nothing for raw. */
+  static boolean asBase64(java.util.Optional<String> as) {
+    if (as.isEmpty()) {
+      return false;
+    }
+    if (!as.get().equals(BytesJson.BASE64)) {
+      throw new BadInputException("as may only be base64 (bytes as {\"base64\": ...}); leave it out for the result raw");
+    }
+    return true;
+  }
+
+  private static HttpResponse answer(JobRecord job, boolean asBase64) {
+    if (!job.state().isFinal()) {
+      return JsonResponses.error(StatusCodes.CONFLICT, "job " + job.id() + " is " + job.state().label()
+          + " and has no result yet; GET /jobs/" + job.id() + "?wait=true waits for it");
+    }
+    if (job.result() == null) {
+      return JsonResponses.error(StatusCodes.CONFLICT, "job " + job.id() + " " + job.state().label() + " and has no result: " + job.error());
+    }
+    if (job.bytes() == null) {
+      return HttpResponse.create().withStatus(StatusCodes.OK)
+          .withEntity(ContentTypes.APPLICATION_JSON, job.result().getBytes(StandardCharsets.UTF_8));
+    }
+    if (asBase64) {
+      return JsonResponses.json(StatusCodes.OK, BytesJson.base64(job.bytes()));
+    }
+    // Not copied: the record's bytes never change.
+    return HttpResponse.create().withStatus(StatusCodes.OK)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, ByteString.fromArrayUnsafe(job.bytes())));
+  }
+
+  /** Another node owns the job: a redirect to the same request on its HTTP API. */
+  private CompletableFuture<HttpResponse> atOwner(String id, boolean asBase64) {
+    return peers.find(id, false, ask).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(JsonResponses.error(StatusCodes.NOT_FOUND, "no node of this cluster has a job '" + id + "'"));
+      }
+      String owner = found.get().job() != null ? found.get().job().path("owner").asText() : found.get().tooLargeAt();
+      return members.httpUrlOf(owner).toCompletableFuture().thenApply(url -> url
+          .map(u -> HttpResponse.create()
+              .withStatus(StatusCodes.TEMPORARY_REDIRECT)
+              .addHeader(Location.create(u + "/jobs/" + id + "/result" + (asBase64 ? "?as=base64" : "")))
+              .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Json.object()
+                  .put("error", "job " + id + " is owned by another node, which serves its result at " + u))
+                  .getBytes(StandardCharsets.UTF_8)))
+          .orElseGet(() -> JsonResponses.error(StatusCodes.BAD_GATEWAY,
+              "job " + id + "'s owner " + owner + " has no HTTP API to ask for its result")));
+    });
+  }
+}

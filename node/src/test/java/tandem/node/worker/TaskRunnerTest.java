@@ -1,0 +1,46 @@
+package tandem.node.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tandem.node.jobs.JobCatalog;
+import tandem.protocol.ValueCodec;
+import tandem.protocol.WorkerProtocol;
+import tandem.protocol.api.Json;
+
+class TaskRunnerTest {
+  private final JobCatalog catalog = JobCatalog.load();
+
+  @Test
+  @DisplayName("a task whose result is over the cap fails with the cap's reason, counted before anything is written")
+  void taskOverTheCapFails() {
+    TaskRunner runner = new TaskRunner(catalog, 1_000_000, null);
+    WorkerProtocol.TaskResult result = runner.run(WorkerProtocol.Task.single(1, "payload",
+        ValueCodec.encode(Json.object().put("bytes", 2_000_000))));
+    // a text of 2,000,000 ASCII bytes: its tag and a three-byte length before it
+    assertEquals("the result is 2000004 bytes, over the cap of 1000000 bytes (tandem.wire.max-payload-bytes); "
+        + "return less, or raise the cap on every node and worker", result.error());
+    assertNull(result.result());
+    WorkerProtocol.TaskResult fits = runner.run(WorkerProtocol.Task.single(2, "payload", ValueCodec.encode(Json.object().put("bytes", 50))));
+    assertEquals(50, ValueCodec.decode(fits.result()).textValue().length(), fits.error());
+  }
+
+  @Test
+  @DisplayName("bytes given to a task reach the job raw, and a chunk answers each element with ok or error")
+  void bytesAndChunks() {
+    TaskRunner runner = new TaskRunner(catalog, 1_000_000, null);
+    byte[] data = {(byte) 0xff, 0, 'a'};
+    WorkerProtocol.TaskResult hashed = runner.run(WorkerProtocol.Task.single(1, "sha256",
+        ValueCodec.encode(Json.object().set("input", BinaryNode.valueOf(data)))));
+    assertEquals(64, ValueCodec.decode(hashed.result()).textValue().length(), hashed.error());
+    var elements = Json.NODES.arrayNode().add(Json.object().set("input", BinaryNode.valueOf(data)))
+        .add(Json.object().put("input", "one two two"));
+    var outcomes = ValueCodec.decode(runner.run(WorkerProtocol.Task.chunk(2, "wordcount", ValueCodec.encode(elements))).result());
+    assertTrue(outcomes.get(0).get("error").asText().contains("binary data"), outcomes.toString());
+    assertEquals("two", outcomes.get(1).get("ok").get("top").get(0).get("word").asText());
+  }
+}
