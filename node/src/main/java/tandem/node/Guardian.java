@@ -25,6 +25,7 @@ import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.member.MemberInfo;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.pool.WorkerPool;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.node.scheduler.WorkerDoor;
@@ -118,7 +119,7 @@ public final class Guardian {
   private static void drainOnShutdown(ActorSystem<Void> system, ActorRef<JobManager.Command> jobs, Duration deadline) {
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-jobs",
-        () -> Asks.<JobManager.Command, Done>ask(system, jobs, replyTo -> new JobManager.Drain(deadline, replyTo),
+        () -> Asks.<JobManager.Command, Done>ask(system, jobs, replyTo -> new JobProtocol.Drain(deadline, replyTo),
                 deadline.plusSeconds(10))
             .exceptionally(timeout -> Done.getInstance()));
   }

@@ -21,6 +21,7 @@ import tandem.node.Asks;
 import tandem.node.NodeSettings;
 import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.protocol.job.BadInputException;
 
 /**
@@ -78,9 +79,9 @@ public final class JobRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> submit(SubmitRequest request, boolean wait) {
-    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(system, jobs, request::command, ASK)
+    return Asks.<JobManager.Command, JobProtocol.SubmitReply>ask(system, jobs, request::command, ASK)
         .thenCompose(reply -> {
-          if (reply instanceof JobManager.Accepted accepted) {
+          if (reply instanceof JobProtocol.Accepted accepted) {
             return wait ? awaitFinal(accepted.job().id()) : done(JsonResponses.job(StatusCodes.ACCEPTED, accepted.job()));
           }
           return done(JsonResponses.refused(reply).response());
@@ -90,7 +91,7 @@ public final class JobRoutes extends AllDirectives {
   private Route job(String id) {
     return parameterOptional("wait", wait -> completeWithFuture(flag("wait", wait)
         ? awaitFinal(id)
-        : lookup(id, JobManager.Get::new, ASK).thenCompose(found -> found.job()
+        : lookup(id, JobProtocol.Get::new, ASK).thenCompose(found -> found.job()
             .map(job -> done(JsonResponses.job(StatusCodes.OK, job)))
             .orElseGet(() -> fromPeers(id, false)))));
   }
@@ -100,17 +101,17 @@ public final class JobRoutes extends AllDirectives {
    * {@code max-wait} for at least one; none when that runs out.
    */
   private CompletionStage<HttpResponse> results(String id, int after) {
-    return Asks.<JobManager.Command, JobManager.MapEntries>ask(
-            system, jobs, replyTo -> new JobManager.MapResults(id, after, replyTo), settings.maxWait())
+    return Asks.<JobManager.Command, JobProtocol.MapEntries>ask(
+            system, jobs, replyTo -> new JobProtocol.MapResults(id, after, replyTo), settings.maxWait())
         .exceptionallyCompose(error -> JsonResponses.isTimeout(error)
-            ? lookup(id, JobManager.Get::new, ASK).thenApply(found -> new JobManager.MapEntries(found.job(), "[]", after))
+            ? lookup(id, JobProtocol.Get::new, ASK).thenApply(found -> new JobProtocol.MapEntries(found.job(), "[]", after))
             : CompletableFuture.failedStage(error))
         .thenApply(reply -> JsonResponses.page(id, reply));
   }
 
   private CompletionStage<HttpResponse> cancel(String id) {
-    return Asks.<JobManager.Command, JobManager.CancelReply>ask(
-            system, jobs, replyTo -> new JobManager.Cancel(id, replyTo), ASK)
+    return Asks.<JobManager.Command, JobProtocol.CancelReply>ask(
+            system, jobs, replyTo -> new JobProtocol.Cancel(id, replyTo), ASK)
         .thenApply(reply -> JsonResponses.cancelled(id, reply));
   }
 
@@ -134,18 +135,18 @@ public final class JobRoutes extends AllDirectives {
 
   /** The job once final (200), or as it stands when {@code max-wait} runs out (202): poll again. */
   private CompletionStage<HttpResponse> awaitFinal(String id) {
-    return lookup(id, JobManager.Watch::new, settings.maxWait())
+    return lookup(id, JobProtocol.Watch::new, settings.maxWait())
         .thenCompose(found -> found.job()
             .map(job -> done(JsonResponses.job(StatusCodes.OK, job)))
             .orElseGet(() -> fromPeers(id, true)))
         .exceptionallyCompose(error -> JsonResponses.isTimeout(error)
-            ? lookup(id, JobManager.Get::new, ASK).thenApply(found -> found.job()
+            ? lookup(id, JobProtocol.Get::new, ASK).thenApply(found -> found.job()
                 .map(job -> JsonResponses.job(StatusCodes.ACCEPTED, job)).orElseGet(() -> JsonResponses.unknown(id)))
             : CompletableFuture.failedStage(error));
   }
 
-  private CompletionStage<JobManager.JobLookup> lookup(
-      String id, BiFunction<String, ActorRef<JobManager.JobLookup>, JobManager.Command> ask,
+  private CompletionStage<JobProtocol.JobLookup> lookup(
+      String id, BiFunction<String, ActorRef<JobProtocol.JobLookup>, JobManager.Command> ask,
       Duration timeout) {
     return Asks.ask(system, jobs, replyTo -> ask.apply(id, replyTo), timeout);
   }
@@ -153,8 +154,8 @@ public final class JobRoutes extends AllDirectives {
   private Route list() {
     return parameterOptional("limit", limit -> {
       int n = limit.map(JobRoutes::parseLimit).orElse(DEFAULT_LIST);
-      return completeWithFuture(Asks.<JobManager.Command, JobManager.JobList>ask(
-              system, jobs, replyTo -> new JobManager.ListJobs(n, replyTo), ASK)
+      return completeWithFuture(Asks.<JobManager.Command, JobProtocol.JobList>ask(
+              system, jobs, replyTo -> new JobProtocol.ListJobs(n, replyTo), ASK)
           .thenApply(listing -> {
             ObjectNode out = JsonResponses.summary(listing);
             ArrayNode rows = out.putArray("jobs");

@@ -22,6 +22,7 @@ import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.api.JobState;
 import tandem.protocol.job.BadInputException;
@@ -165,13 +166,13 @@ final class JobStream {
     } catch (BadInputException e) {
       return done(Answer.badInput(tag, e.getMessage()));
     }
-    return Asks.<JobManager.Command, JobManager.SubmitReply>ask(
-            system, jobs, replyTo -> new JobManager.SubmitUntilFinal(request.command(replyTo)), LONGEST)
+    return Asks.<JobManager.Command, JobProtocol.SubmitReply>ask(
+            system, jobs, replyTo -> new JobProtocol.SubmitUntilFinal(request.command(replyTo)), LONGEST)
         .handle((reply, failure) -> {
           if (failure != null) {
             return Answer.of(tag, JsonResponses.failure(failure, OUTLASTED, settings.maxBodyBytes()));
           }
-          if (reply instanceof JobManager.Accepted accepted) {
+          if (reply instanceof JobProtocol.Accepted accepted) {
             return new Answer(tag, accepted.job(), null);
           }
           return Answer.of(tag, JsonResponses.refused(reply));

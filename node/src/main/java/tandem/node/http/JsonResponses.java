@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.api.Json;
 import tandem.protocol.api.JobState;
@@ -48,11 +49,11 @@ final class JsonResponses {
    * Why a submission made no job: 400 when it never could (Rejected), 503 while the node is full
    * (Busy). Callers take an Accepted before they ask.
    */
-  static Refusal refused(JobManager.SubmitReply reply) {
-    if (reply instanceof JobManager.Rejected rejected) {
+  static Refusal refused(JobProtocol.SubmitReply reply) {
+    if (reply instanceof JobProtocol.Rejected rejected) {
       return new Refusal(StatusCodes.BAD_REQUEST, rejected.reason());
     }
-    if (reply instanceof JobManager.Busy busy) {
+    if (reply instanceof JobProtocol.Busy busy) {
       return new Refusal(StatusCodes.SERVICE_UNAVAILABLE, busy.reason());
     }
     throw new IllegalArgumentException("an accepted submission is not refused: " + reply);
@@ -127,7 +128,7 @@ final class JsonResponses {
    * A page of a map's settled elements: {@code {id, state, done, failed, total, next, entries}}; 400
    * for a single job, 404 for a map this node does not own.
    */
-  static HttpResponse page(String id, JobManager.MapEntries reply) {
+  static HttpResponse page(String id, JobProtocol.MapEntries reply) {
     return reply.job().map(job -> job.map() == null
             ? error(StatusCodes.BAD_REQUEST, "job " + id + " is a single job, not a map; GET /jobs/" + id + " shows it")
             : json(StatusCodes.OK, pageOf(job, reply)))
@@ -135,7 +136,7 @@ final class JsonResponses {
             "this node does not own a map '" + id + "'; ask its owner (GET /jobs/" + id + " from any node names it)"));
   }
 
-  private static ObjectNode pageOf(JobRecord job, JobManager.MapEntries reply) {
+  private static ObjectNode pageOf(JobRecord job, JobProtocol.MapEntries reply) {
     ObjectNode out = Json.object();
     out.put("id", job.id());
     out.put("state", job.state().label());
@@ -148,7 +149,7 @@ final class JsonResponses {
   }
 
   /** 200 and the cancelled job; 409 when it is final already; 404 when this node does not own it. */
-  static HttpResponse cancelled(String id, JobManager.CancelReply reply) {
+  static HttpResponse cancelled(String id, JobProtocol.CancelReply reply) {
     return reply.job()
         .map(job -> reply.cancelled()
             ? job(StatusCodes.OK, job)
@@ -158,7 +159,7 @@ final class JsonResponses {
   }
 
   /** The node's load now: {@code {queued, running, workers}}, which the job list and health both begin with. */
-  static ObjectNode summary(JobManager.JobList listing) {
+  static ObjectNode summary(JobProtocol.JobList listing) {
     ObjectNode out = Json.object();
     out.put("queued", listing.queued());
     out.put("running", listing.running());

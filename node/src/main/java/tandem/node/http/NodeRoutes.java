@@ -17,6 +17,7 @@ import tandem.node.NodeSettings;
 import tandem.node.StopReason;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.pool.WorkerPool;
 import tandem.protocol.api.Json;
 
@@ -84,8 +85,8 @@ public final class NodeRoutes extends AllDirectives {
 
   /** The node's load now: {@code {queued, running, workers}}. */
   private CompletionStage<ObjectNode> load() {
-    return Asks.<JobManager.Command, JobManager.JobList>ask(
-            system, jobs, replyTo -> new JobManager.ListJobs(0, replyTo), ASK)
+    return Asks.<JobManager.Command, JobProtocol.JobList>ask(
+            system, jobs, replyTo -> new JobProtocol.ListJobs(0, replyTo), ASK)
         .thenApply(JsonResponses::summary);
   }
 

@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.util.ByteString;
 import tandem.node.Asks;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.api.BytesJson;
 import tandem.protocol.api.Json;
@@ -42,7 +43,7 @@ final class RawResult {
   }
 
   CompletionStage<HttpResponse> of(String id, boolean asBase64) {
-    return Asks.<JobManager.Command, JobManager.JobLookup>ask(system, jobs, replyTo -> new JobManager.Get(id, replyTo), ask)
+    return Asks.<JobManager.Command, JobProtocol.JobLookup>ask(system, jobs, replyTo -> new JobProtocol.Get(id, replyTo), ask)
         .thenCompose(found -> found.job()
             .map(job -> CompletableFuture.completedFuture(answer(job, asBase64)))
             .orElseGet(() -> atOwner(id, asBase64)));

@@ -11,8 +11,10 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import tandem.protocol.api.Json;
 import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;
+import tandem.node.owner.RangeElements;
 import tandem.node.owner.Reduce;
 import tandem.protocol.api.BytesJson;
 import tandem.protocol.job.BadInputException;
@@ -31,7 +33,7 @@ import tandem.protocol.job.BadInputException;
  * @param options {@code "on": "threads"|"processes"}, {@code "timeout": "30s"} (or milliseconds),
  *     {@code "retries": 3}, {@code "retryOnError": true}; all optional
  */
-record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager.PipelineStep> pipeline, JobOptions options) {
+record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtocol.PipelineStep> pipeline, JobOptions options) {
 
   /** What makes a request a map. */
   record MapPart(List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast) {}
@@ -76,14 +78,14 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
   }
 
   /** The message that hands this submission to the node's JobManager. */
-  JobManager.Command command(ActorRef<JobManager.SubmitReply> replyTo) {
+  JobManager.Command command(ActorRef<JobProtocol.SubmitReply> replyTo) {
     if (pipeline != null) {
-      return new JobManager.SubmitPipeline(pipeline, map == null ? null : map.elements(), map == null ? null : map.reduce(),
+      return new JobProtocol.SubmitPipeline(pipeline, map == null ? null : map.elements(), map == null ? null : map.reduce(),
           map != null && map.failFast(), options, replyTo);
     }
     return map == null
-        ? new JobManager.Submit(job, params, options, replyTo)
-        : new JobManager.SubmitMap(job, params, map.elements(), map.chunk(), map.reduce(), map.failFast(), options, replyTo);
+        ? new JobProtocol.Submit(job, params, options, replyTo)
+        : new JobProtocol.SubmitMap(job, params, map.elements(), map.chunk(), map.reduce(), map.failFast(), options, replyTo);
   }
 
   private static SubmitRequest pipeline(JsonNode tree, SubmitLimits limits) {
@@ -96,7 +98,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
       throw new BadInputException("pipeline must be a list of steps like [{\"job\": \"read-file\", \"params\": {\"path\": \"a.txt\"}}, {\"job\": \"wordcount\"}]");
     }
     limits.checkSteps(list.size());
-    List<JobManager.PipelineStep> steps = new ArrayList<>();
+    List<JobProtocol.PipelineStep> steps = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode step = list.get(i);
       JsonNode job = step.get("job");
@@ -105,7 +107,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
           || (params != null && !params.isNull() && !params.isObject())) {
         throw new BadInputException("pipeline step " + (i + 1) + " must be {\"job\": name, \"params\": {...}}, not " + step);
       }
-      steps.add(new JobManager.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
+      steps.add(new JobProtocol.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
     }
     return new SubmitRequest(null, null, mapPart(tree, limits), steps, options);
   }
@@ -150,23 +152,24 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     if (sources > 1) {
       throw new BadInputException("a map takes one of inputs, range or values, not several");
     }
+    JsonNode reduce = tree.get("reduce");
+    if (reduce != null && !reduce.isTextual()) {
+      throw new BadInputException("reduce must be one of sum, min, max, count, concat");
+    }
+    Reduce folding = reduce == null ? null : Reduce.parse(reduce.asText());
     List<ObjectNode> elements = tree.has("inputs") ? inputs(tree.get("inputs"), limits)
-        : tree.has("range") ? range(tree.get("range"), limits)
+        : tree.has("range") ? range(tree.get("range"), limits, folding != null && folding.folds())
         : values(tree.get("values"), limits);
     JsonNode chunk = tree.get("chunk");
     if (chunk != null && (!chunk.canConvertToInt() || !chunk.isIntegralNumber() || chunk.asInt() < 1 || chunk.asInt() > 1_000_000)) {
       throw new BadInputException("chunk (elements per task) must be a whole number from 1 to 1000000, not " + chunk
           + "; leave it out and the node picks one");
     }
-    JsonNode reduce = tree.get("reduce");
-    if (reduce != null && !reduce.isTextual()) {
-      throw new BadInputException("reduce must be one of sum, min, max, count, concat");
-    }
     JsonNode failFast = tree.get("failFast");
     if (failFast != null && !failFast.isBoolean()) {
       throw new BadInputException("failFast must be true or false");
     }
-    return new MapPart(elements, chunk == null ? 0 : chunk.asInt(), reduce == null ? null : Reduce.parse(reduce.asText()),
+    return new MapPart(elements, chunk == null ? 0 : chunk.asInt(), folding,
         failFast != null && failFast.asBoolean());
   }
 
@@ -186,12 +189,13 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
   }
 
   /**
-   * The elements from, from + step, ... up to to. The count is worked out exactly (the ends may be
-   * Long.MIN_VALUE and Long.MAX_VALUE, where {@code to - from} overflows) and checked before a
-   * single element is made; the loop then runs exactly that many times, so it never steps past
-   * Long.MAX_VALUE and around.
+   * The elements from, from + step, ... up to to, as a list that makes each only when asked (the
+   * node never expands a range). The count is worked out exactly (the ends may be Long.MIN_VALUE
+   * and Long.MAX_VALUE, where {@code to - from} overflows). A map whose results fold (sum, min,
+   * max, count) holds only its chunks in flight, so its range may be of any size a list can count;
+   * any other keeps every result and takes what the node may hold.
    */
-  private static List<ObjectNode> range(JsonNode range, SubmitLimits limits) {
+  private static List<ObjectNode> range(JsonNode range, SubmitLimits limits, boolean folds) {
     String key = key(range, "range");
     long from = whole(range, "from");
     long to = whole(range, "to");
@@ -204,15 +208,13 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobManager
     }
     BigInteger count = BigInteger.valueOf(to).subtract(BigInteger.valueOf(from))
         .divide(BigInteger.valueOf(step)).add(BigInteger.ONE);
-    limits.checkElements("range", count);
-    int n = count.intValueExact();
-    List<ObjectNode> out = new ArrayList<>(n);
-    long v = from;
-    for (int i = 0; i < n; i++) {
-      out.add(Json.object().put(key, v));
-      v += step; // past the last element this may wrap; it is not used then
+    if (!folds) {
+      limits.checkElements("range", count);
+    } else if (count.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+      throw new BadInputException("range has " + count + " elements; a map takes at most " + Integer.MAX_VALUE
+          + ": narrow it or raise its step, or split it into several maps");
     }
-    return out;
+    return new RangeElements(key, from, step, count.intValueExact());
   }
 
   private static List<ObjectNode> values(JsonNode values, SubmitLimits limits) {

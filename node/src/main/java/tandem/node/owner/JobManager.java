@@ -24,6 +24,25 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
+import tandem.node.owner.JobProtocol.Accepted;
+import tandem.node.owner.JobProtocol.Busy;
+import tandem.node.owner.JobProtocol.Cancel;
+import tandem.node.owner.JobProtocol.CancelReply;
+import tandem.node.owner.JobProtocol.Drain;
+import tandem.node.owner.JobProtocol.Get;
+import tandem.node.owner.JobProtocol.JobList;
+import tandem.node.owner.JobProtocol.JobLookup;
+import tandem.node.owner.JobProtocol.ListJobs;
+import tandem.node.owner.JobProtocol.MapEntries;
+import tandem.node.owner.JobProtocol.MapResults;
+import tandem.node.owner.JobProtocol.PipelineStep;
+import tandem.node.owner.JobProtocol.Rejected;
+import tandem.node.owner.JobProtocol.Submit;
+import tandem.node.owner.JobProtocol.SubmitMap;
+import tandem.node.owner.JobProtocol.SubmitPipeline;
+import tandem.node.owner.JobProtocol.SubmitReply;
+import tandem.node.owner.JobProtocol.SubmitUntilFinal;
+import tandem.node.owner.JobProtocol.Watch;
 import tandem.node.NodeSettings;
 import tandem.node.ResultValue;
 import tandem.node.io.IoRunner;
@@ -49,128 +68,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits Submit, SubmitMap, SubmitPipeline, SubmitUntilFinal, Get, Watch, MapResults, ListJobs, Cancel, FromPeer, IoFinished,
-          FromTasks, FleetChanged, MapChanged, MapEnded, StartStep, PipelineChanged, PipelineEnded, RunStopped,
-          TimedOut, Drain, DrainDeadline {}
-
-  /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
-  public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
-      implements Command {
-    public Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo) {
-      this(job, params, JobOptions.DEFAULT, replyTo);
-    }
-  }
-
-  /**
-   * Accept a map: the job run once per element, each element's parameters laid over {@code
-   * shared}; elements travel to workers {@code chunk} at a time (0 picks a size). With {@code
-   * failFast} the first failed element stops the rest.
-   */
-  public record SubmitMap(
-      String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
-      JobOptions options, ActorRef<SubmitReply> replyTo)
-      implements Command {
-    public SubmitMap(
-        String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
-        ActorRef<SubmitReply> replyTo) {
-      this(job, shared, elements, chunk, reduce, failFast, JobOptions.DEFAULT, replyTo);
-    }
-  }
-
-  /**
-   * Accept a pipeline: each step's result becomes the next step's {@code input}; each step runs
-   * where its kind says. With {@code elements} (null for one run) it runs once per element, each
-   * element's parameters laid over the first step's, and reports like a map.
-   */
-  public record SubmitPipeline(
-      List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast, JobOptions options,
-      ActorRef<SubmitReply> replyTo)
-      implements Command {
-    public SubmitPipeline(
-        List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
-        ActorRef<SubmitReply> replyTo) {
-      this(steps, elements, reduce, failFast, JobOptions.DEFAULT, replyTo);
-    }
-  }
-
-  /**
-   * A {@link Submit}, {@link SubmitMap} or {@link SubmitPipeline} whose {@link Accepted} reply
-   * waits until the job is final and carries it so: one message each way for a client that wants
-   * only the outcome (refusals still come at once).
-   */
-  public record SubmitUntilFinal(Command submit) implements Command {
-    public SubmitUntilFinal {
-      if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
-        throw new IllegalArgumentException("not a submission: " + submit);
-      }
-    }
-
-    ActorRef<SubmitReply> replyTo() {
-      if (submit instanceof Submit single) {
-        return single.replyTo();
-      }
-      return submit instanceof SubmitMap map ? map.replyTo() : ((SubmitPipeline) submit).replyTo();
-    }
-  }
-
-  /** One step of a pipeline as submitted: a job and the parameters given for it. */
-  public record PipelineStep(String job, ObjectNode params) {}
-
-  /** The answer to {@link Submit}, {@link SubmitMap} and {@link SubmitPipeline}. */
-  public sealed interface SubmitReply extends NoSerializationVerificationNeeded
-      permits Accepted, Rejected, Busy {}
-
-  public record Accepted(JobRecord job) implements SubmitReply {}
-
-  public record Rejected(String reason) implements SubmitReply {}
-
-  /** Not accepted because the node holds as much unfinished work as it may: try again later. */
-  public record Busy(String reason) implements SubmitReply {}
-
-  /** The job's current record, at once. */
-  public record Get(String id, ActorRef<JobLookup> replyTo) implements Command {}
-
-  /** The job's record once it is final (at once if it already is, or unknown). */
-  public record Watch(String id, ActorRef<JobLookup> replyTo) implements Command {}
-
-  public record JobLookup(Optional<JobRecord> job) implements NoSerializationVerificationNeeded {}
-
-  /**
-   * A running map's elements that settled after the first {@code after}: answered once there is
-   * at least one, or the map is final.
-   */
-  public record MapResults(String id, int after, ActorRef<MapEntries> replyTo) implements Command {}
-
-  /**
-   * The answer to {@link MapResults}.
-   *
-   * @param entries JSON array text of {@code {index, result|error}} in settling order; empty once
-   *     the map is final (its job then holds every result)
-   * @param next the position to ask from next time
-   */
-  public record MapEntries(Optional<JobRecord> job, String entries, int next) implements NoSerializationVerificationNeeded {}
-
-  /** Stop a queued or running job this node owns. */
-  public record Cancel(String id, ActorRef<CancelReply> replyTo) implements Command {}
-
-  /**
-   * The answer to {@link Cancel}: the job as it stands afterwards (empty if this node does not own
-   * it), and whether this request cancelled it (false when it was final already).
-   */
-  public record CancelReply(Optional<JobRecord> job, boolean cancelled) implements NoSerializationVerificationNeeded {}
-
-  /** The newest jobs and a summary of the node's load. */
-  public record ListJobs(int limit, ActorRef<JobList> replyTo) implements Command {}
-
-  public record JobList(List<JobRecord> jobs, int queued, int running, int workers)
-      implements NoSerializationVerificationNeeded {}
-
-  /**
-   * The node is stopping: accept nothing more (submissions get {@link Busy}), let the jobs in
-   * flight finish, and answer once none is left, or once {@code deadline} passed (the rest then
-   * end cancelled).
-   */
-  public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
+      permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
+          JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
+          JobProtocol.Drain, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, StartStep, PipelineChanged,
+          PipelineEnded, RunStopped, TimedOut, DrainDeadline {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
 
@@ -394,15 +295,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    return accept(submit.replyTo(), submit.elements().size(), () -> startMap(submit));
+    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(submit.elements().size(), submit.options().on(), workers);
+    return accept(submit.replyTo(), (int) held(submit.elements().size(), chunk, submit.reduce()), () -> startMap(submit));
   }
 
   /** Checks every element, then hands the map to a {@link MapRun} of its own. */
   private JobRecord startMap(SubmitMap submit) {
     Job job = known(submit.job());
     JobOptions options = submit.options().resolved(settings);
-    MapRun.checkCount(submit.elements().size(), settings.maxMapElements());
-    List<ObjectNode> elements = MapRun.checked(job, submit.shared(), submit.elements());
+    List<ObjectNode> elements = submit.elements();
+    if (!folds(submit.reduce())) { // it keeps every result until it ends
+      MapRun.checkCount(elements.size(), settings.maxMapElements());
+    }
+    MapRun.check(job, submit.shared(), elements);
     int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements.size(), options.on(), workers);
     long now = System.nanoTime();
     JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
@@ -411,9 +316,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       record = record.running(thisNode(), now);
     }
     jobs.put(record);
-    MapRun.Plan plan = new MapRun.Plan(job, elements, options.on(), submit.failFast(), options.retries());
+    MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = getContext().spawn(
-        MapRun.create(plan, record, lossBudget, chunkIds, scheduler, getContext().getSelf()), "map-" + record.seq());
+        MapRun.create(plan, record, MapRun.window(workers), lossBudget, chunkIds, scheduler, getContext().getSelf()),
+        "map-" + record.seq());
     getContext().watchWith(run, new RunStopped(record.seq()));
     maps.put(record.seq(), run);
     return record;
@@ -462,7 +368,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private long unsettled(long seq) {
     MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
-    return view == null ? 0 : view.total() - view.done() - view.failed();
+    return view == null ? 0 : held(view.total() - view.done() - view.failed(), view.chunk(), view.reduce());
+  }
+
+  private static boolean folds(Reduce reduce) {
+    return reduce != null && reduce.folds();
+  }
+
+  /**
+   * How many of a map's {@code unsettled} elements its node holds: all of them while it keeps every
+   * result; only its window of chunks out when its results fold.
+   */
+  private long held(long unsettled, int chunk, Reduce reduce) {
+    return folds(reduce) ? Math.min(unsettled, (long) MapRun.window(workers) * Math.max(1, chunk)) : unsettled;
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
@@ -541,6 +459,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+    if (units > settings.maxQueued()) {
+      replyTo.tell(new Rejected("this holds " + units + " elements at once, more than this node ever holds ("
+          + settings.maxQueued() + ", tandem.jobs.max-queued): a map whose results fold (--reduce sum, min, max or count)"
+          + " holds only its chunks in flight; otherwise split it into several, or raise the setting"));
+      return Behaviors.same();
+    }
     long held = jobs.unfinished() + unsettled();
     if (held + units > settings.maxQueued()) {
       replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "

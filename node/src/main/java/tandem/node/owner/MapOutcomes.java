@@ -9,11 +9,14 @@ import tandem.protocol.ValueCodec;
 import tandem.node.ResultValue;
 
 /**
- * What came back for each element of a map in flight, and in which order they settled. Not
- * thread-safe: one actor owns it.
+ * What came back for each element of a map in flight, and in which order they settled. A map whose
+ * reduce folds (sum, min, max, count) keeps none of that, only the fold and a count: its memory does
+ * not grow with its size. Not thread-safe: one actor owns it.
  */
 final class MapOutcomes {
 
+  private final int total;
+  /** Per element, its result as JSON text; null for a folding map. */
   private final String[] results;
   private final String[] errors;
   /**
@@ -24,16 +27,24 @@ final class MapOutcomes {
   private final boolean failFast;
   /** Element indices in the order they settled, so clients can be sent what is new. */
   private final int[] order;
+  /** The results folded so far, for a map whose reduce folds; else null. */
+  private final Reduce.Fold fold;
+  /** Why the fold could not take a result (not a number), once it could not. */
+  private String foldError;
   private int settled;
 
-  MapOutcomes(int elements, boolean failFast) {
-    this.results = new String[elements];
-    this.errors = new String[elements];
+  /** @param reduce how results are reduced, or null; a folding one keeps no result per element */
+  MapOutcomes(int elements, boolean failFast, Reduce reduce) {
+    this.total = elements;
+    this.fold = reduce != null && reduce.folds() ? new Reduce.Fold(reduce) : null;
+    int kept = fold == null ? elements : 0;
+    this.results = new String[kept];
+    this.errors = new String[kept];
     @SuppressWarnings("unchecked")
-    Supplier<String>[] none = new Supplier[elements];
+    Supplier<String>[] none = new Supplier[kept];
     this.steps = none;
     this.failFast = failFast;
-    this.order = new int[elements];
+    this.order = new int[kept];
   }
 
   /** Whether the first failed element stops the map. */
@@ -60,13 +71,20 @@ final class MapOutcomes {
     }
     for (int i = 0; i < chunk.count(); i++) {
       int index = chunk.offset() + i;
-      order[settled + i] = index;
       JsonNode outcome = outcomes == null ? null : outcomes.get(i);
-      if (outcome != null && outcome.has("ok")) {
+      String error = outcome == null ? chunkError : outcome.has("ok") ? null : outcome.path("error").asText();
+      if (error != null) {
+        failed.add(new MapView.ElementError(index, error));
+      }
+      if (fold != null) {
+        folded(error == null ? outcome.get("ok") : null);
+        continue;
+      }
+      order[settled + i] = index;
+      if (error == null) {
         results[index] = ResultValue.of(outcome.get("ok")).json();
       } else {
-        errors[index] = outcome != null ? outcome.path("error").asText() : chunkError;
-        failed.add(new MapView.ElementError(index, errors[index]));
+        errors[index] = error;
       }
     }
     settled += chunk.count();
@@ -78,6 +96,11 @@ final class MapOutcomes {
    * steps} (a pipeline's); null for none.
    */
   void recordOne(int index, String resultJson, String error, Supplier<String> stepsJson) {
+    if (fold != null) {
+      settled++;
+      folded(error == null ? Json.read(resultJson) : null);
+      return;
+    }
     order[settled++] = index;
     if (error == null) {
       results[index] = resultJson;
@@ -87,6 +110,30 @@ final class MapOutcomes {
     steps[index] = stepsJson;
   }
 
+  private void folded(JsonNode result) {
+    if (result == null || foldError != null) {
+      return;
+    }
+    try {
+      fold.add(result);
+    } catch (tandem.protocol.job.BadInputException e) {
+      foldError = e.getMessage();
+    }
+  }
+
+  /** Whether results are folded as they come, not kept. */
+  boolean folds() {
+    return fold != null;
+  }
+
+  /** The fold of the results that succeeded, as JSON text. */
+  String foldedJson() {
+    if (foldError != null) {
+      throw new tandem.protocol.job.BadInputException(foldError);
+    }
+    return Json.write(fold.value());
+  }
+
   /** How many elements have settled: the position a client that has seen everything is at. */
   int settled() {
     return settled;
@@ -94,9 +141,13 @@ final class MapOutcomes {
 
   /**
    * The elements that settled after the first {@code after}, as JSON text: {@code [{"index": i,
-   * "result": ...} or {"index": i, "error": ...}, ...]}, in the order they settled.
+   * "result": ...} or {"index": i, "error": ...}, ...]}, in the order they settled. A folding map
+   * keeps no entries: it has none to show (its progress and first errors are in its view).
    */
   String entriesAfter(int after) {
+    if (fold != null) {
+      return "[]";
+    }
     StringBuilder out = new StringBuilder("[");
     for (int p = Math.max(0, after); p < settled; p++) {
       int i = order[p];
@@ -116,11 +167,11 @@ final class MapOutcomes {
 
   /** Elements not settled yet. */
   int unsettled() {
-    return results.length - settled;
+    return total - settled;
   }
 
   boolean complete() {
-    return settled == results.length;
+    return settled == total;
   }
 
   /** The results in input order as JSON text, null where an element failed. */

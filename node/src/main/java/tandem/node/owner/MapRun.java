@@ -38,7 +38,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks {}
 
   /** A client asks for the elements that settled after those it has. */
-  record Follow(JobManager.MapResults ask) implements Command {}
+  record Follow(JobProtocol.MapResults ask) implements Command {}
 
   /**
    * Stop: the JobManager ended the map (cancelled, timed out) as {@code ended}, or heard that it
@@ -48,27 +48,40 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   private record FromTasks(TaskScheduler.Event event) implements Command {}
 
-  /** What a map needs besides its elements. */
-  record Plan(Job job, List<ObjectNode> elements, Placement on, boolean failFast, int retries) {}
+  /**
+   * What a map runs: {@code job} once per element of {@code given}, each laid over {@code shared}.
+   * The elements are made into parameters only as their chunk goes out.
+   */
+  record Plan(Job job, ObjectNode shared, List<ObjectNode> given, Placement on, boolean failFast, int retries) {}
 
   /**
    * Checks each element laid over {@code shared}, so a bad one refuses the whole map before
-   * anything runs.
+   * anything runs. Of a range, only the first and the last: every element between takes a value
+   * between theirs, and none is made before its chunk goes out.
    *
    * @throws BadInputException naming the element and what to change
    */
-  static List<ObjectNode> checked(Job job, ObjectNode shared, List<ObjectNode> given) {
-    List<ObjectNode> elements = new ArrayList<>(given.size());
-    for (int i = 0; i < given.size(); i++) {
-      ObjectNode params = shared.deepCopy().setAll(given.get(i));
+  static void check(Job job, ObjectNode shared, List<ObjectNode> given) {
+    int n = given.size();
+    for (int i = 0; i < n; i++) {
+      if (given instanceof RangeElements && i > 0 && i < n - 1) {
+        i = n - 1;
+      }
       try {
-        JobInput.checked(job, params);
+        JobInput.checked(job, shared.deepCopy().setAll(given.get(i)));
       } catch (BadInputException e) {
         throw new BadInputException("element " + i + ": " + e.getMessage());
       }
-      elements.add(params);
     }
-    return elements;
+  }
+
+  /**
+   * How many chunks of a map are out (queued or running) at once: enough to keep every worker's
+   * slots full with short tasks, few enough that a map of any size holds a bounded number of
+   * elements on its node.
+   */
+  static int window(int workers) {
+    return Math.max(16, 32 * workers);
   }
 
   /** A map takes at least one element, and at most what a node may hold. */
@@ -89,9 +102,9 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
    * @param taskIds the node's counter of task ids, shared by its maps
    * @param jobs told {@link JobManager.MapChanged} and, at the end, {@link JobManager.MapEnded}
    */
-  static Behavior<Command> create(Plan plan, JobRecord record, LossBudget budget, AtomicLong taskIds,
+  static Behavior<Command> create(Plan plan, JobRecord record, int window, LossBudget budget, AtomicLong taskIds,
       ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
-    return Behaviors.setup(context -> new MapRun(context, plan, record, budget, taskIds, scheduler, jobs));
+    return Behaviors.setup(context -> new MapRun(context, plan, record, window, budget, taskIds, scheduler, jobs));
   }
 
   private final Plan plan;
@@ -101,10 +114,14 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private final ActorRef<JobManager.Command> jobs;
   private final ActorRef<TaskScheduler.Event> taskEvents;
   private final MapTally tally;
-  /** The chunks not settled yet, by task id. */
+  /** The chunks out and not settled yet, by task id. */
   private final Map<Long, Chunk> chunks = new HashMap<>();
+  /** How many chunks may be out at once (see {@link #window}). */
+  private final int window;
+  /** How many elements went out in chunks so far. */
+  private int sent;
 
-  private MapRun(ActorContext<Command> context, Plan plan, JobRecord record, LossBudget budget, AtomicLong taskIds,
+  private MapRun(ActorContext<Command> context, Plan plan, JobRecord record, int window, LossBudget budget, AtomicLong taskIds,
       ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
     super(context);
     this.plan = plan;
@@ -114,16 +131,29 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     this.jobs = jobs;
     this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.tally = new MapTally(record, plan.failFast());
-    List<ObjectNode> elements = plan.elements();
-    int size = record.map().chunk();
+    this.window = window;
+    sendMore();
+  }
+
+  /** Sends the next chunks, until {@link #window} of them are out or none is left. */
+  private void sendMore() {
+    List<ObjectNode> given = plan.given();
+    int size = tally.record().map().chunk();
     List<Task> tasks = new ArrayList<>();
-    for (int offset = 0; offset < elements.size(); offset += size) {
-      List<ObjectNode> part = elements.subList(offset, Math.min(elements.size(), offset + size));
-      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(Json.NODES.arrayNode().addAll(part)));
-      chunks.put(task.taskId(), new Chunk(record.seq(), offset, part.size(), task, 0, 0));
+    while (chunks.size() < window && sent < given.size()) {
+      int end = (int) Math.min(given.size(), (long) sent + size);
+      com.fasterxml.jackson.databind.node.ArrayNode part = Json.NODES.arrayNode(end - sent);
+      for (int i = sent; i < end; i++) {
+        part.add(plan.shared().deepCopy().setAll(given.get(i)));
+      }
+      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(part));
+      chunks.put(task.taskId(), new Chunk(tally.record().seq(), sent, end - sent, task, 0, 0));
       tasks.add(task);
+      sent = end;
     }
-    scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
+    if (!tasks.isEmpty()) {
+      scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
+    }
   }
 
   @Override
@@ -161,6 +191,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       jobs.tell(new JobManager.MapEnded(ended.get()));
       return concluded(ended.get());
     }
+    sendMore();
     jobs.tell(new JobManager.MapChanged(tally.record()));
     return this;
   }

@@ -14,12 +14,12 @@ import tandem.protocol.job.BadInputException;
  */
 final class MapTally {
   private final MapOutcomes outcomes;
-  private final List<JobManager.MapResults> followers = new ArrayList<>();
+  private final List<JobProtocol.MapResults> followers = new ArrayList<>();
   private JobRecord record;
 
   MapTally(JobRecord record, boolean failFast) {
     this.record = record;
-    this.outcomes = new MapOutcomes(record.map().total(), failFast);
+    this.outcomes = new MapOutcomes(record.map().total(), failFast, record.map().reduce());
   }
 
   JobRecord record() {
@@ -65,7 +65,7 @@ final class MapTally {
     tellFollowers();
     if (outcomes.failFast() && !failed.isEmpty() && !outcomes.complete()) {
       MapView.ElementError first = failed.get(0);
-      return Optional.of(record.concluded(outcomes.resultsJson(),
+      return Optional.of(record.concluded(outcomes.folds() ? null : outcomes.resultsJson(),
           "stopped at the first failure (--fail-fast): element " + first.index() + ": " + first.error(), now));
     }
     if (!outcomes.complete()) {
@@ -76,7 +76,8 @@ final class MapTally {
         + " elements failed; the first: element " + view.errors().get(0).index() + ": " + view.errors().get(0).error();
     String value;
     try {
-      value = view.reduce() == null ? outcomes.resultsJson() : Json.write(view.reduce().apply(outcomes.succeeded()));
+      value = view.reduce() == null ? outcomes.resultsJson()
+          : outcomes.folds() ? outcomes.foldedJson() : Json.write(view.reduce().apply(outcomes.succeeded()));
     } catch (BadInputException e) {
       value = null;
       reason = e.getMessage();
@@ -85,18 +86,18 @@ final class MapTally {
   }
 
   /** A client asks for the elements that settled after the first {@code after}; answered when there are some. */
-  void follow(JobManager.MapResults ask) {
+  void follow(JobProtocol.MapResults ask) {
     if (record.state().isFinal()) {
-      ask.replyTo().tell(new JobManager.MapEntries(Optional.of(record), "[]", ask.after()));
+      ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(record), "[]", ask.after()));
     } else if (outcomes.settled() <= ask.after()) {
       followers.add(ask);
     } else {
-      ask.replyTo().tell(new JobManager.MapEntries(Optional.of(record), outcomes.entriesAfter(ask.after()), outcomes.settled()));
+      ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(record), outcomes.entriesAfter(ask.after()), outcomes.settled()));
     }
   }
 
   private void tellFollowers() {
-    List<JobManager.MapResults> waiting = new ArrayList<>(followers);
+    List<JobProtocol.MapResults> waiting = new ArrayList<>(followers);
     followers.clear();
     waiting.forEach(this::follow);
   }
@@ -104,7 +105,7 @@ final class MapTally {
   /** The map ended as {@code ended}: the clients still waiting hear so (its job then holds every result). */
   void ended(JobRecord ended) {
     record = ended;
-    followers.forEach(ask -> ask.replyTo().tell(new JobManager.MapEntries(Optional.of(ended), "[]", ask.after())));
+    followers.forEach(ask -> ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(ended), "[]", ask.after())));
     followers.clear();
   }
 }

@@ -30,7 +30,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
       permits Follow, Stop, StepStarted, StepChanged, StepEnded {}
 
   /** A client follows a pipeline over many inputs as a map. */
-  record Follow(JobManager.MapResults ask) implements Command {}
+  record Follow(JobProtocol.MapResults ask) implements Command {}
 
   /** The pipeline ended as {@code ended}: answer what is left and stop. */
   record Stop(JobRecord ended) implements Command {}
@@ -72,11 +72,11 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
    *
    * @throws BadInputException naming the step and what to change
    */
-  static PipelineSteps checkedSteps(List<JobManager.PipelineStep> given, java.util.function.Function<String, Job> find,
+  static PipelineSteps checkedSteps(List<JobProtocol.PipelineStep> given, java.util.function.Function<String, Job> find,
       int elements) {
     List<PipelineSteps.Step> steps = new ArrayList<>();
     for (int i = 0; i < given.size(); i++) {
-      JobManager.PipelineStep step = given.get(i);
+      JobProtocol.PipelineStep step = given.get(i);
       try {
         steps.add(new PipelineSteps.Step(find.apply(step.job()), step.params()));
       } catch (BadInputException e) {
@@ -141,7 +141,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     if (tally != null) {
       tally.follow(follow.ask());
     } else {
-      follow.ask().replyTo().tell(new JobManager.MapEntries(Optional.of(record), "[]", follow.ask().after()));
+      follow.ask().replyTo().tell(new JobProtocol.MapEntries(Optional.of(record), "[]", follow.ask().after()));
     }
     return this;
   }

@@ -34,25 +34,61 @@ public enum Reduce {
   }
 
   private JsonNode numeric(List<JsonNode> results) {
-    BigDecimal acc = null;
-    for (JsonNode r : results) {
-      if (!r.isNumber()) {
-        throw new BadInputException(label() + " needs numbers, but a result is " + r);
+    Fold fold = new Fold(this);
+    results.forEach(fold::add);
+    return fold.value();
+  }
+
+  /**
+   * Whether results fold one at a time into a value of fixed size (sum, min, max, count): a map
+   * that folds so keeps no result of its elements, whatever its size. Concat keeps them all, in order.
+   */
+  public boolean folds() {
+    return this != CONCAT;
+  }
+
+  /** A running sum, min, max or count of results, in any order. Not thread-safe. */
+  public static final class Fold {
+    private final Reduce reduce;
+    private BigDecimal acc;
+    private long count;
+
+    public Fold(Reduce reduce) {
+      if (!reduce.folds()) {
+        throw new IllegalArgumentException(reduce + " does not fold");
       }
-      BigDecimal v = r.decimalValue();
-      acc = acc == null ? v : switch (this) {
+      this.reduce = reduce;
+    }
+
+    /** @throws BadInputException when sum, min or max meets a result that is not a number */
+    public void add(JsonNode result) {
+      count++;
+      if (reduce == COUNT) {
+        return;
+      }
+      if (!result.isNumber()) {
+        throw new BadInputException(reduce.label() + " needs numbers, but a result is " + result);
+      }
+      BigDecimal v = result.decimalValue();
+      acc = acc == null ? v : switch (reduce) {
         case SUM -> acc.add(v);
         case MIN -> acc.min(v);
         default -> acc.max(v);
       };
     }
-    if (acc == null) {
-      return this == SUM ? Json.NODES.numberNode(0) : Json.NODES.nullNode();
-    }
-    try {
-      return Json.NODES.numberNode(acc.longValueExact());
-    } catch (ArithmeticException notALong) {
-      return Json.NODES.numberNode(acc);
+
+    public JsonNode value() {
+      if (reduce == COUNT) {
+        return Json.NODES.numberNode(count);
+      }
+      if (acc == null) {
+        return reduce == SUM ? Json.NODES.numberNode(0) : Json.NODES.nullNode();
+      }
+      try {
+        return Json.NODES.numberNode(acc.longValueExact());
+      } catch (ArithmeticException notALong) {
+        return Json.NODES.numberNode(acc);
+      }
     }
   }
 

@@ -71,24 +71,24 @@ class JobFlowTest {
     kit.shutdownTestKit();
   }
 
-  private static JobManager.PipelineStep step(String job, String params) {
-    return new JobManager.PipelineStep(job, (ObjectNode) Json.read(params));
+  private static JobProtocol.PipelineStep step(String job, String params) {
+    return new JobProtocol.PipelineStep(job, (ObjectNode) Json.read(params));
   }
 
-  private JobManager.SubmitReply submit(List<JobManager.PipelineStep> steps, List<ObjectNode> elements, boolean failFast) {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.SubmitPipeline(steps, elements, null, failFast, reply.ref()));
+  private JobProtocol.SubmitReply submit(List<JobProtocol.PipelineStep> steps, List<ObjectNode> elements, boolean failFast) {
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitPipeline(steps, elements, null, failFast, reply.ref()));
     return reply.receiveMessage();
   }
 
-  private JobRecord run(List<JobManager.PipelineStep> steps, List<ObjectNode> elements) {
-    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, submit(steps, elements, false)).job();
+  private JobRecord run(List<JobProtocol.PipelineStep> steps, List<ObjectNode> elements) {
+    JobRecord accepted = assertInstanceOf(JobProtocol.Accepted.class, submit(steps, elements, false)).job();
     return awaitFinal(accepted.id());
   }
 
   private JobRecord awaitFinal(String id) {
-    TestProbe<JobManager.JobLookup> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Watch(id, reply.ref()));
+    TestProbe<JobProtocol.JobLookup> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Watch(id, reply.ref()));
     return reply.receiveMessage(Duration.ofSeconds(10)).job().orElseThrow();
   }
 
@@ -119,13 +119,13 @@ class JobFlowTest {
   @Test
   @DisplayName("a pipeline is refused before it runs when a step cannot follow another or has bad parameters")
   void refusesBadPipelines() {
-    var square = assertInstanceOf(JobManager.Rejected.class,
+    var square = assertInstanceOf(JobProtocol.Rejected.class,
         submit(List.of(step("sleep", "{\"ms\":1}"), step("square", "{}")), null, false));
     assertTrue(square.reason().contains("takes no input parameter"), square.reason());
-    var rounds = assertInstanceOf(JobManager.Rejected.class,
+    var rounds = assertInstanceOf(JobProtocol.Rejected.class,
         submit(List.of(step("sleep", "{\"ms\":1}"), step("sha256", "{\"rounds\":0}")), null, false));
     assertTrue(rounds.reason().startsWith("step 2 (sha256)"), rounds.reason());
-    var unknown = assertInstanceOf(JobManager.Rejected.class,
+    var unknown = assertInstanceOf(JobProtocol.Rejected.class,
         submit(List.of(step("sleep", "{\"ms\":1}"), step("nope", "{}")), null, false));
     assertTrue(unknown.reason().startsWith("step 2: unknown job 'nope'"), unknown.reason());
   }
@@ -166,17 +166,17 @@ class JobFlowTest {
   @Test
   @DisplayName("cancelling a pipeline cancels its running step and it never goes on")
   void cancelStopsTheRunningStep() {
-    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class,
+    JobRecord accepted = assertInstanceOf(JobProtocol.Accepted.class,
         submit(List.of(step("spin", "{\"ms\":60000}"), step("sha256", "{}")), null, false)).job();
-    TestProbe<JobManager.CancelReply> reply = kit.createTestProbe();
+    TestProbe<JobProtocol.CancelReply> reply = kit.createTestProbe();
     kit.createTestProbe().awaitAssert(() -> {
-      TestProbe<JobManager.JobLookup> get = kit.createTestProbe();
-      jobs.tell(new JobManager.Get(accepted.id(), get.ref()));
+      TestProbe<JobProtocol.JobLookup> get = kit.createTestProbe();
+      jobs.tell(new JobProtocol.Get(accepted.id(), get.ref()));
       JobRecord now = get.receiveMessage().job().orElseThrow();
       assertEquals(JobState.RUNNING, now.pipeline().runs().get(0).state(), "the spin reached the worker");
       return null;
     });
-    jobs.tell(new JobManager.Cancel(accepted.id(), reply.ref()));
+    jobs.tell(new JobProtocol.Cancel(accepted.id(), reply.ref()));
     JobRecord cancelled = reply.receiveMessage().job().orElseThrow();
     assertEquals(JobState.CANCELLED, cancelled.state());
     assertEquals(JobState.CANCELLED, cancelled.pipeline().runs().get(0).state());
@@ -188,10 +188,10 @@ class JobFlowTest {
   @Test
   @DisplayName("a map of an I/O job runs each element on the node")
   void ioMapsRunOnTheNode() {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.SubmitMap("sleep", Json.object(),
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("sleep", Json.object(),
         List.of(Json.object().put("ms", 20), Json.object().put("ms", 10)), 0, Reduce.parse("sum"), false, reply.ref()));
-    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    JobRecord accepted = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
     JobRecord done = awaitFinal(accepted.id());
     assertEquals(JobState.SUCCEEDED, done.state(), done.error());
     assertEquals("30", done.result());
@@ -202,9 +202,9 @@ class JobFlowTest {
   }
 
   private JobRecord runOne(String job, String params, Placement on) {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), placed(on), reply.ref()));
-    return awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit(job, (ObjectNode) Json.read(params), placed(on), reply.ref()));
+    return awaitFinal(assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job().id());
   }
 
   @Test
@@ -220,10 +220,10 @@ class JobFlowTest {
     assertEquals(50_000, Json.read(ioInWorker.result()).get("bytes").asInt());
     assertEquals("worker", runOne("square", "{\"x\":7}", Placement.BY_KIND).ranOn().role());
 
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 2), Json.object().put("x", 3)),
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 2), Json.object().put("x", 3)),
         1, Reduce.parse("sum"), false, placed(Placement.THREADS), reply.ref()));
-    JobRecord map = awaitFinal(assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job().id());
+    JobRecord map = awaitFinal(assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job().id());
     assertEquals("13", map.result());
     assertEquals("node", map.ranOn().role());
   }
@@ -231,11 +231,11 @@ class JobFlowTest {
   @Test
   @DisplayName("a CPU job on the node's threads can be cancelled: its thread is interrupted")
   void threadJobsCancel() {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit("spin", (ObjectNode) Json.read("{\"ms\":60000}"), placed(Placement.THREADS), reply.ref()));
-    JobRecord accepted = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
-    TestProbe<JobManager.CancelReply> cancel = kit.createTestProbe();
-    jobs.tell(new JobManager.Cancel(accepted.id(), cancel.ref()));
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit("spin", (ObjectNode) Json.read("{\"ms\":60000}"), placed(Placement.THREADS), reply.ref()));
+    JobRecord accepted = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    TestProbe<JobProtocol.CancelReply> cancel = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Cancel(accepted.id(), cancel.ref()));
     assertEquals(JobState.CANCELLED, cancel.receiveMessage().job().orElseThrow().state());
     // the interrupted spin frees its thread: more node-thread jobs than cores still finish at once
     for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {

@@ -114,14 +114,14 @@ class JobManagerTest {
   }
 
   private JobRecord submit(ActorRef<JobManager.Command> jobs, String job, String params) {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), reply.ref()));
-    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit(job, (ObjectNode) Json.read(params), reply.ref()));
+    return assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
   }
 
   private JobRecord awaitFinal(ActorRef<JobManager.Command> jobs, String id, Duration within) {
-    TestProbe<JobManager.JobLookup> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Watch(id, reply.ref()));
+    TestProbe<JobProtocol.JobLookup> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Watch(id, reply.ref()));
     return reply.receiveMessage(within).job().orElseThrow();
   }
 
@@ -259,9 +259,9 @@ class JobManagerTest {
     assertTrue(threads.stream().allMatch(t -> t.contains("io-dispatcher")), threads.toString());
   }
 
-  private JobManager.CancelReply cancel(ActorRef<JobManager.Command> jobs, String id) {
-    TestProbe<JobManager.CancelReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Cancel(id, reply.ref()));
+  private JobProtocol.CancelReply cancel(ActorRef<JobManager.Command> jobs, String id) {
+    TestProbe<JobProtocol.CancelReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Cancel(id, reply.ref()));
     return reply.receiveMessage();
   }
 
@@ -271,7 +271,7 @@ class JobManagerTest {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
     JobRecord queued = submit(jobs, "spin", "{\"ms\":60000}");
-    JobManager.CancelReply first = cancel(jobs, queued.id());
+    JobProtocol.CancelReply first = cancel(jobs, queued.id());
     assertTrue(first.cancelled());
     assertEquals(JobState.CANCELLED, first.job().orElseThrow().state());
     assertEquals("cancelled by request while queued", first.job().orElseThrow().error());
@@ -306,13 +306,13 @@ class JobManagerTest {
   }
 
   private JobRecord submitMap(ActorRef<JobManager.Command> jobs, int elements, int chunk, Reduce reduce, boolean failFast) {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     List<ObjectNode> inputs = new java.util.ArrayList<>();
     for (int i = 0; i < elements; i++) {
       inputs.add(Json.object().put("x", i));
     }
-    jobs.tell(new JobManager.SubmitMap("square", Json.object(), inputs, chunk, reduce, failFast, reply.ref()));
-    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), inputs, chunk, reduce, failFast, reply.ref()));
+    return assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
   }
 
   /** Answers every chunk the worker gets: x squared, except that element 3 fails. */
@@ -407,20 +407,20 @@ class JobManagerTest {
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 4, 2, null);
-    TestProbe<JobManager.MapEntries> reader = kit.createTestProbe();
-    jobs.tell(new JobManager.MapResults(map.id(), 0, reader.ref()));
+    TestProbe<JobProtocol.MapEntries> reader = kit.createTestProbe();
+    jobs.tell(new JobProtocol.MapResults(map.id(), 0, reader.ref()));
     reader.expectNoMessage(Duration.ofMillis(200)); // nothing settled yet: the request waits
     answerChunks(worker, inbox, 1);
-    JobManager.MapEntries first = reader.receiveMessage();
+    JobProtocol.MapEntries first = reader.receiveMessage();
     assertEquals("[{\"index\":0,\"result\":0},{\"index\":1,\"result\":1}]", first.entries());
     assertEquals(2, first.next());
     assertEquals(JobState.RUNNING, first.job().orElseThrow().state());
     answerChunks(worker, inbox, 1);
     // The last chunk's result reaches the map through the scheduler: a request may come before it,
     // and is answered with the last entries while the map is still being concluded.
-    JobManager.MapEntries last = first;
+    JobProtocol.MapEntries last = first;
     for (int asks = 0; asks < 5 && !last.job().orElseThrow().state().isFinal(); asks++) {
-      jobs.tell(new JobManager.MapResults(map.id(), last.next(), reader.ref()));
+      jobs.tell(new JobProtocol.MapResults(map.id(), last.next(), reader.ref()));
       last = reader.receiveMessage();
     }
     assertTrue(last.job().orElseThrow().state().isFinal(), "the map ended: its job holds every result");
@@ -474,18 +474,18 @@ class JobManagerTest {
   @DisplayName("unknown jobs and bad parameters are refused with a one-line reason")
   void badSubmissionsAreRefused() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit("nope", Json.object(), reply.ref()));
-    var rejected = assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit("nope", Json.object(), reply.ref()));
+    var rejected = assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage());
     assertTrue(rejected.reason().contains("known jobs: ") && rejected.reason().contains("factorial"), rejected.reason());
-    jobs.tell(new JobManager.Submit("sleep", (ObjectNode) Json.read("{\"ms\":\"soon\"}"), reply.ref()));
-    assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+    jobs.tell(new JobProtocol.Submit("sleep", (ObjectNode) Json.read("{\"ms\":\"soon\"}"), reply.ref()));
+    assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage());
   }
 
   private JobRecord submit(ActorRef<JobManager.Command> jobs, String job, String params, JobOptions options) {
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit(job, (ObjectNode) Json.read(params), options, reply.ref()));
-    return assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit(job, (ObjectNode) Json.read(params), options, reply.ref()));
+    return assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
   }
 
   @Test
@@ -497,8 +497,8 @@ class JobManagerTest {
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
 
-    TestProbe<JobManager.CancelReply> cancel = kit.createTestProbe();
-    jobs.tell(new JobManager.Cancel(accepted.id(), cancel.ref()));
+    TestProbe<JobProtocol.CancelReply> cancel = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Cancel(accepted.id(), cancel.ref()));
     assertEquals(JobState.CANCELLED, cancel.receiveMessage().job().orElseThrow().state(), "cancelled at once");
     assertEquals(List.of(taskId), worker.expectMessageClass(WorkerProtocol.CancelTasks.class).taskIds());
     var halt = worker.expectMessageClass(WorkerProtocol.Halt.class, Duration.ofSeconds(2));
@@ -513,7 +513,7 @@ class JobManagerTest {
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
-    jobs.tell(new JobManager.Cancel(accepted.id(), kit.<JobManager.CancelReply>createTestProbe().ref()));
+    jobs.tell(new JobProtocol.Cancel(accepted.id(), kit.<JobProtocol.CancelReply>createTestProbe().ref()));
     worker.expectMessageClass(WorkerProtocol.CancelTasks.class);
     inbox.tell(new WorkerProtocol.TasksDone(worker.ref(), List.of(WorkerProtocol.TaskResult.failed(taskId, "cancelled", "t", 1))));
     worker.expectNoMessage(Duration.ofMillis(800));
@@ -580,14 +580,14 @@ class JobManagerTest {
     for (int i = 0; i < 3; i++) {
       submit(jobs, "square", "{\"x\":1}"); // no worker: they stay queued
     }
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
-    var busy = assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
+    var busy = assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage());
     assertTrue(busy.reason().contains("tandem.jobs.max-queued"), busy.reason());
-    jobs.tell(new JobManager.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 1)), 0, null, false, reply.ref()));
-    assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
-    TestProbe<JobManager.JobList> list = kit.createTestProbe();
-    jobs.tell(new JobManager.ListJobs(10, list.ref()));
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), List.of(Json.object().put("x", 1)), 0, null, false, reply.ref()));
+    assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage());
+    TestProbe<JobProtocol.JobList> list = kit.createTestProbe();
+    jobs.tell(new JobProtocol.ListJobs(10, list.ref()));
     assertEquals(3, list.receiveMessage().jobs().size(), "nothing more was accepted");
   }
 
@@ -595,23 +595,23 @@ class JobManagerTest {
   @DisplayName("a submission until final is answered once, with the finished job; a refusal comes at once")
   void submitUntilFinal() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("sleep", (ObjectNode) Json.read("{\"ms\":50}"), reply.ref())));
-    JobRecord slept = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage(Duration.ofSeconds(5))).job();
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("sleep", (ObjectNode) Json.read("{\"ms\":50}"), reply.ref())));
+    JobRecord slept = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage(Duration.ofSeconds(5))).job();
     assertEquals(JobState.SUCCEEDED, slept.state());
     reply.expectNoMessage(Duration.ofMillis(100));
 
-    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.SubmitMap("square", Json.object(),
+    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.SubmitMap("square", Json.object(),
         List.of(Json.object().put("x", 2), Json.object().put("x", 4)), 2, null, false, reply.ref())));
     reply.expectNoMessage(Duration.ofMillis(100));
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
     answerChunks(readyWorker(inbox, 7, 1), inbox, 1);
-    JobRecord mapped = assertInstanceOf(JobManager.Accepted.class, reply.receiveMessage()).job();
+    JobRecord mapped = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
     assertEquals(JobState.SUCCEEDED, mapped.state(), mapped.toString());
     assertEquals("[4,16]", mapped.result());
 
-    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("nope", Json.object(), reply.ref())));
-    assertInstanceOf(JobManager.Rejected.class, reply.receiveMessage());
+    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("nope", Json.object(), reply.ref())));
+    assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage());
   }
 
   @Test
@@ -622,18 +622,57 @@ class JobManagerTest {
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 12, 1);
     JobRecord map = submitMap(jobs, 4, 2, null);
     TestProbe<org.apache.pekko.Done> drained = kit.createTestProbe();
-    jobs.tell(new JobManager.Drain(Duration.ofSeconds(30), drained.ref()));
-    TestProbe<JobManager.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
-    assertTrue(assertInstanceOf(JobManager.Busy.class, reply.receiveMessage()).reason().contains("stopping"));
-    jobs.tell(new JobManager.SubmitUntilFinal(new JobManager.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref())));
-    assertInstanceOf(JobManager.Busy.class, reply.receiveMessage());
+    jobs.tell(new JobProtocol.Drain(Duration.ofSeconds(30), drained.ref()));
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
+    assertTrue(assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage()).reason().contains("stopping"));
+    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref())));
+    assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage());
     drained.expectNoMessage(Duration.ofMillis(200)); // the map still runs
     answerChunks(worker, inbox, 2);
     drained.receiveMessage(Duration.ofSeconds(3));
     assertTrue(awaitFinal(jobs, map.id(), Duration.ofSeconds(3)).state().isFinal(), "it ran to its end");
     TestProbe<org.apache.pekko.Done> again = kit.createTestProbe();
-    jobs.tell(new JobManager.Drain(Duration.ofSeconds(30), again.ref()));
+    jobs.tell(new JobProtocol.Drain(Duration.ofSeconds(30), again.ref()));
     again.receiveMessage(Duration.ofSeconds(1)); // nothing left: answered at once
+  }
+
+  @Test
+  @DisplayName("a range map whose results fold is taken whatever its size, counted by its window; one that keeps its results and can never fit is refused")
+  void foldingRangeMapsHoldAWindow() {
+    ActorRef<JobManager.Command> jobs = jobManager(settings(3, 1_000)); // the node holds at most 1,000 elements
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    // 100,000 elements, 100 times what the node may hold: it folds, so it is taken.
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 100_000), 10,
+        Reduce.SUM, false, reply.ref()));
+    assertEquals(100_000, assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job().map().total());
+    // What it holds is its window: a small job still fits beside it.
+    jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":2}"), reply.ref()));
+    assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage());
+    // Without a fold, the same map keeps every result: it could never fit, so it is refused, not told to wait.
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 1, 1, 100_000), 10,
+        null, false, reply.ref()));
+    assertTrue(assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage()).reason().contains("fold"));
+    kit.stop(jobs);
+  }
+
+  @Test
+  @DisplayName("a folding map's sum is folded chunk by chunk and matches the sum of its results")
+  void foldsAsChunksSettle() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 22, 1);
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 60), 5,
+        Reduce.SUM, false, reply.ref()));
+    JobRecord map = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    answerChunks(worker, inbox, 12); // x = 4..63, none is 3
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(5));
+    long expected = 0;
+    for (long x = 4; x < 64; x++) {
+      expected += x * x;
+    }
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    assertEquals(String.valueOf(expected), done.result());
   }
 }

@@ -1,6 +1,8 @@
 package tandem.node.owner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,5 +39,27 @@ class ReduceTest {
     assertEquals("reduce must be one of sum, min, max, count, concat; not 'avg'",
         assertThrows(BadInputException.class, () -> Reduce.parse("avg")).getMessage());
     assertEquals(Reduce.SUM, Reduce.parse("Sum"));
+  }
+
+  @Test
+  @DisplayName("a range makes each element only when asked, and never steps past its count")
+  void rangesAreVirtual() {
+    RangeElements range = new RangeElements("x", Long.MAX_VALUE - 4, 2, 3);
+    assertEquals(3, range.size());
+    assertEquals(Long.MAX_VALUE, range.get(2).get("x").asLong());
+    assertThrows(IndexOutOfBoundsException.class, () -> range.get(3));
+    assertEquals(2_000_000_000, new RangeElements("x", 1, 1, 2_000_000_000).size(), "costs a few fields, not its elements");
+  }
+
+  @Test
+  @DisplayName("sum, min, max and count fold one result at a time; concat does not fold")
+  void foldsOneAtATime() {
+    Reduce.Fold sum = new Reduce.Fold(Reduce.SUM);
+    of("1", "2.5", "3").forEach(sum::add);
+    assertEquals("6.5", Json.write(sum.value()));
+    assertEquals(Json.write(Reduce.SUM.apply(of("1", "2.5", "3"))), Json.write(sum.value()));
+    assertTrue(Reduce.COUNT.folds());
+    assertFalse(Reduce.CONCAT.folds());
+    assertThrows(BadInputException.class, () -> new Reduce.Fold(Reduce.MAX).add(Json.read("\"x\"")));
   }
 }

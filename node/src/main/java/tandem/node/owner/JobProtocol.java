@@ -1,0 +1,138 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What the rest of a node asks a {@link JobManager} and what it answers: submit, look up, wait
+ * for, page through, cancel and list jobs, and drain. The HTTP routes, the job stream and the
+ * per-job actors share it, so it lives apart from the actor (as Pekko's style guide does for a
+ * protocol several actors share); none of it crosses a process boundary.
+ */
+public final class JobProtocol {
+  private JobProtocol() {}
+
+  /** Accept a job, or refuse it with a one-line reason; {@code options} say how it runs. */
+  public record Submit(String job, ObjectNode params, JobOptions options, ActorRef<SubmitReply> replyTo)
+      implements JobManager.Command {
+    public Submit(String job, ObjectNode params, ActorRef<SubmitReply> replyTo) {
+      this(job, params, JobOptions.DEFAULT, replyTo);
+    }
+  }
+
+  /**
+   * Accept a map: the job run once per element, each element's parameters laid over {@code
+   * shared}; elements travel to workers {@code chunk} at a time (0 picks a size). With {@code
+   * failFast} the first failed element stops the rest.
+   */
+  public record SubmitMap(
+      String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
+      JobOptions options, ActorRef<SubmitReply> replyTo)
+      implements JobManager.Command {
+    public SubmitMap(
+        String job, ObjectNode shared, List<ObjectNode> elements, int chunk, Reduce reduce, boolean failFast,
+        ActorRef<SubmitReply> replyTo) {
+      this(job, shared, elements, chunk, reduce, failFast, JobOptions.DEFAULT, replyTo);
+    }
+  }
+
+  /**
+   * Accept a pipeline: each step's result becomes the next step's {@code input}; each step runs
+   * where its kind says. With {@code elements} (null for one run) it runs once per element, each
+   * element's parameters laid over the first step's, and reports like a map.
+   */
+  public record SubmitPipeline(
+      List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast, JobOptions options,
+      ActorRef<SubmitReply> replyTo)
+      implements JobManager.Command {
+    public SubmitPipeline(
+        List<PipelineStep> steps, List<ObjectNode> elements, Reduce reduce, boolean failFast,
+        ActorRef<SubmitReply> replyTo) {
+      this(steps, elements, reduce, failFast, JobOptions.DEFAULT, replyTo);
+    }
+  }
+
+  /**
+   * A {@link Submit}, {@link SubmitMap} or {@link SubmitPipeline} whose {@link Accepted} reply
+   * waits until the job is final and carries it so: one message each way for a client that wants
+   * only the outcome (refusals still come at once).
+   */
+  public record SubmitUntilFinal(JobManager.Command submit) implements JobManager.Command {
+    public SubmitUntilFinal {
+      if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
+        throw new IllegalArgumentException("not a submission: " + submit);
+      }
+    }
+
+    ActorRef<SubmitReply> replyTo() {
+      if (submit instanceof Submit single) {
+        return single.replyTo();
+      }
+      return submit instanceof SubmitMap map ? map.replyTo() : ((SubmitPipeline) submit).replyTo();
+    }
+  }
+
+  /** One step of a pipeline as submitted: a job and the parameters given for it. */
+  public record PipelineStep(String job, ObjectNode params) {}
+
+  /** The answer to {@link Submit}, {@link SubmitMap} and {@link SubmitPipeline}. */
+  public sealed interface SubmitReply extends NoSerializationVerificationNeeded
+      permits Accepted, Rejected, Busy {}
+
+  public record Accepted(JobRecord job) implements SubmitReply {}
+
+  public record Rejected(String reason) implements SubmitReply {}
+
+  /** Not accepted because the node holds as much unfinished work as it may: try again later. */
+  public record Busy(String reason) implements SubmitReply {}
+
+  /** The job's current record, at once. */
+  public record Get(String id, ActorRef<JobLookup> replyTo) implements JobManager.Command {}
+
+  /** The job's record once it is final (at once if it already is, or unknown). */
+  public record Watch(String id, ActorRef<JobLookup> replyTo) implements JobManager.Command {}
+
+  public record JobLookup(Optional<JobRecord> job) implements NoSerializationVerificationNeeded {}
+
+  /**
+   * A running map's elements that settled after the first {@code after}: answered once there is
+   * at least one, or the map is final.
+   */
+  public record MapResults(String id, int after, ActorRef<MapEntries> replyTo) implements JobManager.Command {}
+
+  /**
+   * The answer to {@link MapResults}.
+   *
+   * @param entries JSON array text of {@code {index, result|error}} in settling order; empty once
+   *     the map is final (its job then holds every result)
+   * @param next the position to ask from next time
+   */
+  public record MapEntries(Optional<JobRecord> job, String entries, int next) implements NoSerializationVerificationNeeded {}
+
+  /** Stop a queued or running job this node owns. */
+  public record Cancel(String id, ActorRef<CancelReply> replyTo) implements JobManager.Command {}
+
+  /**
+   * The answer to {@link Cancel}: the job as it stands afterwards (empty if this node does not own
+   * it), and whether this request cancelled it (false when it was final already).
+   */
+  public record CancelReply(Optional<JobRecord> job, boolean cancelled) implements NoSerializationVerificationNeeded {}
+
+  /** The newest jobs and a summary of the node's load. */
+  public record ListJobs(int limit, ActorRef<JobList> replyTo) implements JobManager.Command {}
+
+  public record JobList(List<JobRecord> jobs, int queued, int running, int workers)
+      implements NoSerializationVerificationNeeded {}
+
+  /**
+   * The node is stopping: accept nothing more (submissions get {@link Busy}), let the jobs in
+   * flight finish, and answer once none is left, or once {@code deadline} passed (the rest then
+   * end cancelled).
+   */
+  public record Drain(Duration deadline, ActorRef<Done> replyTo) implements JobManager.Command {}
+}
