@@ -47,7 +47,8 @@ record SubmitLimits(int maxMapElements, int maxQueued, int maxPipelineSteps, lon
         : "tandem.jobs.max-queued, the most elements this node holds at once";
     return new BadInputException(field + " has " + count + " elements; a map on this node takes at most " + mapElements()
         + " (" + setting + "): narrow it" + ("range".equals(field) ? " or raise its step" : "")
-        + ", or split it into several maps");
+        + ", or split it into several maps" + ("range".equals(field)
+            ? "; a range whose results fold (reduce sum, min, max or count) may have any size" : ""));
   }
 
   void checkSteps(int steps) {

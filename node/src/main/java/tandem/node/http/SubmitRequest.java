@@ -15,7 +15,7 @@ import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;
 import tandem.node.owner.RangeElements;
-import tandem.node.owner.Reduce;
+import tandem.node.Reduce;
 import tandem.protocol.api.BytesJson;
 import tandem.protocol.job.BadInputException;
 

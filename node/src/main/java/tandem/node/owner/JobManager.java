@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.node.Reduce;
 import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -295,8 +296,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(submit.elements().size(), submit.options().on(), workers);
-    return accept(submit.replyTo(), (int) held(submit.elements().size(), chunk, submit.reduce()), () -> startMap(submit));
+    return accept(submit.replyTo(), (int) held(submit.elements().size(), submit.reduce()), () -> startMap(submit));
   }
 
   /** Checks every element, then hands the map to a {@link MapRun} of its own. */
@@ -308,7 +308,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       MapRun.checkCount(elements.size(), settings.maxMapElements());
     }
     MapRun.check(job, submit.shared(), elements);
-    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements.size(), options.on(), workers);
+    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
     long now = System.nanoTime();
     JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
         .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of())).withOptions(options);
@@ -368,7 +368,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private long unsettled(long seq) {
     MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
-    return view == null ? 0 : held(view.total() - view.done() - view.failed(), view.chunk(), view.reduce());
+    return view == null ? 0 : held(view.total() - view.done() - view.failed(), view.reduce());
   }
 
   private static boolean folds(Reduce reduce) {
@@ -376,11 +376,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   /**
-   * How many of a map's {@code unsettled} elements its node holds: all of them while it keeps every
-   * result; only its window of chunks out when its results fold.
+   * What a map with {@code unsettled} elements holds on its node, in elements: all of them while it
+   * keeps every result; when its results fold, only its window of chunks out (counted one each: a
+   * range's chunk is its bounds, and listed inputs were counted at the edge).
    */
-  private long held(long unsettled, int chunk, Reduce reduce) {
-    return folds(reduce) ? Math.min(unsettled, (long) MapRun.window(workers) * Math.max(1, chunk)) : unsettled;
+  private long held(long unsettled, Reduce reduce) {
+    return folds(reduce) ? Math.min(unsettled, MapRun.window(workers)) : unsettled;
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {

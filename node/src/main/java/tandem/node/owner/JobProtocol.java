@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.node.Reduce;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package tandem.node.owner;
 
+import tandem.protocol.ChunkForm;
+import tandem.node.Reduce;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,20 @@ final class MapOutcomes {
       } catch (ValueCodec.MalformedValueException e) { // a worker of another build, or a bug: these elements fail, not the map's run
         chunkError = "the worker sent results this node cannot read (" + e.getMessage() + "); is it of the same Tandem version?";
       }
+    }
+    if (outcomes != null && outcomes.isObject() && outcomes.has(ChunkForm.FOLD)) { // folded in the worker
+      for (JsonNode error : outcomes.get("errors")) {
+        failed.add(new MapView.ElementError(chunk.offset() + error.get(0).asInt(), error.get(1).asText()));
+      }
+      if (foldError == null) {
+        try {
+          fold.merge(outcomes.get(ChunkForm.FOLD), outcomes.get("ok").asLong());
+        } catch (tandem.protocol.job.BadInputException e) {
+          foldError = e.getMessage();
+        }
+      }
+      settled += chunk.count();
+      return failed;
     }
     for (int i = 0; i < chunk.count(); i++) {
       int index = chunk.offset() + i;

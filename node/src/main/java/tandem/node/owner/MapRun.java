@@ -21,6 +21,8 @@ import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.api.JobState;
 import tandem.protocol.api.Json;
+import tandem.node.Reduce;
+import tandem.protocol.ChunkForm;
 import tandem.protocol.ValueCodec;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
@@ -91,10 +93,15 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     }
   }
 
-  /** Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones balance out. */
-  static int autoChunk(int elements, Placement on, int workers) {
+  /**
+   * Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones
+   * balance out; at most 1,000 elements a chunk when each element's result comes back, 100,000
+   * when a range's results fold in the worker (then a chunk is its bounds out and one partial back).
+   */
+  static int autoChunk(List<ObjectNode> elements, Reduce reduce, Placement on, int workers) {
     int takers = on == Placement.THREADS ? Runtime.getRuntime().availableProcessors() : Math.max(1, workers);
-    return (int) Math.max(1, Math.min(1000, (elements + takers * 4L - 1) / (takers * 4L)));
+    int most = elements instanceof RangeElements && reduce != null && reduce.folds() ? 100_000 : 1000;
+    return (int) Math.max(1, Math.min(most, (elements.size() + takers * 4L - 1) / (takers * 4L)));
   }
 
   /**
@@ -140,11 +147,19 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     List<ObjectNode> given = plan.given();
     int size = tally.record().map().chunk();
     List<Task> tasks = new ArrayList<>();
+    Reduce reduce = tally.record().map().reduce();
+    String fold = reduce != null && reduce.folds() ? reduce.label() : null;
     while (chunks.size() < window && sent < given.size()) {
       int end = (int) Math.min(given.size(), (long) sent + size);
-      com.fasterxml.jackson.databind.node.ArrayNode part = Json.NODES.arrayNode(end - sent);
-      for (int i = sent; i < end; i++) {
-        part.add(plan.shared().deepCopy().setAll(given.get(i)));
+      JsonNode part;
+      if (given instanceof RangeElements range) { // its bounds only: the worker makes the elements
+        part = ChunkForm.range(range.key(), range.from() + sent * range.step(), range.step(), end - sent, plan.shared(), fold);
+      } else {
+        com.fasterxml.jackson.databind.node.ArrayNode listed = Json.NODES.arrayNode(end - sent);
+        for (int i = sent; i < end; i++) {
+          listed.add(plan.shared().deepCopy().setAll(given.get(i)));
+        }
+        part = ChunkForm.listed(listed, fold);
       }
       Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(part));
       chunks.put(task.taskId(), new Chunk(tally.record().seq(), sent, end - sent, task, 0, 0));
@@ -252,7 +267,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     JsonNode params = ValueCodec.decode(chunk.task().params());
     List<Chunk> out = new ArrayList<>(chunk.count());
     for (int i = 0; i < chunk.count(); i++) {
-      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(Json.NODES.arrayNode().add(params.get(i))));
+      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(ChunkForm.one(params, i)));
       out.add(new Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
     }
     return out;

@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.node.Reduce;
 import java.util.List;
 
 /**

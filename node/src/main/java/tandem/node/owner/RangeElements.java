@@ -32,6 +32,18 @@ public final class RangeElements extends AbstractList<ObjectNode> implements Ran
     return Json.object().put(key, from + index * step);
   }
 
+  public String key() {
+    return key;
+  }
+
+  public long from() {
+    return from;
+  }
+
+  public long step() {
+    return step;
+  }
+
   @Override
   public int size() {
     return count;

@@ -1,5 +1,8 @@
 package tandem.node.worker;
 
+import tandem.protocol.ChunkForm;
+import tandem.node.Reduce;
+import java.util.Iterator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,23 +39,48 @@ public final class TaskRunner {
     this.io = io;
   }
 
-  /** Each element's outcome, in order: one failing element does not stop the others. */
-  private ArrayNode runChunk(Job job, Task task) throws InterruptedException {
+  /**
+   * Runs a chunk's elements in order (a range's made one by one here, see {@link ChunkForm}): each
+   * element's outcome, or with a fold the results that succeeded folded into one partial and the
+   * failures by position. One failing element does not stop the others.
+   */
+  private JsonNode runChunk(Job job, Task task) throws InterruptedException {
+    JsonNode chunk = ValueCodec.decode(task.params());
+    String foldName = ChunkForm.fold(chunk);
+    Reduce.Fold fold = foldName == null ? null : new Reduce.Fold(Reduce.parse(foldName));
     ArrayNode outcomes = Json.NODES.arrayNode();
-    for (JsonNode params : ValueCodec.decode(task.params())) {
+    long ok = 0;
+    int i = 0;
+    for (Iterator<ObjectNode> elements = ChunkForm.elements(chunk); elements.hasNext(); i++) {
       if (Thread.interrupted()) {
         throw new InterruptedException("cancelled");
       }
       try {
-        JsonNode result = runOne(job, (ObjectNode) params);
-        outcomes.addObject().set("ok", result);
+        JsonNode result = runOne(job, elements.next());
+        if (fold == null) {
+          outcomes.addObject().set("ok", result);
+        } else {
+          fold.add(result);
+          ok++;
+        }
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception | StackOverflowError e) {
-        outcomes.addObject().put("error", Errors.describe(e));
+        if (fold == null) {
+          outcomes.addObject().put("error", Errors.describe(e));
+        } else {
+          outcomes.addArray().add(i).add(Errors.describe(e));
+        }
       }
     }
-    return outcomes;
+    if (fold == null) {
+      return outcomes;
+    }
+    ObjectNode partial = Json.object();
+    partial.set(ChunkForm.FOLD, fold.value());
+    partial.put("ok", ok);
+    partial.set("errors", outcomes);
+    return partial;
   }
 
   private JsonNode runOne(Job job, ObjectNode params) throws Exception {

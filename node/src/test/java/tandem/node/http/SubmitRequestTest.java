@@ -40,7 +40,7 @@ class SubmitRequestTest {
     var stepped = SubmitRequest.parse("{\"job\":\"p\",\"range\":{\"key\":\"n\",\"from\":100,\"to\":1000,\"step\":100},\"chunk\":3,\"reduce\":\"sum\"}", LIMITS).map();
     assertEquals(10, stepped.elements().size());
     assertEquals(3, stepped.chunk());
-    assertEquals(tandem.node.owner.Reduce.SUM, stepped.reduce());
+    assertEquals(tandem.node.Reduce.SUM, stepped.reduce());
     assertEquals(2, SubmitRequest.parse("{\"job\":\"s\",\"values\":{\"key\":\"text\",\"values\":[\"a\",\"b\"]}}", LIMITS).map().elements().size());
     assertEquals(1, SubmitRequest.parse("{\"job\":\"s\",\"inputs\":[{\"x\":1}]}", LIMITS).map().elements().size());
   }

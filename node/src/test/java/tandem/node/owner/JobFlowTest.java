@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.node.Reduce;
 import tandem.protocol.api.JobState;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

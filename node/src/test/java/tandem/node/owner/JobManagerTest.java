@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import tandem.node.Reduce;
 import tandem.protocol.api.JobState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +35,7 @@ import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
+import tandem.protocol.ChunkForm;
 import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
 
@@ -320,18 +322,32 @@ class JobManagerTest {
     for (int c = 0; c < chunks; c++) {
       for (WorkerProtocol.Task task : worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks()) {
         assertTrue(task.chunk());
+        var chunk = ValueCodec.decode(task.params());
+        String foldName = ChunkForm.fold(chunk);
+        Reduce.Fold fold = foldName == null ? null : new Reduce.Fold(Reduce.parse(foldName));
         var outcomes = Json.NODES.arrayNode();
-        for (var params : ValueCodec.decode(task.params())) {
-          int x = params.get("x").asInt();
+        int i = 0;
+        long ok = 0;
+        for (var elements = ChunkForm.elements(chunk); elements.hasNext(); i++) {
+          int x = elements.next().get("x").asInt();
           if (x == 3) {
-            outcomes.addObject().put("error", "three is unlucky");
-          } else {
+            if (fold == null) {
+              outcomes.addObject().put("error", "three is unlucky");
+            } else {
+              outcomes.addArray().add(i).add("three is unlucky");
+            }
+          } else if (fold == null) {
             outcomes.addObject().put("ok", x * x);
+          } else {
+            fold.add(Json.NODES.numberNode((long) x * x));
+            ok++;
           }
         }
+        var result = fold == null ? outcomes
+            : Json.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("fold", fold.value()).put("ok", ok).set("errors", outcomes);
         inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
             // 5 ms: long enough that the worker keeps its capacity of one, so chunks go out one by one
-            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(outcomes), "t", 5_000))));
+            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(result), "t", 5_000))));
       }
     }
   }

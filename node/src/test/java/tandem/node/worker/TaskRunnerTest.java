@@ -43,4 +43,20 @@ class TaskRunnerTest {
     assertTrue(outcomes.get(0).get("error").asText().contains("binary data"), outcomes.toString());
     assertEquals("two", outcomes.get(1).get("ok").get("top").get(0).get("word").asText());
   }
+
+  @Test
+  @DisplayName("a range chunk travels as its bounds; the worker makes its elements and, asked to, folds what succeeds")
+  void rangeChunksFoldInTheWorker() {
+    TaskRunner runner = new TaskRunner(catalog, 1_000_000, null);
+    var chunk = tandem.protocol.ChunkForm.range("x", 1, 1, 100_000, Json.object(), "sum");
+    byte[] params = ValueCodec.encode(chunk);
+    assertTrue(params.length < 64, "a chunk of 100,000 elements is " + params.length + " bytes");
+    WorkerProtocol.TaskResult folded = runner.run(WorkerProtocol.Task.chunk(1, "square", params));
+    var partial = ValueCodec.decode(folded.result());
+    assertEquals("333338333350000", partial.get("fold").asText(), folded.error());
+    assertEquals(100_000, partial.get("ok").asInt());
+    var listed = ValueCodec.decode(runner.run(WorkerProtocol.Task.chunk(3, "square",
+        ValueCodec.encode(tandem.protocol.ChunkForm.range("x", 2, 3, 2, Json.object(), null)))).result());
+    assertEquals("[{\"ok\":4},{\"ok\":25}]", listed.toString(), "without a fold, each element's outcome");
+  }
 }

@@ -1,4 +1,4 @@
-package tandem.node.owner;
+package tandem.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,6 +75,19 @@ public enum Reduce {
         case MIN -> acc.min(v);
         default -> acc.max(v);
       };
+    }
+
+    /** Folds in a partial fold of {@code ok} results made elsewhere (a worker's, of one chunk). */
+    public void merge(JsonNode partial, long ok) {
+      if (reduce == COUNT) {
+        count += ok;
+        return;
+      }
+      if (ok > 0 && partial != null && !partial.isNull()) {
+        long before = count;
+        add(partial);
+        count = before + ok;
+      }
     }
 
     public JsonNode value() {

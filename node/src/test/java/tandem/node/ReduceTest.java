@@ -1,5 +1,6 @@
-package tandem.node.owner;
+package tandem.node;
 
+import tandem.node.owner.RangeElements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
