@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param drainDeadline how long a stopping node lets its unfinished jobs run before it cancels them
  * @param maxQueued the most jobs and map elements a node holds unfinished; more are refused (503)
  * @param maxMapElements the most elements one map may have
+ * @param unreadTimeout how long a map that streams its results waits for a reader once it holds as
+ *     many unread results as it may, before it fails
  * @param wire how large a payload may cross between processes
  * @param workerHeapBytes the largest heap of each worker this node starts (tandem.worker.heap)
  */
@@ -41,7 +43,8 @@ public record NodeSettings(
     int maxQueued,
     int maxMapElements,
     WireSettings wire,
-    long workerHeapBytes) {
+    long workerHeapBytes,
+    Duration unreadTimeout) {
 
   public static NodeSettings create(Config config) {
     Config tandem = config.getConfig("tandem");
@@ -63,7 +66,8 @@ public record NodeSettings(
         tandem.getInt("jobs.max-queued"),
         tandem.getInt("jobs.max-map-elements"),
         WireSettings.create(config),
-        tandem.getBytes("worker.heap"));
+        tandem.getBytes("worker.heap"),
+        tandem.getDuration("jobs.unread-timeout"));
   }
 
   private static int parseCount(String text) {

@@ -61,6 +61,10 @@ final class Suite {
     figures.add(cpuSpeedup());
     figures.add(repeat("no-op tasks/s through workers, one map", "tasks/s", 100_000, true,
         "Pool.map(chunksize=1) 38k/s, Dask 2.4k/s", this::mapNoops));
+    for (int elements : new int[] {1_000_000, 10_000_000}) {
+      figures.add(repeat(String.format("no-op map of %,d elements, --reduce sum (folded in the workers)", elements),
+          "elements/s", 7_000_000, true, "Pool(2).map(f, range(N)) ~7M/s (results as a list)", () -> foldedMap(elements)));
+    }
     figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
         "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s",
         () -> individualNoops(x -> channel.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS)));
@@ -91,6 +95,15 @@ final class Suite {
     }
     return Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups, 1.90, true,
         "Pool(2) 1.86x, Dask 1.77x");
+  }
+
+  /** A range map whose results fold: its chunks go out as bounds, one partial comes back per chunk. */
+  private double foldedMap(int elements) {
+    ObjectNode map = Json.object();
+    map.putObject("range").put("key", "x").put("from", 1).put("to", elements);
+    map.put("reduce", "sum");
+    double seconds = timed(() -> BenchCluster.succeeded(client.runMap("noop", Json.object(), map).join()));
+    return elements / seconds;
   }
 
   private double mapNoops() {

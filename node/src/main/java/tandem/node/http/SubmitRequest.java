@@ -158,7 +158,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtoco
     }
     Reduce folding = reduce == null ? null : Reduce.parse(reduce.asText());
     List<ObjectNode> elements = tree.has("inputs") ? inputs(tree.get("inputs"), limits)
-        : tree.has("range") ? range(tree.get("range"), limits, folding != null && folding.folds())
+        : tree.has("range") ? range(tree.get("range"))
         : values(tree.get("values"), limits);
     JsonNode chunk = tree.get("chunk");
     if (chunk != null && (!chunk.canConvertToInt() || !chunk.isIntegralNumber() || chunk.asInt() < 1 || chunk.asInt() > 1_000_000)) {
@@ -191,11 +191,11 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtoco
   /**
    * The elements from, from + step, ... up to to, as a list that makes each only when asked (the
    * node never expands a range). The count is worked out exactly (the ends may be Long.MIN_VALUE
-   * and Long.MAX_VALUE, where {@code to - from} overflows). A map whose results fold (sum, min,
-   * max, count) holds only its chunks in flight, so its range may be of any size a list can count;
-   * any other keeps every result and takes what the node may hold.
+   * and Long.MAX_VALUE, where {@code to - from} overflows). A range map holds only its chunks in
+   * flight and, unless its results fold, the results not yet read (a large one streams them), so
+   * it may be of any size a list can count.
    */
-  private static List<ObjectNode> range(JsonNode range, SubmitLimits limits, boolean folds) {
+  private static List<ObjectNode> range(JsonNode range) {
     String key = key(range, "range");
     long from = whole(range, "from");
     long to = whole(range, "to");
@@ -208,9 +208,7 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtoco
     }
     BigInteger count = BigInteger.valueOf(to).subtract(BigInteger.valueOf(from))
         .divide(BigInteger.valueOf(step)).add(BigInteger.ONE);
-    if (!folds) {
-      limits.checkElements("range", count);
-    } else if (count.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+    if (count.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
       throw new BadInputException("range has " + count + " elements; a map takes at most " + Integer.MAX_VALUE
           + ": narrow it or raise its step, or split it into several maps");
     }

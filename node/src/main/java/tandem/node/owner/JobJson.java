@@ -65,6 +65,9 @@ public final class JobJson {
       m.put("failed", map.failed());
       m.put("chunk", map.chunk());
       m.put("reduce", map.reduce() == null ? null : map.reduce().label());
+      if (map.streamed()) {
+        m.put("streamed", true); // its results were read through GET /jobs/{id}/results, not kept here
+      }
       var errors = m.putArray("errors");
       map.errors().forEach(e -> errors.addObject().put("index", e.index()).put("error", e.error()));
     }

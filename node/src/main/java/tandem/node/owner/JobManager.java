@@ -71,7 +71,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
           JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
-          JobProtocol.Drain, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, StartStep, PipelineChanged,
+          JobProtocol.Drain, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
           PipelineEnded, RunStopped, TimedOut, DrainDeadline {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
@@ -86,8 +86,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** A map's progress, from its {@link MapRun}. */
   record MapChanged(JobRecord job) implements Command {}
 
-  /** A map's final record, from its {@link MapRun}, which then stops. */
+  /** A map's final record, from its {@link MapRun}. */
   record MapEnded(JobRecord job) implements Command {}
+
+  /** A map that streamed its results has none left to read (or nobody read them in time): its run may stop. */
+  record MapDrained(long seq) implements Command {}
 
   /** Start a step of pipeline {@code pipeline} as a job of its own, and tell {@code replyTo} its record. */
   record StartStep(long pipeline, Job job, ObjectNode params, int element, int step, JobOptions options,
@@ -218,6 +221,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(FleetChanged.class, this::onFleetChanged)
         .onMessage(MapChanged.class, changed -> onRunChanged(changed.job()))
         .onMessage(MapEnded.class, this::onMapEnded)
+        .onMessage(MapDrained.class, drained -> {
+          stopRun(drained.seq());
+          return Behaviors.same();
+        })
         .onMessage(StartStep.class, this::onStartStep)
         .onMessage(PipelineChanged.class, changed -> onRunChanged(changed.job()))
         .onMessage(PipelineEnded.class, this::onPipelineEnded)
@@ -296,7 +303,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    return accept(submit.replyTo(), (int) held(submit.elements().size(), submit.reduce()), () -> startMap(submit));
+    int units = streams(submit) ? keeps() : (int) held(submit.elements().size(), submit.reduce());
+    return accept(submit.replyTo(), units, () -> startMap(submit));
   }
 
   /** Checks every element, then hands the map to a {@link MapRun} of its own. */
@@ -304,21 +312,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     Job job = known(submit.job());
     JobOptions options = submit.options().resolved(settings);
     List<ObjectNode> elements = submit.elements();
-    if (!folds(submit.reduce())) { // it keeps every result until it ends
+    boolean streams = streams(submit);
+    if (!folds(submit.reduce()) && !streams) { // it keeps every result until it ends
       MapRun.checkCount(elements.size(), settings.maxMapElements());
     }
     MapRun.check(job, submit.shared(), elements);
     int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
     long now = System.nanoTime();
     JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
-        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of())).withOptions(options);
+        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams)).withOptions(options);
     if (options.on() == Placement.THREADS) {
       record = record.running(thisNode(), now);
     }
     jobs.put(record);
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = getContext().spawn(
-        MapRun.create(plan, record, MapRun.window(workers), lossBudget, chunkIds, scheduler, getContext().getSelf()),
+        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(keeps(), settings.unreadTimeout()), lossBudget,
+            chunkIds, scheduler, getContext().getSelf()),
         "map-" + record.seq());
     getContext().watchWith(run, new RunStopped(record.seq()));
     maps.put(record.seq(), run);
@@ -330,10 +340,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onMapEnded(MapEnded ended) {
-    ActorRef<MapRun.Command> run = maps.remove(ended.job().seq());
+  private void stopRun(long mapSeq) {
+    ActorRef<MapRun.Command> run = maps.remove(mapSeq);
     if (run != null) {
-      run.tell(new MapRun.Stop(ended.job()));
+      run.tell(new MapRun.Stop(jobs.get(mapSeq).orElseThrow()));
+    }
+  }
+
+  private Behavior<Command> onMapEnded(MapEnded ended) {
+    // A map that streams its results keeps its run until the last of them are read (MapDrained);
+    // until then, readers are passed on to it.
+    if (!ended.job().map().streamed()) {
+      stopRun(ended.job().seq());
     }
     jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(ended.job()));
     return Behaviors.same();
@@ -368,7 +386,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private long unsettled(long seq) {
     MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
-    return view == null ? 0 : held(view.total() - view.done() - view.failed(), view.reduce());
+    return view == null ? 0 : view.streamed() ? Math.min(view.total() - view.done() - view.failed(), keeps())
+        : held(view.total() - view.done() - view.failed(), view.reduce());
+  }
+
+  /** The most results of one map its node keeps: beyond, a map streams them (see {@link MapView#streamed}). */
+  private int keeps() {
+    return Math.min(settings.maxMapElements(), settings.maxQueued());
+  }
+
+  /** Whether a map streams its results: a range larger than this node keeps, whose results do not fold. */
+  private boolean streams(SubmitMap submit) {
+    return submit.elements() instanceof RangeElements && !folds(submit.reduce()) && submit.elements().size() > keeps();
   }
 
   private static boolean folds(Reduce reduce) {

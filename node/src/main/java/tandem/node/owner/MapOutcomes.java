@@ -35,11 +35,23 @@ final class MapOutcomes {
   private String foldError;
   private int settled;
 
-  /** @param reduce how results are reduced, or null; a folding one keeps no result per element */
-  MapOutcomes(int elements, boolean failFast, Reduce reduce) {
+  /**
+   * Entries settled and not yet read, in settling order, when results stream (see {@link
+   * MapView#streamed}); else null. The first is the entry at position {@code dropped}.
+   */
+  private final java.util.ArrayDeque<String> unread;
+  /** How many streamed entries were read and dropped. */
+  private int dropped;
+
+  /**
+   * @param reduce how results are reduced, or null; a folding one keeps no result per element
+   * @param streams whether results are kept only until read (and the map ends without them)
+   */
+  MapOutcomes(int elements, boolean failFast, Reduce reduce, boolean streams) {
     this.total = elements;
     this.fold = reduce != null && reduce.folds() ? new Reduce.Fold(reduce) : null;
-    int kept = fold == null ? elements : 0;
+    this.unread = fold == null && streams ? new java.util.ArrayDeque<>() : null;
+    int kept = fold == null && !streams ? elements : 0;
     this.results = new String[kept];
     this.errors = new String[kept];
     @SuppressWarnings("unchecked")
@@ -96,6 +108,10 @@ final class MapOutcomes {
         folded(error == null ? outcome.get("ok") : null);
         continue;
       }
+      if (unread != null) {
+        unread.add(entry(index, error == null ? ResultValue.of(outcome.get("ok")).json() : null, error, null));
+        continue;
+      }
       order[settled + i] = index;
       if (error == null) {
         results[index] = ResultValue.of(outcome.get("ok")).json();
@@ -112,6 +128,11 @@ final class MapOutcomes {
    * steps} (a pipeline's); null for none.
    */
   void recordOne(int index, String resultJson, String error, Supplier<String> stepsJson) {
+    if (unread != null) {
+      settled++;
+      unread.add(entry(index, resultJson, error, stepsJson));
+      return;
+    }
     if (fold != null) {
       settled++;
       folded(error == null ? Json.read(resultJson) : null);
@@ -164,21 +185,57 @@ final class MapOutcomes {
     if (fold != null) {
       return "[]";
     }
+    if (unread != null) {
+      return streamedAfter(after);
+    }
     StringBuilder out = new StringBuilder("[");
     for (int p = Math.max(0, after); p < settled; p++) {
       int i = order[p];
-      out.append(p == after ? "" : ",").append("{\"index\":").append(i);
-      if (results[i] != null) {
-        out.append(",\"result\":").append(results[i]);
-      } else {
-        out.append(",\"error\":").append(Json.write(Json.NODES.textNode(errors[i])));
-      }
-      if (steps[i] != null) {
-        out.append(",\"steps\":").append(steps[i].get());
-      }
-      out.append('}');
+      out.append(p == after ? "" : ",").append(entry(i, results[i], errors[i], steps[i]));
     }
     return out.append(']').toString();
+  }
+
+  /**
+   * Streamed entries from position {@code after}: asking from there says the reader has those
+   * before it, so they are dropped. Entries already dropped are gone: a reader that asks from
+   * before them gets what is left.
+   */
+  private String streamedAfter(int after) {
+    readTo(after);
+    StringBuilder out = new StringBuilder("[");
+    boolean first = true;
+    for (String e : unread) {
+      out.append(first ? "" : ",").append(e);
+      first = false;
+    }
+    return out.append(']').toString();
+  }
+
+  /** A reader has the streamed entries before position {@code after}: they are dropped. */
+  void readTo(int after) {
+    while (unread != null && dropped < after && !unread.isEmpty()) {
+      unread.pollFirst();
+      dropped++;
+    }
+  }
+
+  /** Settled entries nobody has read yet, for a map that streams its results. */
+  int unread() {
+    return unread == null ? 0 : unread.size();
+  }
+
+  private static String entry(int index, String result, String error, Supplier<String> steps) {
+    StringBuilder out = new StringBuilder("{\"index\":").append(index);
+    if (error == null) {
+      out.append(",\"result\":").append(result);
+    } else {
+      out.append(",\"error\":").append(Json.write(Json.NODES.textNode(error)));
+    }
+    if (steps != null) {
+      out.append(",\"steps\":").append(steps.get());
+    }
+    return out.append('}').toString();
   }
 
   /** Elements not settled yet. */

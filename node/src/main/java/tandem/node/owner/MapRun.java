@@ -1,5 +1,6 @@
 package tandem.node.owner;
 
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import tandem.protocol.job.JobInput;
  */
 final class MapRun extends AbstractBehavior<MapRun.Command> {
 
-  sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks {}
+  sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks, Unread {}
 
   /** A client asks for the elements that settled after those it has. */
   record Follow(JobProtocol.MapResults ask) implements Command {}
@@ -50,11 +51,20 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   private record FromTasks(TaskScheduler.Event event) implements Command {}
 
+  /** The map held as many unread results as it may for the whole unread timeout. */
+  private enum Unread implements Command { TIMED_OUT }
+
   /**
    * What a map runs: {@code job} once per element of {@code given}, each laid over {@code shared}.
    * The elements are made into parameters only as their chunk goes out.
    */
   record Plan(Job job, ObjectNode shared, List<ObjectNode> given, Placement on, boolean failFast, int retries) {}
+
+  /**
+   * How a map that streams its results waits for its reader: it sends no more chunks while {@code
+   * most} results wait unread, and fails when that lasts {@code timeout}.
+   */
+  record Unreads(int most, java.time.Duration timeout) {}
 
   /**
    * Checks each element laid over {@code shared}, so a bad one refuses the whole map before
@@ -109,9 +119,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
    * @param taskIds the node's counter of task ids, shared by its maps
    * @param jobs told {@link JobManager.MapChanged} and, at the end, {@link JobManager.MapEnded}
    */
-  static Behavior<Command> create(Plan plan, JobRecord record, int window, LossBudget budget, AtomicLong taskIds,
-      ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
-    return Behaviors.setup(context -> new MapRun(context, plan, record, window, budget, taskIds, scheduler, jobs));
+  static Behavior<Command> create(Plan plan, JobRecord record, int window, Unreads unreads, LossBudget budget,
+      AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new MapRun(context, timers, plan, record, window, unreads, budget, taskIds, scheduler, jobs)));
   }
 
   private final Plan plan;
@@ -123,14 +134,19 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private final MapTally tally;
   /** The chunks out and not settled yet, by task id. */
   private final Map<Long, Chunk> chunks = new HashMap<>();
+  private final TimerScheduler<Command> timers;
+  private final Unreads unreads;
   /** How many chunks may be out at once (see {@link #window}). */
   private final int window;
   /** How many elements went out in chunks so far. */
   private int sent;
 
-  private MapRun(ActorContext<Command> context, Plan plan, JobRecord record, int window, LossBudget budget, AtomicLong taskIds,
-      ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
+  private MapRun(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan, JobRecord record, int window,
+      Unreads unreads, LossBudget budget, AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler,
+      ActorRef<JobManager.Command> jobs) {
     super(context);
+    this.timers = timers;
+    this.unreads = unreads;
     this.plan = plan;
     this.budget = budget;
     this.taskIds = taskIds;
@@ -149,7 +165,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     List<Task> tasks = new ArrayList<>();
     Reduce reduce = tally.record().map().reduce();
     String fold = reduce != null && reduce.folds() ? reduce.label() : null;
-    while (chunks.size() < window && sent < given.size()) {
+    while (chunks.size() < window && sent < given.size() && !waitsForReader()) {
       int end = (int) Math.min(given.size(), (long) sent + size);
       JsonNode part;
       if (given instanceof RangeElements range) { // its bounds only: the worker makes the elements
@@ -169,6 +185,28 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     if (!tasks.isEmpty()) {
       scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
     }
+    // Held up by its reader alone: it has that long to read on, or the map fails.
+    if (chunks.isEmpty() && sent < given.size() && waitsForReader()) {
+      if (!timers.isTimerActive(Unread.TIMED_OUT)) {
+        timers.startSingleTimer(Unread.TIMED_OUT, Unread.TIMED_OUT, unreads.timeout());
+      }
+    } else {
+      timers.cancel(Unread.TIMED_OUT);
+    }
+  }
+
+  /** Whether as many results wait unread as the map may hold (like {@code imap}, it waits for its reader). */
+  private boolean waitsForReader() {
+    return tally.unread() >= unreads.most();
+  }
+
+  private Behavior<Command> onUnreadTimeout() {
+    long now = System.nanoTime();
+    JobRecord failed = tally.record().failed("nobody read this map's results for " + unreads.timeout().toSeconds()
+        + " s while " + tally.unread() + " waited (tandem.jobs.unread-timeout); read them with GET /jobs/"
+        + tally.record().id() + "/results as they come, as the CLI does", null, -1, now);
+    jobs.tell(new JobManager.MapEnded(failed));
+    return concluded(failed);
   }
 
   @Override
@@ -176,8 +214,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     return newReceiveBuilder()
         .onMessage(Follow.class, follow -> {
           tally.follow(follow.ask());
+          sendMore(); // what the reader took makes room
           return this;
         })
+        .onMessage(Unread.class, timedOut -> onUnreadTimeout())
         .onMessage(Stop.class, stop -> stopped(stop.ended()))
         .onMessage(FromTasks.class, this::onFromTasks)
         .build();
@@ -290,12 +330,30 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       chunks.clear();
     }
     tally.ended(ended);
+    // A map that streams its results lives on until its last ones are read (or nobody reads them for
+    // the unread timeout), answering the readers the JobManager passes on; then it says so, and the
+    // JobManager stops it (so no reader is passed on to a stopped run).
+    boolean streamed = ended.map() != null && ended.map().streamed();
+    if (streamed && tally.unread() == 0) {
+      jobs.tell(new JobManager.MapDrained(ended.seq()));
+    } else if (streamed) {
+      timers.startSingleTimer(Unread.TIMED_OUT, Unread.TIMED_OUT, unreads.timeout());
+    }
     return Behaviors.receive(Command.class)
         .onMessage(Follow.class, follow -> {
+          boolean before = tally.unread() > 0;
           tally.follow(follow.ask());
+          if (streamed && before && tally.unread() == 0) {
+            timers.cancel(Unread.TIMED_OUT);
+            jobs.tell(new JobManager.MapDrained(ended.seq()));
+          }
           return Behaviors.same();
         })
         .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(Unread.class, timedOut -> {
+          jobs.tell(new JobManager.MapDrained(ended.seq())); // nobody came: the rest is dropped
+          return Behaviors.same();
+        })
         .onMessage(FromTasks.class, late -> Behaviors.same())
         .build();
   }

@@ -19,7 +19,7 @@ final class MapTally {
 
   MapTally(JobRecord record, boolean failFast) {
     this.record = record;
-    this.outcomes = new MapOutcomes(record.map().total(), failFast, record.map().reduce());
+    this.outcomes = new MapOutcomes(record.map().total(), failFast, record.map().reduce(), record.map().streamed());
   }
 
   JobRecord record() {
@@ -29,6 +29,11 @@ final class MapTally {
   /** The record changed outside the tally (e.g. it started running). */
   void update(JobRecord changed) {
     record = changed;
+  }
+
+  /** Results settled that nobody has read yet (a map that streams them). */
+  int unread() {
+    return outcomes.unread();
   }
 
   int unsettled() {
@@ -65,7 +70,7 @@ final class MapTally {
     tellFollowers();
     if (outcomes.failFast() && !failed.isEmpty() && !outcomes.complete()) {
       MapView.ElementError first = failed.get(0);
-      return Optional.of(record.concluded(outcomes.folds() ? null : outcomes.resultsJson(),
+      return Optional.of(record.concluded(outcomes.folds() || record.map().streamed() ? null : outcomes.resultsJson(),
           "stopped at the first failure (--fail-fast): element " + first.index() + ": " + first.error(), now));
     }
     if (!outcomes.complete()) {
@@ -76,7 +81,7 @@ final class MapTally {
         + " elements failed; the first: element " + view.errors().get(0).index() + ": " + view.errors().get(0).error();
     String value;
     try {
-      value = view.reduce() == null ? outcomes.resultsJson()
+      value = view.streamed() ? null : view.reduce() == null ? outcomes.resultsJson()
           : outcomes.folds() ? outcomes.foldedJson() : Json.write(view.reduce().apply(outcomes.succeeded()));
     } catch (BadInputException e) {
       value = null;
@@ -87,8 +92,9 @@ final class MapTally {
 
   /** A client asks for the elements that settled after the first {@code after}; answered when there are some. */
   void follow(JobProtocol.MapResults ask) {
+    outcomes.readTo(ask.after());
     if (record.state().isFinal()) {
-      ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(record), "[]", ask.after()));
+      finalPage(ask);
     } else if (outcomes.settled() <= ask.after()) {
       followers.add(ask);
     } else {
@@ -102,10 +108,19 @@ final class MapTally {
     waiting.forEach(this::follow);
   }
 
-  /** The map ended as {@code ended}: the clients still waiting hear so (its job then holds every result). */
+  /**
+   * The map ended as {@code ended}: the clients still waiting hear so. Its job then holds every
+   * result, or for a map that streams them, the last page holds those not read yet.
+   */
   void ended(JobRecord ended) {
     record = ended;
-    followers.forEach(ask -> ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(ended), "[]", ask.after())));
+    followers.forEach(this::finalPage);
     followers.clear();
+  }
+
+  private void finalPage(JobProtocol.MapResults ask) {
+    boolean rest = record.map().streamed() && outcomes.unread() > 0;
+    ask.replyTo().tell(new JobProtocol.MapEntries(Optional.of(record), rest ? outcomes.entriesAfter(ask.after()) : "[]",
+        rest ? outcomes.settled() : ask.after()));
   }
 }

@@ -9,8 +9,14 @@ import java.util.List;
  * @param chunk elements per task sent to a worker
  * @param reduce how results are folded, or null for the list of results
  * @param errors the first failed elements, in the order they failed
+ * @param streamed whether its results stream (read through its results, dropped once read) instead
+ *     of being kept in its job: a map larger than its node keeps
  */
-public record MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors) {
+public record MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors, boolean streamed) {
+  public MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors) {
+    this(total, done, failed, chunk, reduce, errors, false);
+  }
+
   /** How many failed elements a map's view lists. */
   public static final int MAX_ERRORS = 100;
 
@@ -24,6 +30,6 @@ public record MapView(int total, int done, int failed, int chunk, Reduce reduce,
       all.addAll(newErrors.subList(0, Math.min(newErrors.size(), MAX_ERRORS - errors.size())));
       kept = List.copyOf(all);
     }
-    return new MapView(total, done + newlyDone, failed + newErrors.size(), chunk, reduce, kept);
+    return new MapView(total, done + newlyDone, failed + newErrors.size(), chunk, reduce, kept, streamed);
   }
 }

@@ -56,7 +56,7 @@ class JobFlowTest {
     Files.writeString(data.resolve("words.txt"), "tandem pekko kryo tandem\n".repeat(2000));
     JobCatalog catalog = JobCatalog.load();
     NodeSettings settings = new NodeSettings(
-        0, data, "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, 3, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), 100_000, 1000, wire, 512L << 20);
+        0, data, "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, 3, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), 100_000, 1000, wire, 512L << 20, Duration.ofMinutes(10));
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();

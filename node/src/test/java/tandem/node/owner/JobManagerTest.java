@@ -65,7 +65,7 @@ class JobManagerTest {
 
   private NodeSettings settings(int retries, int maxQueued) {
     return new NodeSettings(0, Path.of("."), "127.0.0.1", 0, null, Duration.ofSeconds(30), 1 << 20, 100_000, retries, null, Duration.ofMillis(500), true, Duration.ofSeconds(2), maxQueued, 1000,
-        new WireSettings(64L << 20, 1000, 1000), 512L << 20);
+        new WireSettings(64L << 20, 1000, 1000), 512L << 20, Duration.ofMinutes(10));
   }
 
   /** The scheduler of the last JobManager made: it hears of local workers' exits. */
@@ -665,11 +665,71 @@ class JobManagerTest {
     // What it holds is its window: a small job still fits beside it.
     jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":2}"), reply.ref()));
     assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage());
-    // Without a fold, the same map keeps every result: it could never fit, so it is refused, not told to wait.
+    // Without a fold, the same map streams its results and holds up to 1,000 unread: not while this one runs.
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 1, 1, 100_000), 10,
         null, false, reply.ref()));
-    assertTrue(assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage()).reason().contains("fold"));
+    assertTrue(assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage()).reason().contains("holds"));
     kit.stop(jobs);
+  }
+
+  @Test
+  @DisplayName("a range map larger than its node keeps streams its results: it waits for its reader, drops what was read, and ends without them")
+  void streamsLargeMaps() {
+    ActorRef<JobManager.Command> jobs = jobManager(settings(3, 20)); // it keeps at most 20 results of a map
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 23, 1);
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 1000), 5, null, false, reply.ref()));
+    JobRecord map = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    assertTrue(map.map().streamed());
+    int out = answerWhatComes(worker, inbox); // its window of chunks: then it waits, its results unread
+    assertTrue(out >= 20 && out < 1000, out + " results before anyone read");
+    TestProbe<JobProtocol.MapEntries> reader = kit.createTestProbe();
+    int read = 0;
+    int next = 0;
+    int expected = 4;
+    while (true) {
+      jobs.tell(new JobProtocol.MapResults(map.id(), next, reader.ref())); // asking from next drops what came before
+      if (next > 0) {
+        answerWhatComes(worker, inbox); // the room made goes to more chunks; the ask is answered as they settle
+      }
+      JobProtocol.MapEntries page = reader.receiveMessage();
+      for (var entry : Json.read(page.entries())) {
+        assertEquals((long) expected * expected, entry.get("result").asLong(), "in order on one worker");
+        expected++;
+        read++;
+      }
+      next = page.next();
+      if (page.job().orElseThrow().state().isFinal()) {
+        break;
+      }
+    }
+    assertEquals(1000, read, "every result read once");
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    assertEquals(null, done.result(), "its results were streamed, not kept");
+  }
+
+  /** Answers the chunks a worker is sent until none comes for 300 ms; how many elements they held. */
+  private static int answerWhatComes(TestProbe<WorkerProtocol.ToWorker> worker, ActorRef<WorkerProtocol.ToNode> inbox) {
+    int elements = 0;
+    while (true) {
+      WorkerProtocol.RunTasks run;
+      try {
+        run = worker.expectMessageClass(WorkerProtocol.RunTasks.class, Duration.ofMillis(300));
+      } catch (AssertionError quiet) {
+        return elements;
+      }
+      for (WorkerProtocol.Task task : run.tasks()) {
+        var outcomes = Json.NODES.arrayNode();
+        for (var e = ChunkForm.elements(ValueCodec.decode(task.params())); e.hasNext(); elements++) {
+          long x = e.next().get("x").asLong();
+          outcomes.addObject().put("ok", x * x);
+        }
+        inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
+            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(outcomes), "t", 5_000))));
+      }
+    }
   }
 
   @Test
