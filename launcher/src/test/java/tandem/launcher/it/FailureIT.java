@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -268,12 +269,20 @@ class FailureIT {
   }
 
   @Test
-  @DisplayName("a map larger than tandem.jobs.max-queued is refused as a usage mistake (exit 2); one that fits only later gets 503 and the CLI exits 3 with the reason")
+  @DisplayName("a map sent whole larger than tandem.jobs.max-queued is refused as a usage mistake (exit 2), a range that large streams its results, and one that fits only later gets 503 and the CLI exits 3 with the reason")
   void backPressure() throws Exception {
-    // A map that can never fit is a usage mistake, not "try again later".
-    Dist.Result never = dist.run("map", "square", "--range", "x=1..600", "--node", url);
+    // A map sent whole that can never fit is a usage mistake, not "try again later".
+    String values = "x=" + java.util.stream.IntStream.rangeClosed(1, 600).mapToObj(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(","));
+    Dist.Result never = dist.run("map", "square", "--values", values, "--node", url);
     assertEquals(2, never.exit(), never.toString());
     assertTrue(never.err().contains("tandem.jobs.max-queued"), never.toString());
+    // A range that large streams its results instead: the CLI reads them as they come, all in order.
+    Dist.Result streamed = dist.run("map", "square", "--range", "x=1..600", "--node", url);
+    assertEquals(0, streamed.exit(), streamed.toString());
+    List<String> lines = streamed.out().lines().toList();
+    assertEquals(600, lines.size(), streamed.err());
+    assertEquals("360000", lines.get(599));
     // One that would fit, but not beside what the node holds now, is refused for now (503).
     ObjectNode range = Json.object();
     range.putObject("range").put("key", "ms").put("from", 100).put("to", 499); // 400 elements, minutes of work
