@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -221,11 +223,54 @@ public final class TandemClient {
    * {@link JobFailedException} if any element failed (its message names the first).
    */
   public CompletableFuture<List<JsonNode>> map(String job, ObjectNode shared, ObjectNode map) {
-    return runMap(job, shared, map).thenApply(done -> {
-      List<JsonNode> results = new ArrayList<>();
-      resultOf(done).forEach(results::add);
-      return results;
+    // Read as they come, so a map too large for its node to keep (it streams its results) works too.
+    return submitMap(job, shared, map).thenCompose(accepted -> {
+      String id = accepted.path("id").asText();
+      return CompletableFuture.supplyAsync(() -> {
+        List<JsonNode> results = new ArrayList<>();
+        inOrder(id).forEach(entry -> results.add(entry.has("result") ? entry.get("result") : Json.NODES.nullNode()));
+        return results;
+      }, reading -> new Thread(reading, "tandem-map-" + id).start())
+          .thenCompose(results -> job(id).thenApply(done -> {
+            if (!"succeeded".equals(done.path("state").asText())) {
+              throw new JobFailedException(done);
+            }
+            return results;
+          }));
     });
+  }
+
+  /**
+   * A map's results in input order as they come, like {@code Pool.imap}: a lazy stream of {@code
+   * {index, result}} or {@code {index, error}} entries that holds only those that settled ahead of
+   * the next in order. Reading it blocks while the next element is still running; the map must be
+   * owned by the node this client talks to. A map too large for its node to keep streams its
+   * results (see the README), and this is how to read them all.
+   */
+  public Stream<JsonNode> inOrder(String id) {
+    Iterator<JsonNode> settled = settled(id).iterator();
+    Iterator<JsonNode> ordered = new Iterator<>() {
+      private final Map<Integer, JsonNode> ahead = new HashMap<>();
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        while (!ahead.containsKey(next) && settled.hasNext()) {
+          JsonNode entry = settled.next();
+          ahead.put(entry.path("index").asInt(), entry);
+        }
+        return ahead.containsKey(next);
+      }
+
+      @Override
+      public JsonNode next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ahead.remove(next++);
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(ordered, Spliterator.ORDERED), false);
   }
 
   /**

@@ -105,6 +105,26 @@ class TandemClientIT {
   }
 
   @Test
+  @DisplayName("a map too large for its node to keep streams its results: inOrder reads them all in input order, like imap, and so does map")
+  void streamsLargeMaps() {
+    int n = 150_000; // over the 100,000 results a node keeps by default (tandem.jobs.max-queued)
+    ObjectNode range = (ObjectNode) Json.read("{\"range\":{\"key\":\"x\",\"from\":1,\"to\":" + n + "}}");
+    String id = client.submitMap("square", Json.object(), range).join().path("id").asText();
+    long[] read = {0};
+    client.inOrder(id).forEach(entry -> {
+      read[0]++;
+      assertEquals(read[0] * read[0], entry.path("result").asLong(), "element " + (read[0] - 1));
+    });
+    assertEquals(n, read[0]);
+    JsonNode done = client.job(id).join();
+    assertEquals("succeeded", done.path("state").asText(), done.toString());
+    assertTrue(done.path("map").path("streamed").asBoolean(), "its results were streamed, not kept: " + done.path("map"));
+    List<JsonNode> all = client.map("square", Json.object(), range).join();
+    assertEquals(n, all.size());
+    assertEquals((long) n * n, all.get(n - 1).asLong());
+  }
+
+  @Test
   @DisplayName("results and inputs larger than one message arrive whole through the client and the CLI; beyond the cap a clear error")
   void largePayloadsArriveWhole() throws Exception {
     Path data = Files.createDirectories(dist.work().resolve("data"));
