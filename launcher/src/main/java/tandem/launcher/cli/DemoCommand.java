@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** A map over many elements, and a pipeline whose I/O step feeds a CPU step. */
   private static boolean mapAndPipeline(PrintWriter out, ClusterState state, List<TandemClient> nodes) {
-    out.printf("%nA map: square over x = 1..100000 in chunks across every worker, summed on the owner node:%n");
+    out.printf("%nA map: square over x = 1..100000 in chunks across every worker, each chunk summed in its worker and the partials on the owner node:%n");
     out.flush();
     ObjectNode range = tandem.protocol.api.Json.object();
     range.putObject("range").put("key", "x").put("from", 1).put("to", 100_000);
