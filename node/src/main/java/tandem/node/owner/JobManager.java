@@ -139,6 +139,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
   private final Map<Long, Integer> memoryLosses = new HashMap<>();
   private final LossBudget lossBudget;
+  private final Admission admission;
   /** What to do with a job once it is final, by its sequence number. */
   private final Waiters waiters = new Waiters();
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
@@ -173,6 +174,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.address = address;
     this.jobs = new JobTable(settings.retainFinished());
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
+    this.admission = new Admission(settings);
     this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
@@ -303,8 +305,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    int units = streams(submit) ? keeps() : (int) held(submit.elements().size(), submit.reduce());
-    return accept(submit.replyTo(), units, () -> startMap(submit));
+    return accept(submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers), () -> startMap(submit));
   }
 
   /** Checks every element, then hands the map to a {@link MapRun} of its own. */
@@ -312,8 +313,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     Job job = known(submit.job());
     JobOptions options = submit.options().resolved(settings);
     List<ObjectNode> elements = submit.elements();
-    boolean streams = streams(submit);
-    if (!folds(submit.reduce()) && !streams) { // it keeps every result until it ends
+    boolean streams = admission.streams(elements, submit.reduce());
+    if (!Admission.folds(submit.reduce()) && !streams) { // it keeps every result until it ends
       MapRun.checkCount(elements.size(), settings.maxMapElements());
     }
     MapRun.check(job, submit.shared(), elements);
@@ -327,7 +328,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     jobs.put(record);
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = getContext().spawn(
-        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(keeps(), settings.unreadTimeout()), lossBudget,
+        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.keeps(), settings.unreadTimeout()), lossBudget,
             chunkIds, scheduler, getContext().getSelf()),
         "map-" + record.seq());
     getContext().watchWith(run, new RunStopped(record.seq()));
@@ -385,32 +386,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private long unsettled(long seq) {
-    MapView view = jobs.get(seq).map(JobRecord::map).orElse(null);
-    return view == null ? 0 : view.streamed() ? Math.min(view.total() - view.done() - view.failed(), keeps())
-        : held(view.total() - view.done() - view.failed(), view.reduce());
-  }
-
-  /** The most results of one map its node keeps: beyond, a map streams them (see {@link MapView#streamed}). */
-  private int keeps() {
-    return Math.min(settings.maxMapElements(), settings.maxQueued());
-  }
-
-  /** Whether a map streams its results: a range larger than this node keeps, whose results do not fold. */
-  private boolean streams(SubmitMap submit) {
-    return submit.elements() instanceof RangeElements && !folds(submit.reduce()) && submit.elements().size() > keeps();
-  }
-
-  private static boolean folds(Reduce reduce) {
-    return reduce != null && reduce.folds();
-  }
-
-  /**
-   * What a map with {@code unsettled} elements holds on its node, in elements: all of them while it
-   * keeps every result; when its results fold, only its window of chunks out (counted one each: a
-   * range's chunk is its bounds, and listed inputs were counted at the edge).
-   */
-  private long held(long unsettled, Reduce reduce) {
-    return folds(reduce) ? Math.min(unsettled, MapRun.window(workers)) : unsettled;
+    return jobs.get(seq).map(JobRecord::map).map(view -> admission.held(view, workers)).orElse(0L);
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
@@ -489,16 +465,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
-    if (units > settings.maxQueued()) {
-      replyTo.tell(new Rejected("this holds " + units + " elements at once, more than this node ever holds ("
-          + settings.maxQueued() + ", tandem.jobs.max-queued): a map whose results fold (--reduce sum, min, max or count)"
-          + " holds only its chunks in flight; otherwise split it into several, or raise the setting"));
-      return Behaviors.same();
-    }
-    long held = jobs.unfinished() + unsettled();
-    if (held + units > settings.maxQueued()) {
-      replyTo.tell(new Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
-          + settings.maxQueued() + " (tandem.jobs.max-queued); try again later or submit to another node"));
+    SubmitReply refused = admission.refusal(units, jobs.unfinished() + unsettled());
+    if (refused != null) {
+      replyTo.tell(refused);
       return Behaviors.same();
     }
     try {

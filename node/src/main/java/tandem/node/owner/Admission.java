@@ -1,0 +1,76 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import tandem.node.NodeSettings;
+import tandem.node.Reduce;
+
+/**
+ * What a node takes, counted in what it holds in memory rather than in the size of what it is
+ * sent: a job is one; a map that keeps its results, all of its elements; a map whose results fold,
+ * its window of chunks out; a map that streams its results, the unread results it may keep. Pure:
+ * the JobManager asks, and decides.
+ */
+final class Admission {
+  private final int maxQueued;
+  private final int maxMapElements;
+
+  Admission(NodeSettings settings) {
+    this.maxQueued = settings.maxQueued();
+    this.maxMapElements = settings.maxMapElements();
+  }
+
+  /** The most results of one map its node keeps: beyond, a range map streams them (see {@link MapView#streamed}). */
+  int keeps() {
+    return Math.min(maxMapElements, maxQueued);
+  }
+
+  static boolean folds(Reduce reduce) {
+    return reduce != null && reduce.folds();
+  }
+
+  /** Whether a map streams its results: a range larger than its node keeps, whose results do not fold. */
+  boolean streams(List<ObjectNode> elements, Reduce reduce) {
+    return elements instanceof RangeElements && !folds(reduce) && elements.size() > keeps();
+  }
+
+  /** What a map of these elements would hold on its node, with {@code workers} taking its chunks. */
+  int units(List<ObjectNode> elements, Reduce reduce, int workers) {
+    return (int) held(elements.size(), reduce, streams(elements, reduce), workers);
+  }
+
+  /** What a running map holds now. */
+  long held(MapView view, int workers) {
+    return held(view.total() - view.done() - view.failed(), view.reduce(), view.streamed(), workers);
+  }
+
+  /**
+   * All of its {@code unsettled} elements while it keeps every result; when its results fold, only
+   * its window of chunks out (counted one each: a range's chunk is its bounds, and listed inputs
+   * were counted at the edge); when it streams them, the unread results it may keep.
+   */
+  private long held(long unsettled, Reduce reduce, boolean streams, int workers) {
+    if (streams) {
+      return Math.min(unsettled, keeps());
+    }
+    return folds(reduce) ? Math.min(unsettled, MapRun.window(workers)) : unsettled;
+  }
+
+  /**
+   * Why a submission that holds {@code units} cannot be taken beside the {@code held} the node holds
+   * now, or null when it can: more than the node ever holds is a usage mistake (refused), more than
+   * it has room for now is "try again later" (busy).
+   */
+  JobProtocol.SubmitReply refusal(int units, long held) {
+    if (units > maxQueued) {
+      return new JobProtocol.Rejected("this holds " + units + " elements at once, more than this node ever holds ("
+          + maxQueued + ", tandem.jobs.max-queued): a map whose results fold (--reduce sum, min, max or count)"
+          + " holds only its chunks in flight; otherwise split it into several, or raise the setting");
+    }
+    if (held + units > maxQueued) {
+      return new JobProtocol.Busy("this node holds " + held + " unfinished jobs and elements, and takes at most "
+          + maxQueued + " (tandem.jobs.max-queued); try again later or submit to another node");
+    }
+    return null;
+  }
+}
