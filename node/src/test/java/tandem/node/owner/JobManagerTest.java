@@ -321,35 +321,45 @@ class JobManagerTest {
   private static void answerChunks(TestProbe<WorkerProtocol.ToWorker> worker, ActorRef<WorkerProtocol.ToNode> inbox, int chunks) {
     for (int c = 0; c < chunks; c++) {
       for (WorkerProtocol.Task task : worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks()) {
-        assertTrue(task.chunk());
-        var chunk = ValueCodec.decode(task.params());
-        String foldName = ChunkForm.fold(chunk);
-        Reduce.Fold fold = foldName == null ? null : new Reduce.Fold(Reduce.parse(foldName));
-        var outcomes = Json.NODES.arrayNode();
-        int i = 0;
-        long ok = 0;
-        for (var elements = ChunkForm.elements(chunk); elements.hasNext(); i++) {
-          int x = elements.next().get("x").asInt();
-          if (x == 3) {
-            if (fold == null) {
-              outcomes.addObject().put("error", "three is unlucky");
-            } else {
-              outcomes.addArray().add(i).add("three is unlucky");
-            }
-          } else if (fold == null) {
-            outcomes.addObject().put("ok", x * x);
-          } else {
-            fold.add(Json.NODES.numberNode((long) x * x));
-            ok++;
-          }
-        }
-        var result = fold == null ? outcomes
-            : Json.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("fold", fold.value()).put("ok", ok).set("errors", outcomes);
-        inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
-            // 5 ms: long enough that the worker keeps its capacity of one, so chunks go out one by one
-            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(result), "t", 5_000))));
+        answer(worker, inbox, task);
       }
     }
+  }
+
+  /**
+   * Answers one chunk as a worker would: x squared per element, "three is unlucky" for x = 3,
+   * folded when the chunk asks for a fold; returns how many elements it held.
+   */
+  private static int answer(TestProbe<WorkerProtocol.ToWorker> worker, ActorRef<WorkerProtocol.ToNode> inbox,
+      WorkerProtocol.Task task) {
+    assertTrue(task.chunk());
+    var chunk = ValueCodec.decode(task.params());
+    String foldName = ChunkForm.fold(chunk);
+    Reduce.Fold fold = foldName == null ? null : new Reduce.Fold(Reduce.parse(foldName));
+    var outcomes = Json.NODES.arrayNode();
+    int i = 0;
+    long ok = 0;
+    for (var elements = ChunkForm.elements(chunk); elements.hasNext(); i++) {
+      long x = elements.next().get("x").asLong();
+      if (x == 3) {
+        if (fold == null) {
+          outcomes.addObject().put("error", "three is unlucky");
+        } else {
+          outcomes.addArray().add(i).add("three is unlucky");
+        }
+      } else if (fold == null) {
+        outcomes.addObject().put("ok", x * x);
+      } else {
+        fold.add(Json.NODES.numberNode(x * x));
+        ok++;
+      }
+    }
+    var result = fold == null ? outcomes
+        : Json.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("fold", fold.value()).put("ok", ok).set("errors", outcomes);
+    inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
+        // 5 ms: long enough that the worker keeps its capacity of one, so chunks go out one by one
+        List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(result), "t", 5_000))));
+    return i;
   }
 
   @Test
@@ -721,13 +731,7 @@ class JobManagerTest {
         return elements;
       }
       for (WorkerProtocol.Task task : run.tasks()) {
-        var outcomes = Json.NODES.arrayNode();
-        for (var e = ChunkForm.elements(ValueCodec.decode(task.params())); e.hasNext(); elements++) {
-          long x = e.next().get("x").asLong();
-          outcomes.addObject().put("ok", x * x);
-        }
-        inbox.tell(new WorkerProtocol.TasksDone(worker.ref(),
-            List.of(WorkerProtocol.TaskResult.succeeded(task.taskId(), ValueCodec.encode(outcomes), "t", 5_000))));
+        elements += answer(worker, inbox, task);
       }
     }
   }
