@@ -107,16 +107,20 @@ public final class ChunkForm {
     };
   }
 
-  /** The chunk of element {@code i} of {@code chunk} alone, in the same form (a lost chunk is split so). */
-  public static JsonNode one(JsonNode chunk, int i) {
+  /** Elements [start, start + count) of {@code chunk} as a chunk of the same form (a lost chunk is split so). */
+  public static JsonNode slice(JsonNode chunk, int start, int count) {
     String fold = fold(chunk);
     if (chunk.has("range")) {
       JsonNode range = chunk.get("range");
       long step = range.get("step").asLong();
-      return range(range.get("key").asText(), range.get("from").asLong() + i * step, step, 1,
+      return range(range.get("key").asText(), range.get("from").asLong() + start * step, step, count,
           (ObjectNode) chunk.get("shared"), fold);
     }
     JsonNode listed = chunk.isArray() ? chunk : chunk.get("elements");
-    return listed(Json.NODES.arrayNode().add(listed.get(i)), fold);
+    ArrayNode part = Json.NODES.arrayNode(count);
+    for (int i = start; i < start + count; i++) {
+      part.add(listed.get(i));
+    }
+    return listed(part, fold);
   }
 }

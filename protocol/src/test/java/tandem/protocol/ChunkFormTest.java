@@ -33,8 +33,8 @@ class ChunkFormTest {
     assertEquals(List.of("{\"n\":7,\"x\":" + (Long.MAX_VALUE - 4) + "}", "{\"n\":7,\"x\":" + (Long.MAX_VALUE - 2) + "}",
         "{\"n\":7,\"x\":" + Long.MAX_VALUE + "}"), elements(chunk));
     assertTrue(ValueCodec.encode(ChunkForm.range("x", 1, 1, 1_000_000, Json.object(), null)).length < 64);
-    assertEquals(List.of("{\"n\":7,\"x\":" + Long.MAX_VALUE + "}"), elements(ChunkForm.one(chunk, 2)), "element 2 alone");
-    assertEquals("sum", ChunkForm.fold(ChunkForm.one(chunk, 2)));
+    assertEquals(List.of("{\"n\":7,\"x\":" + Long.MAX_VALUE + "}"), elements(ChunkForm.slice(chunk, 2, 1)), "element 2 alone");
+    assertEquals("sum", ChunkForm.fold(ChunkForm.slice(chunk, 2, 1)));
   }
 
   @Test
@@ -47,7 +47,8 @@ class ChunkFormTest {
     JsonNode folded = ChunkForm.listed(listed, "count");
     assertEquals("count", ChunkForm.fold(folded));
     assertEquals(2, ChunkForm.count(folded));
-    assertEquals(List.of("{\"x\":2}"), elements(ChunkForm.one(folded, 1)));
+    assertEquals(List.of("{\"x\":2}"), elements(ChunkForm.slice(folded, 1, 1)));
+    assertEquals(2, ChunkForm.count(ChunkForm.slice(ChunkForm.range("x", 0, 3, 10, Json.object(), null), 4, 2)));
     assertEquals(List.of("{\"x\":1}", "{\"x\":2}"), elements(plain));
   }
 }

@@ -261,12 +261,14 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   }
 
   /**
-   * A worker was lost with chunks of this map. Their elements are retried each on its own task, so
-   * each spends its own retries: an element fails only when it was lost more than the map's
-   * retries, never because the others that shared its chunk were. The protocol reports a chunk's
-   * elements only when the whole chunk is done, so those the lost worker had finished run again.
-   * Chunks running when their worker ran out of memory charge every element with it, since which
-   * one did it is not known.
+   * A worker was lost with chunks of this map. A lost chunk goes out again split, each part with
+   * the chunk's attempts: every element of a part was lost that many times, so an element fails only
+   * when it was lost more than the map's retries, never because others that once shared its chunk
+   * were. At most {@link #SPLIT_PARTS} parts, so a lost chunk of 100,000 does not become 100,000
+   * tasks; small chunks split into their elements. The protocol reports a chunk's elements only when
+   * the whole chunk is done, so those the lost worker had finished run again. Chunks running when
+   * their worker ran out of memory charge every element with it and split into single elements,
+   * since which one did it is not known and the next run must tell.
    *
    * @return the map's final record if an element out of retries ended it
    */
@@ -279,8 +281,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         continue;
       }
       boolean byMemory = lost.outOfMemory().contains(task.taskId());
-      for (Chunk e : chunk.count() == 1 ? List.of(chunk) : split(chunk)) {
-        Chunk charged = byMemory ? new Chunk(e.seq(), e.offset(), 1, e.task(), e.attempts(), e.memoryLosses() + 1) : e;
+      for (Chunk e : chunk.count() == 1 ? List.of(chunk) : split(chunk, byMemory ? chunk.count() : SPLIT_PARTS)) {
+        Chunk charged = byMemory ? new Chunk(e.seq(), e.offset(), e.count(), e.task(), e.attempts(), e.memoryLosses() + 1) : e;
         String reason = budget.verdict(charged.attempts(), plan.retries(), charged.memoryLosses(), byMemory, "this element");
         if (reason != null) {
           spent.put(charged, reason);
@@ -302,13 +304,18 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     return Optional.empty();
   }
 
-  /** A chunk's elements as chunks of one, each with the attempts the chunk had. */
-  private List<Chunk> split(Chunk chunk) {
+  /** The most parts a chunk lost with its worker is split into (unless it ran the worker out of memory). */
+  static final int SPLIT_PARTS = 16;
+
+  /** A chunk's elements as at most {@code parts} chunks of about equal size, each with the attempts the chunk had. */
+  private List<Chunk> split(Chunk chunk, int parts) {
     JsonNode params = ValueCodec.decode(chunk.task().params());
-    List<Chunk> out = new ArrayList<>(chunk.count());
-    for (int i = 0; i < chunk.count(); i++) {
-      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(ChunkForm.one(params, i)));
-      out.add(new Chunk(chunk.seq(), chunk.offset() + i, 1, task, chunk.attempts(), chunk.memoryLosses()));
+    int size = (chunk.count() + parts - 1) / parts;
+    List<Chunk> out = new ArrayList<>(parts);
+    for (int start = 0; start < chunk.count(); start += size) {
+      int count = Math.min(size, chunk.count() - start);
+      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(ChunkForm.slice(params, start, count)));
+      out.add(new Chunk(chunk.seq(), chunk.offset() + start, count, task, chunk.attempts(), chunk.memoryLosses()));
     }
     return out;
   }

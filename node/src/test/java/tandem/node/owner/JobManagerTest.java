@@ -755,4 +755,30 @@ class JobManagerTest {
     assertEquals(JobState.SUCCEEDED, done.state(), done.error());
     assertEquals(String.valueOf(expected), done.result());
   }
+
+  @Test
+  @DisplayName("a large chunk lost with its worker goes out again in at most 16 parts, not one task per element")
+  void largeLostChunksSplitInParts() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 61, 1);
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 160), 160, null, false, reply.ref()));
+    JobRecord map = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    assertEquals(160, ChunkForm.count(ValueCodec.decode(first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).params())));
+    scheduler.tell(new TaskScheduler.LocalWorkerExited(61));
+    TestProbe<WorkerProtocol.ToWorker> second = readyWorker(inbox, 62, 1);
+    int parts = 0;
+    int elements = 0;
+    while (elements < 160) {
+      for (WorkerProtocol.Task task : second.expectMessageClass(WorkerProtocol.RunTasks.class).tasks()) {
+        parts++;
+        elements += answer(second, inbox, task);
+      }
+    }
+    assertEquals(MapRun.SPLIT_PARTS, parts, "160 elements in parts of 10");
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    assertEquals(160, Json.read(done.result()).size());
+  }
 }
