@@ -1,14 +1,16 @@
 package tandem.node.owner;
 
-import tandem.protocol.ChunkForm;
-import tandem.node.Reduce;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import tandem.protocol.api.Json;
-import tandem.protocol.ValueCodec;
+import tandem.node.Reduce;
 import tandem.node.ResultValue;
+import tandem.protocol.ChunkForm;
+import tandem.protocol.ValueCodec;
+import tandem.protocol.api.Json;
+import tandem.protocol.job.BadInputException;
 
 /**
  * What came back for each element of a map in flight, and in which order they settled. A map whose
@@ -39,7 +41,7 @@ final class MapOutcomes {
    * Entries settled and not yet read, in settling order, when results stream (see {@link
    * MapView#streamed}); else null. The first is the entry at position {@code dropped}.
    */
-  private final java.util.ArrayDeque<String> unread;
+  private final ArrayDeque<String> unread;
   /** How many streamed entries were read and dropped. */
   private int dropped;
 
@@ -50,7 +52,7 @@ final class MapOutcomes {
   MapOutcomes(int elements, boolean failFast, Reduce reduce, boolean streams) {
     this.total = elements;
     this.fold = reduce != null && reduce.folds() ? new Reduce.Fold(reduce) : null;
-    this.unread = fold == null && streams ? new java.util.ArrayDeque<>() : null;
+    this.unread = fold == null && streams ? new ArrayDeque<>() : null;
     int kept = fold == null && !streams ? elements : 0;
     this.results = new String[kept];
     this.errors = new String[kept];
@@ -90,7 +92,7 @@ final class MapOutcomes {
       if (foldError == null) {
         try {
           fold.merge(outcomes.get(ChunkForm.FOLD), outcomes.get("ok").asLong());
-        } catch (tandem.protocol.job.BadInputException e) {
+        } catch (BadInputException e) {
           foldError = e.getMessage();
         }
       }
@@ -153,7 +155,7 @@ final class MapOutcomes {
     }
     try {
       fold.add(result);
-    } catch (tandem.protocol.job.BadInputException e) {
+    } catch (BadInputException e) {
       foldError = e.getMessage();
     }
   }
@@ -166,7 +168,7 @@ final class MapOutcomes {
   /** The fold of the results that succeeded, as JSON text. */
   String foldedJson() {
     if (foldError != null) {
-      throw new tandem.protocol.job.BadInputException(foldError);
+      throw new BadInputException(foldError);
     }
     return Json.write(fold.value());
   }
