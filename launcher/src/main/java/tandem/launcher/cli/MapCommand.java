@@ -1,7 +1,9 @@
 package tandem.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import tandem.launcher.client.TandemClient;
     description = {"Run a job once per element (CPU jobs in worker processes, in chunks); results in input order.",
         "Examples: tandem map square --range x=0..9",
         "          tandem map sha256 text=abc --values rounds=1,10,100",
-        "          tandem map square --range x=1..100000 --reduce sum"})
+        "          tandem map square --range x=1..100000 --reduce sum",
+        "          tandem map square --inputs numbers.jsonl   (one {\"x\": 3} per line; - reads standard input)"})
 final class MapCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClusterTarget target;
@@ -49,7 +52,10 @@ final class MapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ObjectNode map = inputs.elements(true);
+    TandemClient client = target.client();
+    // An I/O job's map runs on the node as a pipeline of one step, which takes its inputs whole.
+    boolean uploads = inputs.uploads() && ("processes".equals(placement.on) || !isIo(client, job));
+    ObjectNode map = uploads ? inputs.mapElements() : inputs.elements(true);
     if (chunk != null) {
       map.put("chunk", chunk);
     }
@@ -61,8 +67,22 @@ final class MapCommand implements Callable<Integer> {
     }
     placement.addTo(map);
     options.addTo(map);
-    TandemClient client = target.client();
     String id = client.submitMap(job, Params.parse(shared), map).join().path("id").asText();
-    return new MapFollower(spec, unordered, json, reduce != null).follow(client, id, "map " + job);
+    // The file goes up as the node takes its elements, while the results are read and printed.
+    CompletableFuture<JsonNode> upload = uploads ? client.uploadInputs(id, inputs::lines) : null;
+    int exit = new MapFollower(spec, unordered, json, reduce != null).follow(client, id, "map " + job);
+    if (upload != null && exit == ExitCodes.OK) {
+      upload.join(); // the map ended after its last input was taken: the upload's answer is there or near
+    }
+    return exit;
+  }
+
+  private static boolean isIo(TandemClient client, String job) {
+    for (JsonNode known : client.catalog().join()) {
+      if (known.path("name").asText().equals(job)) {
+        return known.path("kind").asText().equals("io");
+      }
+    }
+    return false; // unknown: the node says so when the map is submitted
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,41 @@ final class MapInputs {
   /** Whether any elements were given. */
   boolean given() {
     return range != null || values != null || inputs != null;
+  }
+
+  /** Whether the elements come from a file or standard input, which a map uploads as the node takes them. */
+  boolean uploads() {
+    return inputs != null;
+  }
+
+  /**
+   * The map's elements as {@code POST /jobs} takes them, with {@code --inputs} as {@code "upload"}:
+   * the file (or standard input) is then sent with {@link #lines} once the map is accepted, read
+   * only as fast as the node takes elements, so it may be of any length.
+   */
+  ObjectNode mapElements() throws IOException {
+    if (inputs == null) {
+      return elements(true);
+    }
+    int given = (range != null ? 1 : 0) + (values != null ? 1 : 0);
+    if (given > 0) {
+      throw CliException.usage("give the elements with exactly one of --range KEY=A..B, --values KEY=V1,V2 or --inputs FILE");
+    }
+    if (!inputs.equals("-") && !Files.isReadable(Path.of(inputs))) {
+      throw CliException.usage("no file " + inputs + " to read; --inputs takes a file of JSON lines, or - for standard input");
+    }
+    ObjectNode map = Json.object();
+    map.put("inputs", "upload");
+    return map;
+  }
+
+  /** Opens the file of {@code --inputs} (or standard input), for the upload. */
+  InputStream lines() {
+    try {
+      return inputs.equals("-") ? System.in : Files.newInputStream(Path.of(inputs));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + inputs + ": " + e.getMessage(), e);
+    }
   }
 
   /**

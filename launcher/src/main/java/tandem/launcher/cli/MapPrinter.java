@@ -34,8 +34,9 @@ final class MapPrinter {
 
   /** One {@code {index, result|error}} entry from the node. */
   void settled(JsonNode entry, int total) {
-    if (printed.length != total) {
-      printed = new boolean[total];
+    if (printed.length < total) {
+      // grows with an upload's elements, kept so finish() prints only what was not printed
+      printed = java.util.Arrays.copyOf(printed, Math.max(total, printed.length * 2));
     }
     int index = entry.path("index").asInt();
     if (unordered) {
@@ -54,8 +55,8 @@ final class MapPrinter {
     JsonNode results = job.path("result");
     Map<Integer, String> errors = new HashMap<>();
     job.path("map").path("errors").forEach(e -> errors.put(e.path("index").asInt(), e.path("error").asText()));
-    if (printed.length != results.size()) {
-      printed = new boolean[results.size()];
+    if (printed.length < results.size()) {
+      printed = java.util.Arrays.copyOf(printed, results.size());
     }
     for (int i = 0; i < results.size(); i++) {
       if (printed[i]) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,6 +28,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import tandem.protocol.api.Json;
@@ -238,6 +240,67 @@ public final class TandemClient {
             return results;
           }));
     });
+  }
+
+  /**
+   * Sends the inputs of map {@code id} (submitted with {@code "inputs": "upload"}) as the JSON
+   * lines {@code lines} opens, one object of parameters per line: a file's bytes, or standard
+   * input's, as they are. The node reads them only as fast as its workers take the elements, so
+   * this completes ({@code {id, inputs}}: how many it took) when the last one was taken, not when
+   * the map ends; read the results meanwhile ({@link #inOrder}, {@link #settled}).
+   */
+  public CompletableFuture<JsonNode> uploadInputs(String id, Supplier<InputStream> lines) {
+    HttpRequest request = request("/jobs/" + encode(id) + "/inputs")
+        .header("Content-Type", "application/x-ndjson")
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(lines))
+        .build();
+    return send(request);
+  }
+
+  /** Sends the inputs of map {@code id} as {@link #uploadInputs(String, Supplier)} does, each written as it is sent. */
+  public CompletableFuture<JsonNode> uploadInputs(String id, Iterator<? extends JsonNode> inputs) {
+    return uploadInputs(id, () -> new JsonLinesInput(inputs));
+  }
+
+  /**
+   * Runs {@code job} once per element of {@code inputs}, each laid over {@code shared}, and gives
+   * the results in input order as they come, like {@code Pool.imap}: the inputs are made and sent
+   * only as the node's workers take them, the results are dropped once read, so neither side holds
+   * them all. Each entry is {@code {index, result}} or {@code {index, error}}; reading blocks while
+   * the next element runs. When the map did not succeed (an element failed, the upload broke off),
+   * reading past the last entry throws a {@link JobFailedException} that says why. {@code options}
+   * (or null) takes {@code chunk}, {@code reduce} (sum, min, max, count), {@code failFast} and the
+   * options of {@code POST /jobs}.
+   */
+  public Stream<JsonNode> imap(String job, ObjectNode shared, Iterator<? extends JsonNode> inputs, ObjectNode options) {
+    ObjectNode map = options == null ? Json.object() : options.deepCopy();
+    map.put("inputs", "upload");
+    String id = submitMap(job, shared, map).join().path("id").asText();
+    CompletableFuture<JsonNode> upload = uploadInputs(id, inputs);
+    Iterator<JsonNode> ordered = inOrder(id).iterator();
+    Iterator<JsonNode> checked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        if (ordered.hasNext()) {
+          return true;
+        }
+        JsonNode done = job(id).join();
+        if (!"succeeded".equals(done.path("state").asText())) {
+          upload.cancel(true);
+          throw new JobFailedException(done);
+        }
+        return false;
+      }
+
+      @Override
+      public JsonNode next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ordered.next();
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(checked, Spliterator.ORDERED), false);
   }
 
   /**

@@ -125,6 +125,91 @@ class TandemClientIT {
   }
 
   @Test
+  @DisplayName("imap uploads its inputs as the node takes them and gives every result in order; a bad element fails alone, by its index")
+  void imapUploadsInputs() {
+    int n = 30_000;
+    java.util.Iterator<ObjectNode> inputs = java.util.stream.IntStream.rangeClosed(1, n)
+        .mapToObj(i -> i == 777 ? Json.object().put("x", "seven") : Json.object().put("x", i)).iterator();
+    long[] read = {0};
+    JobFailedException failed = assertThrows(JobFailedException.class, () -> client.imap("square", Json.object(), inputs, null)
+        .forEach(entry -> {
+          assertEquals(read[0], entry.path("index").asLong(), "in input order");
+          read[0]++;
+          if (read[0] != 777) {
+            assertEquals(read[0] * read[0], entry.path("result").asLong(), entry.toString());
+          } else {
+            assertTrue(entry.path("error").asText().contains("parameter x"), entry.toString());
+          }
+        }), "one element failed: the map did, after every entry was read");
+    assertEquals(n, read[0]);
+    JsonNode map = failed.job().path("map");
+    assertEquals(n, map.path("total").asInt(), map.toString());
+    assertEquals(1, map.path("failed").asInt(), map.toString());
+    assertTrue(map.path("streamed").asBoolean() && !map.has("receiving"), map.toString());
+    java.util.Iterator<ObjectNode> folded = java.util.stream.IntStream.rangeClosed(1, 1000)
+        .mapToObj(i -> Json.object().put("x", i)).iterator();
+    String id = client.submitMap("square", Json.object(), (ObjectNode) Json.read("{\"inputs\":\"upload\",\"reduce\":\"sum\"}"))
+        .join().path("id").asText();
+    assertEquals(1000, client.uploadInputs(id, folded).join().path("inputs").asInt());
+    assertEquals(333_833_500L, TandemClient.resultOf(client.awaitJob(id).join()).asLong(), "sum of squares 1..1000");
+    TandemException again = assertThrows(TandemException.class,
+        () -> unwrap(() -> client.uploadInputs(id, List.of(Json.object().put("x", 1)).iterator()).join()));
+    assertEquals(409, again.status(), again.getMessage());
+    TandemException unknown = assertThrows(TandemException.class,
+        () -> unwrap(() -> client.uploadInputs("nope-1", List.of(Json.object().put("x", 1)).iterator()).join()));
+    assertEquals(404, unknown.status(), unknown.getMessage());
+  }
+
+  @Test
+  @DisplayName("tandem map --inputs FILE streams the file: a malformed line fails its element by index, or the map under --fail-fast, naming the line")
+  void cliUploadsInputFiles() throws Exception {
+    Path file = dist.work().resolve("inputs.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 30_000; i++) {
+      lines.append(i == 20_001 ? "{\"x\": 20001,,}" : "{\"x\": " + i + "}").append('\n');
+    }
+    Files.writeString(file, lines);
+    Dist.Result out = dist.run("map", "square", "--inputs", file.toString(), "--node", url);
+    assertEquals(1, out.exit(), out.err());
+    assertEquals(29_999, out.out().lines().count());
+    assertTrue(out.err().contains("element 20000: line 20001 of the inputs"), out.err());
+    assertEquals("900000000", out.out().lines().reduce((a, b) -> b).orElseThrow(), "the last result, in order");
+    Dist.Result fast = dist.run("map", "square", "--inputs", file.toString(), "--fail-fast", "--node", url);
+    assertEquals(1, fast.exit(), fast.err());
+    assertTrue(fast.err().contains("stopped at the first failure (--fail-fast): element 20000: line 20001"), fast.err());
+  }
+
+  @Test
+  @DisplayName("an upload cut off in the middle fails its map with that reason")
+  void cutUploadFailsItsMap() throws Exception {
+    String id = client.submitMap("square", Json.object(), (ObjectNode) Json.read("{\"inputs\":\"upload\"}")).join().path("id").asText();
+    URI node = URI.create(url);
+    try (java.net.Socket socket = new java.net.Socket(node.getHost(), node.getPort())) {
+      String chunk = "{\"x\": 1}\n{\"x\": 2}\n";
+      String request = "PUT /jobs/" + id + "/inputs HTTP/1.1\r\nHost: " + node.getAuthority()
+          + "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n" + "100\r\n{\"x\": 3"; // cut inside a chunk
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (client.job(id).join().path("map").path("total").asInt() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20); // a bounded poll: until the node took the first lines
+      }
+    }
+    JsonNode done = client.awaitJob(id).join();
+    assertEquals("failed", done.path("state").asText(), done.toString());
+    assertTrue(done.path("error").asText().contains("the upload of its inputs broke off after 2 elements"), done.toString());
+  }
+
+  private static void unwrap(Runnable call) {
+    try {
+      call.run();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  @Test
   @DisplayName("results and inputs larger than one message arrive whole through the client and the CLI; beyond the cap a clear error")
   void largePayloadsArriveWhole() throws Exception {
     Path data = Files.createDirectories(dist.work().resolve("data"));

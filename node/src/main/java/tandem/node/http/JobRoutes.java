@@ -25,7 +25,7 @@ import tandem.node.owner.JobProtocol;
 import tandem.protocol.job.BadInputException;
 
 /**
- * Everything under {@code /jobs}: submit, list, look up (on any node: one this node does not own
+ * Everything under {@code /jobs}: submit, upload a map's inputs ({@link InputUpload}), list, look up (on any node: one this node does not own
  * is asked of the others), wait for, page through a map's results, cancel, and the job stream.
  * One ask of the JobManager per request, each with its own deadline; {@link JsonResponses} turns
  * the reply into the answer.
@@ -42,6 +42,7 @@ public final class JobRoutes extends AllDirectives {
   private final PeerLookup peers;
   private final MembersQuery members;
   private final RawResult rawResult;
+  private final InputUpload inputs;
 
   public JobRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings) {
     this.system = system;
@@ -52,6 +53,7 @@ public final class JobRoutes extends AllDirectives {
     this.peers = new PeerLookup(system);
     this.members = new MembersQuery(system);
     this.rawResult = new RawResult(system, jobs, peers, members, ASK);
+    this.inputs = new InputUpload(system, jobs, settings, limits);
   }
 
   public Route routes() {
@@ -64,6 +66,8 @@ public final class JobRoutes extends AllDirectives {
                 completeWithFuture(results(id, after.map(JobRoutes::parseAfter).orElse(0)))))),
             path("result", () -> get(() -> parameterOptional("as", as ->
                 completeWithFuture(rawResult.of(id, RawResult.asBase64(as)))))),
+            path("inputs", () -> put(() -> withoutRequestTimeout(() -> withoutSizeLimit(() ->
+                extractDataBytes(bytes -> completeWithFuture(inputs.upload(id, bytes))))))),
             path("cancel", () -> post(() -> completeWithFuture(cancel(id))))))));
   }
 

@@ -143,6 +143,9 @@ final class JsonResponses {
     out.put("done", job.map().done());
     out.put("failed", job.map().failed());
     out.put("total", job.map().total());
+    if (job.map().receiving()) {
+      out.put("receiving", true);
+    }
     out.put("next", reply.next());
     out.set("entries", Json.read(reply.entries()));
     return out;

@@ -15,13 +15,15 @@ import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobOptions;
 import tandem.node.owner.Placement;
 import tandem.node.owner.RangeElements;
+import tandem.node.owner.UploadedElements;
 import tandem.node.Reduce;
 import tandem.protocol.api.BytesJson;
 import tandem.protocol.job.BadInputException;
 
 /**
  * The body of {@code POST /jobs}: {@code {"job": "primes", "params": {"n": 1000000}}}. With one of
- * {@code inputs} (a list of parameter objects), {@code range} ({@code {"key", "from", "to",
+ * {@code inputs} (a list of parameter objects, or {@code "upload"}: they follow as JSON lines with
+ * {@code PUT /jobs/{id}/inputs}), {@code range} ({@code {"key", "from", "to",
  * "step"}}, both ends included) or {@code values} ({@code {"key", "values": [...]}}) it is a map:
  * the job once per element, {@code params} shared by all; {@code chunk}, {@code reduce} and
  * {@code failFast} are optional. A pipeline gives {@code "pipeline": [{"job", "params"}, ...]}
@@ -109,7 +111,12 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtoco
       }
       steps.add(new JobProtocol.PipelineStep(job.asText(), params == null || params.isNull() ? Json.object() : (ObjectNode) params));
     }
-    return new SubmitRequest(null, null, mapPart(tree, limits), steps, options);
+    MapPart map = mapPart(tree, limits);
+    if (map != null && map.elements() instanceof UploadedElements) {
+      throw new BadInputException("a pipeline takes its inputs in the submission (inputs as a list, range or values);"
+          + " \"inputs\": \"upload\" goes with a map");
+    }
+    return new SubmitRequest(null, null, map, steps, options);
   }
 
   private static JobOptions options(JsonNode tree) {
@@ -174,8 +181,12 @@ record SubmitRequest(String job, ObjectNode params, MapPart map, List<JobProtoco
   }
 
   private static List<ObjectNode> inputs(JsonNode inputs, SubmitLimits limits) {
+    if (inputs.isTextual() && inputs.asText().equals("upload")) {
+      return UploadedElements.LATER; // PUT /jobs/{id}/inputs brings them
+    }
     if (!inputs.isArray()) {
-      throw new BadInputException("inputs must be a list of parameter objects");
+      throw new BadInputException("inputs must be a list of parameter objects, or \"upload\" to send them as JSON lines"
+          + " with PUT /jobs/{id}/inputs once the map is accepted");
     }
     limits.checkElements("inputs", inputs.size());
     List<ObjectNode> out = new ArrayList<>(inputs.size());

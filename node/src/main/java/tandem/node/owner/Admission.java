@@ -25,23 +25,37 @@ final class Admission {
     return Math.min(maxMapElements, maxQueued);
   }
 
+  /**
+   * The most unread results a map that streams them holds before it sends no more chunks: a tenth of
+   * what a node holds, so one map whose reader is slow leaves room for others.
+   */
+  int streamWindow() {
+    return Math.max(1, Math.min(keeps(), maxQueued / 10));
+  }
+
   static boolean folds(Reduce reduce) {
     return reduce != null && reduce.folds();
   }
 
-  /** Whether a map streams its results: a range larger than its node keeps, whose results do not fold. */
+  /**
+   * Whether a map streams its results, when they do not fold: a range larger than its node keeps,
+   * or inputs that are uploaded (of any length).
+   */
   boolean streams(List<ObjectNode> elements, Reduce reduce) {
-    return elements instanceof RangeElements && !folds(reduce) && elements.size() > keeps();
+    return !folds(reduce) && (elements instanceof RangeElements && elements.size() > keeps()
+        || elements instanceof UploadedElements);
   }
 
   /** What a map of these elements would hold on its node, with {@code workers} taking its chunks. */
   int units(List<ObjectNode> elements, Reduce reduce, int workers) {
-    return (int) held(elements.size(), reduce, streams(elements, reduce), workers);
+    long unsettled = elements instanceof UploadedElements ? Integer.MAX_VALUE : elements.size();
+    return (int) held(unsettled, reduce, streams(elements, reduce), workers);
   }
 
-  /** What a running map holds now. */
+  /** What a running map holds now (one still receiving its inputs, what it may come to hold). */
   long held(MapView view, int workers) {
-    return held(view.total() - view.done() - view.failed(), view.reduce(), view.streamed(), workers);
+    long unsettled = view.receiving() ? Integer.MAX_VALUE : view.total() - view.done() - view.failed();
+    return held(unsettled, view.reduce(), view.streamed(), workers);
   }
 
   /**
@@ -51,7 +65,7 @@ final class Admission {
    */
   private long held(long unsettled, Reduce reduce, boolean streams, int workers) {
     if (streams) {
-      return Math.min(unsettled, keeps());
+      return Math.min(unsettled, streamWindow());
     }
     return folds(reduce) ? Math.min(unsettled, MapRun.window(workers)) : unsettled;
   }

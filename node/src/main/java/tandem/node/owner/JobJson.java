@@ -68,6 +68,9 @@ public final class JobJson {
       if (map.streamed()) {
         m.put("streamed", true); // its results were read through GET /jobs/{id}/results, not kept here
       }
+      if (map.receiving()) {
+        m.put("receiving", true); // its inputs are still being uploaded: total counts those so far
+      }
       var errors = m.putArray("errors");
       map.errors().forEach(e -> errors.addObject().put("index", e.index()).put("error", e.error()));
     }

@@ -71,7 +71,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
           JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
-          JobProtocol.Drain, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
+          JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
           PipelineEnded, RunStopped, TimedOut, DrainDeadline {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
@@ -215,6 +215,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(MapResults.class, this::onMapResults)
+        .onMessage(JobProtocol.UploadPart.class, this::onUploadPart)
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(FromPeer.class, this::onFromPeer)
@@ -301,6 +302,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
     Optional<Job> found = catalog.find(submit.job());
     if (found.isPresent() && found.get().kind() == JobKind.IO && submit.options().on() != Placement.PROCESSES) {
+      if (submit.elements() instanceof UploadedElements) {
+        submit.replyTo().tell(new JobProtocol.Rejected("'" + submit.job() + "' is an I/O job: its map runs as a pipeline"
+            + " of one step, which takes its inputs in the submission (--values, or inputs inline), not uploaded"));
+        return Behaviors.same();
+      }
       // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
@@ -314,21 +320,28 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     JobOptions options = submit.options().resolved(settings);
     List<ObjectNode> elements = submit.elements();
     boolean streams = admission.streams(elements, submit.reduce());
+    boolean uploaded = elements instanceof UploadedElements;
+    if (uploaded && submit.reduce() != null && !submit.reduce().folds()) {
+      throw new BadInputException("reduce " + submit.reduce().label() + " keeps every result, and uploaded inputs may be"
+          + " of any length: read the results in order instead (drop --reduce), or send the inputs in the submission");
+    }
     if (!Admission.folds(submit.reduce()) && !streams) { // it keeps every result until it ends
       MapRun.checkCount(elements.size(), settings.maxMapElements());
     }
     MapRun.check(job, submit.shared(), elements);
-    int chunk = submit.chunk() > 0 ? submit.chunk() : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
+    // Uploaded inputs: the chunk asked for, or 0, sized as their elements turn out to take (MapUpload).
+    int chunk = submit.chunk() > 0 || uploaded ? submit.chunk()
+        : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
     long now = System.nanoTime();
     JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
-        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams)).withOptions(options);
+        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams, uploaded)).withOptions(options);
     if (options.on() == Placement.THREADS) {
       record = record.running(thisNode(), now);
     }
     jobs.put(record);
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = getContext().spawn(
-        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.keeps(), settings.unreadTimeout()), lossBudget,
+        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.streamWindow(), settings.unreadTimeout()), lossBudget,
             chunkIds, scheduler, getContext().getSelf()),
         "map-" + record.seq());
     getContext().watchWith(run, new RunStopped(record.seq()));
@@ -554,6 +567,24 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       watch.replyTo().tell(new JobLookup(job));
     } else {
       waiters.add(job.get().seq(), done -> watch.replyTo().tell(new JobLookup(Optional.of(done))));
+    }
+    return Behaviors.same();
+  }
+
+  /** Uploaded inputs go to their map's run; any other job, or none, refuses them. */
+  private Behavior<Command> onUploadPart(JobProtocol.UploadPart part) {
+    Optional<JobRecord> job = lookup(part.id());
+    ActorRef<MapRun.Command> run = job.map(j -> maps.get(j.seq())).orElse(null);
+    if (run != null) {
+      run.tell(new MapRun.Upload(part));
+    } else if (job.isEmpty()) {
+      part.replyTo().tell(new JobProtocol.InputsTaken(0, "this node owns no job " + part.id()
+          + "; send a map's inputs to the node that accepted it", true));
+    } else {
+      JobRecord found = job.get();
+      part.replyTo().tell(JobProtocol.InputsTaken.refused(0, found.state().isFinal() && found.map() != null
+          ? "map " + found.id() + " ended " + found.state().label() + "; it takes no more inputs"
+          : "job " + found.id() + " is no map whose inputs are uploaded (\"inputs\": \"upload\")"));
     }
     return Behaviors.same();
   }

@@ -115,6 +115,49 @@ public final class JobProtocol {
    */
   public record MapEntries(Optional<JobRecord> job, String entries, int next) implements NoSerializationVerificationNeeded {}
 
+  /**
+   * One line of a map's uploaded inputs: the element's parameters, or why the line is no element
+   * ({@code problem}, e.g. not JSON); such an element fails with that reason, the map goes on.
+   */
+  public record UploadedInput(ObjectNode params, String problem) {}
+
+  /** What an upload of a map's inputs sends its map: more inputs, or their end. */
+  public sealed interface UploadPart extends JobManager.Command permits MoreInputs, InputsEnded {
+    String id();
+
+    /** Who uploads: a map takes its inputs from one upload only. */
+    long upload();
+
+    ActorRef<InputsTaken> replyTo();
+  }
+
+  /**
+   * More of map {@code id}'s inputs, in order; answered once the map has room for more, so an
+   * upload is read only as fast as the map sends its elements to workers.
+   */
+  public record MoreInputs(String id, long upload, List<UploadedInput> inputs, ActorRef<InputsTaken> replyTo)
+      implements UploadPart {}
+
+  /**
+   * The upload of map {@code id}'s inputs ended: all were sent ({@code broken} null), or it broke
+   * off (the connection closed, a line too long) and the map fails for {@code broken}.
+   */
+  public record InputsEnded(String id, long upload, String broken, ActorRef<InputsTaken> replyTo) implements UploadPart {}
+
+  /**
+   * The answer to an {@link UploadPart}: how many inputs the map took so far, or why it takes no
+   * more ({@code refused}); {@code unknown} when this node owns no such map.
+   */
+  public record InputsTaken(int taken, String refused, boolean unknown) implements NoSerializationVerificationNeeded {
+    public static InputsTaken ok(int taken) {
+      return new InputsTaken(taken, null, false);
+    }
+
+    public static InputsTaken refused(int taken, String why) {
+      return new InputsTaken(taken, why, false);
+    }
+  }
+
   /** Stop a queued or running job this node owns. */
   public record Cancel(String id, ActorRef<CancelReply> replyTo) implements JobManager.Command {}
 

@@ -19,7 +19,10 @@ import tandem.protocol.job.BadInputException;
  */
 final class MapOutcomes {
 
-  private final int total;
+  /** How many elements the map has; grows while an upload brings them ({@link #open}). */
+  private int total;
+  /** Whether more elements may come (an upload not ended yet): the map is not complete before. */
+  private boolean open;
   /** Per element, its result as JSON text; null for a folding map. */
   private final String[] results;
   private final String[] errors;
@@ -50,7 +53,19 @@ final class MapOutcomes {
    * @param streams whether results are kept only until read (and the map ends without them)
    */
   MapOutcomes(int elements, boolean failFast, Reduce reduce, boolean streams) {
+    this(elements, false, failFast, reduce, streams);
+  }
+
+  /**
+   * @param open whether elements are still to come ({@link #received}); such a map keeps no result
+   *     per element, it folds or streams them
+   */
+  MapOutcomes(int elements, boolean open, boolean failFast, Reduce reduce, boolean streams) {
+    if (open && reduce != null && !reduce.folds() || open && reduce == null && !streams) {
+      throw new IllegalArgumentException("a map whose elements are still to come folds or streams its results");
+    }
     this.total = elements;
+    this.open = open;
     this.fold = reduce != null && reduce.folds() ? new Reduce.Fold(reduce) : null;
     this.unread = fold == null && streams ? new ArrayDeque<>() : null;
     int kept = fold == null && !streams ? elements : 0;
@@ -240,13 +255,26 @@ final class MapOutcomes {
     return out.append('}').toString();
   }
 
-  /** Elements not settled yet. */
+  /** Elements not settled yet (of those received, while more may come). */
   int unsettled() {
     return total - settled;
   }
 
+  /** {@code more} elements came (an upload): the map has that many more. */
+  void received(int more) {
+    if (!open) {
+      throw new IllegalStateException("no more elements come to this map");
+    }
+    total += more;
+  }
+
+  /** No more elements come: the map is complete once those it has settled. */
+  void closed() {
+    open = false;
+  }
+
   boolean complete() {
-    return settled == total;
+    return !open && settled == total;
   }
 
   /** The results in input order as JSON text, null where an element failed. */

@@ -38,7 +38,8 @@ import tandem.protocol.job.JobInput;
  */
 final class MapRun extends AbstractBehavior<MapRun.Command> {
 
-  sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks, Unread {}
+  sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks, Unread, Upload,
+      NoUpload {}
 
   /** A client asks for the elements that settled after those it has. */
   record Follow(JobProtocol.MapResults ask) implements Command {}
@@ -50,6 +51,15 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   record Stop(JobRecord ended) implements Command {}
 
   private record FromTasks(TaskScheduler.Event event) implements Command {}
+
+  /** More of the map's uploaded inputs, or their end (see {@link UploadedElements}). */
+  record Upload(JobProtocol.UploadPart part) implements Command {}
+
+  /** No upload of the map's inputs came within {@link #UPLOAD_START}. */
+  private enum NoUpload implements Command { TIMED_OUT }
+
+  /** How long a map submitted with its inputs to come waits for their upload to begin. */
+  static final java.time.Duration UPLOAD_START = java.time.Duration.ofSeconds(60);
 
   /** The map held as many unread results as it may for the whole unread timeout. */
   private enum Unread implements Command { TIMED_OUT }
@@ -140,6 +150,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private final int window;
   /** How many elements went out in chunks so far. */
   private int sent;
+  /** The inputs as they are uploaded, for a map whose elements come that way; else null. */
+  private final MapUpload upload;
 
   private MapRun(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan, JobRecord record, int window,
       Unreads unreads, LossBudget budget, AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler,
@@ -155,6 +167,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.tally = new MapTally(record, plan.failFast());
     this.window = window;
+    this.upload = plan.given() instanceof UploadedElements ? new MapUpload(plan.job(), plan.shared(), record.map().chunk()) : null;
+    if (upload != null) {
+      timers.startSingleTimer(NoUpload.TIMED_OUT, NoUpload.TIMED_OUT, UPLOAD_START);
+    }
     sendMore();
   }
 
@@ -165,7 +181,18 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     List<Task> tasks = new ArrayList<>();
     Reduce reduce = tally.record().map().reduce();
     String fold = reduce != null && reduce.folds() ? reduce.label() : null;
-    while (chunks.size() < window && sent < given.size() && !waitsForReader()) {
+    while (upload != null && chunks.size() < window && upload.hasPending() && !waitsForReader()) {
+      List<MapUpload.Pending> elements = upload.nextChunk();
+      com.fasterxml.jackson.databind.node.ArrayNode listed = Json.NODES.arrayNode(elements.size());
+      elements.forEach(element -> listed.add(element.params()));
+      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(ChunkForm.listed(listed, fold)));
+      chunks.put(task.taskId(), new Chunk(tally.record().seq(), elements.get(0).index(), elements.size(), task, 0, 0));
+      tasks.add(task);
+    }
+    if (upload != null) {
+      upload.answerIfRoom();
+    }
+    while (upload == null && chunks.size() < window && sent < given.size() && !waitsForReader()) {
       int end = (int) Math.min(given.size(), (long) sent + size);
       JsonNode part;
       if (given instanceof RangeElements range) { // its bounds only: the worker makes the elements
@@ -186,7 +213,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
     }
     // Held up by its reader alone: it has that long to read on, or the map fails.
-    if (chunks.isEmpty() && sent < given.size() && waitsForReader()) {
+    boolean left = upload != null ? upload.hasPending() : sent < given.size();
+    if (chunks.isEmpty() && left && waitsForReader()) {
       if (!timers.isTimerActive(Unread.TIMED_OUT)) {
         timers.startSingleTimer(Unread.TIMED_OUT, Unread.TIMED_OUT, unreads.timeout());
       }
@@ -218,6 +246,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
           return this;
         })
         .onMessage(Unread.class, timedOut -> onUnreadTimeout())
+        .onMessage(Upload.class, this::onUpload)
+        .onMessage(NoUpload.class, timedOut -> onNoUpload())
         .onMessage(Stop.class, stop -> stopped(stop.ended()))
         .onMessage(FromTasks.class, this::onFromTasks)
         .build();
@@ -234,6 +264,9 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     if (event instanceof TaskScheduler.Ended done) {
       for (TaskResult result : done.results()) {
         Chunk chunk = chunks.remove(result.taskId());
+        if (chunk != null && upload != null && chunk.startedAt() != 0) {
+          upload.ran(chunk.count(), now - chunk.startedAt());
+        }
         ended = chunk == null ? ended : tally.chunkDone(chunk, result.result(), result.error(), now);
         if (ended.isPresent()) {
           break;
@@ -251,9 +284,65 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     return this;
   }
 
+  /**
+   * More of the map's uploaded inputs, or their end. Inputs that are no element of it (not JSON, or
+   * parameters the job refuses) fail as elements, by their index; the others wait for their chunk.
+   * The upload hears back once there is room for more.
+   */
+  private Behavior<Command> onUpload(Upload message) {
+    JobProtocol.UploadPart part = message.part();
+    String refused = upload == null
+        ? "this map's elements came with its submission; PUT /jobs/" + tally.record().id()
+            + "/inputs is for a map submitted with \"inputs\": \"upload\""
+        : upload.refusal(part.upload());
+    if (refused != null) {
+      part.replyTo().tell(JobProtocol.InputsTaken.refused(upload == null ? 0 : upload.received(), refused));
+      return this;
+    }
+    timers.cancel(NoUpload.TIMED_OUT);
+    long now = System.nanoTime();
+    Optional<JobRecord> ended = Optional.empty();
+    if (part instanceof JobProtocol.MoreInputs more) {
+      tally.received(more.inputs().size());
+      for (JobProtocol.UploadedInput input : more.inputs()) {
+        String problem = upload.take(input);
+        if (problem != null && ended.isEmpty()) {
+          ended = tally.elementSettled(upload.lastIndex(), null, problem, null, now);
+        }
+      }
+      upload.answerWhenRoom(part.replyTo());
+    } else {
+      JobProtocol.InputsEnded end = (JobProtocol.InputsEnded) part;
+      upload.end();
+      part.replyTo().tell(JobProtocol.InputsTaken.ok(upload.received()));
+      ended = end.broken() != null
+          ? Optional.of(tally.record().failed("the upload of its inputs broke off after " + upload.received()
+              + " elements (" + end.broken() + "); nothing more of it runs", null, -1, now))
+          : tally.allReceived(now);
+    }
+    if (ended.isPresent()) {
+      jobs.tell(new JobManager.MapEnded(ended.get()));
+      return concluded(ended.get());
+    }
+    sendMore();
+    jobs.tell(new JobManager.MapChanged(tally.record()));
+    return this;
+  }
+
+  private Behavior<Command> onNoUpload() {
+    if (upload.started()) {
+      return this;
+    }
+    JobRecord failed = tally.record().failed("no inputs came within " + UPLOAD_START.toSeconds()
+        + " s of its submission; send them with PUT /jobs/" + tally.record().id()
+        + "/inputs, one JSON object per line (tandem map --inputs FILE does)", null, -1, System.nanoTime());
+    jobs.tell(new JobManager.MapEnded(failed));
+    return concluded(failed);
+  }
+
   /** Chunks went to a worker: each counts one more attempt, and the map is running from the first. */
   private void onStarted(TaskScheduler.Started started, long now) {
-    started.taskIds().forEach(id -> chunks.computeIfPresent(id, (i, chunk) -> chunk.started()));
+    started.taskIds().forEach(id -> chunks.computeIfPresent(id, (i, chunk) -> chunk.started(now)));
     if (tally.record().state() == JobState.QUEUED) {
       tally.update(tally.record().running(new RanOn("worker", started.address(), started.pid(), null), now));
       jobs.tell(new JobManager.MapChanged(tally.record()));
@@ -337,6 +426,12 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       chunks.clear();
     }
     tally.ended(ended);
+    String why = "map " + ended.id() + " ended " + ended.state().label()
+        + (ended.error() == null ? "" : ": " + ended.error()) + "; it takes no more inputs";
+    if (upload != null) {
+      upload.end();
+      upload.refuseWaiting(why);
+    }
     // A map that streams its results lives on until its last ones are read (or nobody reads them for
     // the unread timeout), answering the readers the JobManager passes on; then it says so, and the
     // JobManager stops it (so no reader is passed on to a stopped run).
@@ -362,6 +457,11 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
           return Behaviors.same();
         })
         .onMessage(FromTasks.class, late -> Behaviors.same())
+        .onMessage(Upload.class, late -> {
+          late.part().replyTo().tell(JobProtocol.InputsTaken.refused(upload == null ? 0 : upload.received(), why));
+          return Behaviors.same();
+        })
+        .onMessage(NoUpload.class, late -> Behaviors.same())
         .build();
   }
 }

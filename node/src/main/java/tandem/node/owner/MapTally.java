@@ -10,7 +10,7 @@ import tandem.protocol.job.BadInputException;
 /**
  * A map's record as its elements settle: their outcomes, its progress, the clients following it,
  * fail-fast and the reduce at the end. One per map ({@link MapRun}) and per pipeline over many
- * inputs ({@link Pipelines}), owned by the actor that runs it. Not thread-safe.
+ * inputs ({@link PipelineRun}), owned by the actor that runs it. Not thread-safe.
  */
 final class MapTally {
   private final MapOutcomes outcomes;
@@ -19,7 +19,8 @@ final class MapTally {
 
   MapTally(JobRecord record, boolean failFast) {
     this.record = record;
-    this.outcomes = new MapOutcomes(record.map().total(), failFast, record.map().reduce(), record.map().streamed());
+    this.outcomes = new MapOutcomes(record.map().total(), record.map().receiving(), failFast, record.map().reduce(),
+        record.map().streamed());
   }
 
   JobRecord record() {
@@ -38,6 +39,23 @@ final class MapTally {
 
   int unsettled() {
     return outcomes.unsettled();
+  }
+
+  /** {@code more} elements of an upload came: the map has that many more. */
+  void received(int more) {
+    outcomes.received(more);
+    record = record.withMap(record.map().received(more));
+  }
+
+  /**
+   * The upload of the map's inputs ended: no more come.
+   *
+   * @return the map's final record when every element had settled already
+   */
+  Optional<JobRecord> allReceived(long now) {
+    outcomes.closed();
+    record = record.withMap(record.map().allReceived());
+    return progressed(0, List.of(), now);
   }
 
   /**

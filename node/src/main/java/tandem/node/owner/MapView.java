@@ -10,11 +10,28 @@ import java.util.List;
  * @param reduce how results are folded, or null for the list of results
  * @param errors the first failed elements, in the order they failed
  * @param streamed whether its results stream (read through its results, dropped once read) instead
- *     of being kept in its job: a map larger than its node keeps
+ *     of being kept in its job: a map larger than its node keeps, or one whose inputs are uploaded
+ * @param receiving whether its inputs are still being uploaded: {@code total} counts those received
+ *     so far
  */
-public record MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors, boolean streamed) {
+public record MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors, boolean streamed,
+    boolean receiving) {
   public MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors) {
-    this(total, done, failed, chunk, reduce, errors, false);
+    this(total, done, failed, chunk, reduce, errors, false, false);
+  }
+
+  public MapView(int total, int done, int failed, int chunk, Reduce reduce, List<ElementError> errors, boolean streamed) {
+    this(total, done, failed, chunk, reduce, errors, streamed, false);
+  }
+
+  /** {@code more} elements were uploaded. */
+  MapView received(int more) {
+    return new MapView(total + more, done, failed, chunk, reduce, errors, streamed, receiving);
+  }
+
+  /** The upload of its inputs ended: {@code total} is final. */
+  MapView allReceived() {
+    return new MapView(total, done, failed, chunk, reduce, errors, streamed, false);
   }
 
   /** How many failed elements a map's view lists. */
@@ -30,6 +47,6 @@ public record MapView(int total, int done, int failed, int chunk, Reduce reduce,
       all.addAll(newErrors.subList(0, Math.min(newErrors.size(), MAX_ERRORS - errors.size())));
       kept = List.copyOf(all);
     }
-    return new MapView(total, done + newlyDone, failed + newErrors.size(), chunk, reduce, kept, streamed);
+    return new MapView(total, done + newlyDone, failed + newErrors.size(), chunk, reduce, kept, streamed, receiving);
   }
 }

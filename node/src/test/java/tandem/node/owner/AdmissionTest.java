@@ -25,13 +25,19 @@ class AdmissionTest {
       new WireSettings(64L << 20, 1000, 1000), 512L << 20, Duration.ofMinutes(10)));
 
   @Test
-  @DisplayName("a map holds all its elements while it keeps its results, its window when they fold, what it may keep unread when it streams")
+  @DisplayName("a map holds all its elements while it keeps its results, its window when they fold, what it may keep unread when it streams (uploads too)")
   void countsWhatAMapHolds() {
     var big = new RangeElements("x", 1, 1, 10_000_000);
     assertEquals(500, admission.keeps());
     assertEquals(MapRun.window(2), admission.units(big, Reduce.SUM, 2), "folding: its chunks out");
     assertTrue(admission.streams(big, null));
-    assertEquals(500, admission.units(big, null, 2), "streaming: the results it may keep unread");
+    assertEquals(100, admission.streamWindow(), "a tenth of what the node holds, so a slow reader leaves room for others");
+    assertEquals(100, admission.units(big, null, 2), "streaming: the results it may keep unread");
+    assertTrue(admission.streams(UploadedElements.LATER, null), "uploaded inputs may be of any length: they stream");
+    assertEquals(100, admission.units(UploadedElements.LATER, null, 2));
+    assertEquals(MapRun.window(2), admission.units(UploadedElements.LATER, Reduce.SUM, 2), "uploaded and folding: its chunks out");
+    assertEquals(100, admission.held(new MapView(3, 0, 0, 0, null, List.of(), true, true), 2),
+        "still receiving: what it may come to hold, not the few it has");
     assertFalse(admission.streams(big, Reduce.SUM));
     assertFalse(admission.streams(new RangeElements("x", 1, 1, 400), null), "small enough to keep");
     List<ObjectNode> listed = Collections.nCopies(10_000, Json.object());

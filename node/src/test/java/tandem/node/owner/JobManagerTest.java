@@ -675,10 +675,14 @@ class JobManagerTest {
     // What it holds is its window: a small job still fits beside it.
     jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":2}"), reply.ref()));
     assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage());
-    // Without a fold, the same map streams its results and holds up to 1,000 unread: not while this one runs.
+    // Without a fold, the same map streams its results and holds up to a tenth of the node unread: taken beside.
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 1, 1, 100_000), 10,
         null, false, reply.ref()));
-    assertTrue(assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage()).reason().contains("holds"));
+    assertTrue(assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job().map().streamed());
+    // One that keeps every result and needs more than the node ever holds is refused.
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), java.util.Collections.nCopies(1_001, (ObjectNode) Json.read("{\"x\":2}")),
+        10, null, false, reply.ref()));
+    assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage());
     kit.stop(jobs);
   }
 
@@ -718,6 +722,77 @@ class JobManagerTest {
     JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
     assertEquals(JobState.SUCCEEDED, done.state(), done.error());
     assertEquals(null, done.result(), "its results were streamed, not kept");
+  }
+
+  @Test
+  @DisplayName("a map's uploaded inputs go out as its workers take them: the upload waits while the map has no room, and the map ends once they all settled")
+  void uploadedInputsFlowWithTheWorkers() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 31, 1);
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), UploadedElements.LATER, 100, Reduce.SUM, false, reply.ref()));
+    JobRecord map = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    assertTrue(map.map().receiving());
+    TestProbe<JobProtocol.InputsTaken> uploader = kit.createTestProbe();
+    int sent = 0;
+    boolean waited = false;
+    while (sent < 20_000) { // batches until the map holds as much as it may: then the answer waits
+      List<JobProtocol.UploadedInput> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        batch.add(new JobProtocol.UploadedInput(Json.object().put("x", 10 + ++sent), null)); // x = 3 fails in answer()
+      }
+      jobs.tell(new JobProtocol.MoreInputs(map.id(), 7, batch, uploader.ref()));
+      try {
+        uploader.receiveMessage(Duration.ofMillis(300));
+      } catch (AssertionError held) {
+        waited = true;
+        break;
+      }
+    }
+    assertTrue(waited, "the upload waited for room before " + sent + " inputs were sent");
+    assertTrue(sent < 20_000 && sent >= MapUpload.MOST_PENDING, sent + " sent before it waited");
+    answerWhatComes(worker, inbox); // the worker takes the chunks: room comes, the held answer with it
+    assertEquals(sent, uploader.receiveMessage().taken());
+    TestProbe<JobProtocol.InputsTaken> other = kit.createTestProbe();
+    jobs.tell(new JobProtocol.InputsEnded(map.id(), 8, null, other.ref()));
+    assertTrue(other.receiveMessage().refused().contains("another upload"));
+    jobs.tell(new JobProtocol.InputsEnded(map.id(), 7, null, uploader.ref()));
+    assertEquals(sent, uploader.receiveMessage().taken());
+    answerWhatComes(worker, inbox);
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.SUCCEEDED, done.state(), done.error());
+    long sum = 0;
+    for (long x = 11; x <= 10 + sent; x++) {
+      sum += x * x;
+    }
+    assertEquals(sum, Json.read(done.result()).asLong(), "the sum of the squares of every element sent");
+    assertEquals(sent, done.map().total());
+    assertFalse(done.map().receiving());
+  }
+
+  @Test
+  @DisplayName("an upload that breaks off fails its map with the reason; inputs for a job that takes none are refused")
+  void brokenUploadFailsItsMap() {
+    ActorRef<JobManager.Command> jobs = jobManager(3);
+    TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
+    jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), UploadedElements.LATER, 0, null, false, reply.ref()));
+    JobRecord map = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
+    assertTrue(map.map().streamed(), "uploaded inputs may be of any length: their results stream");
+    TestProbe<JobProtocol.InputsTaken> uploader = kit.createTestProbe();
+    jobs.tell(new JobProtocol.MoreInputs(map.id(), 7, List.of(new JobProtocol.UploadedInput(null, "line 1 of the inputs: malformed JSON")),
+        uploader.ref()));
+    assertEquals(1, uploader.receiveMessage().taken());
+    jobs.tell(new JobProtocol.InputsEnded(map.id(), 7, "the connection closed after line 1", uploader.ref()));
+    uploader.receiveMessage();
+    JobRecord done = awaitFinal(jobs, map.id(), Duration.ofSeconds(3));
+    assertEquals(JobState.FAILED, done.state());
+    assertTrue(done.error().contains("broke off after 1 elements (the connection closed after line 1)"), done.error());
+    JobRecord single = submit(jobs, "square", "{\"x\":2}");
+    jobs.tell(new JobProtocol.MoreInputs(single.id(), 7, List.of(), uploader.ref()));
+    assertTrue(uploader.receiveMessage().refused().contains("no map whose inputs are uploaded"));
+    jobs.tell(new JobProtocol.MoreInputs("nope-1", 7, List.of(), uploader.ref()));
+    assertTrue(uploader.receiveMessage().unknown());
   }
 
   /** Answers the chunks a worker is sent until none comes for 300 ms; how many elements they held. */
