@@ -28,6 +28,12 @@ final class MapFollower {
 
   int follow(TandemClient client, String id, String label) {
     JsonNode done = settle(client, id);
+    if (done == null) {
+      client.cancel(id).join();
+      err.println("tandem: the output closed (e.g. | head); " + label + " " + id + " cancelled");
+      err.flush();
+      return ExitCodes.JOB_FAILED;
+    }
     if (reduced) {
       if (json) {
         out.println(Json.write(done.path("result")));
@@ -48,9 +54,15 @@ final class MapFollower {
     return JobText.succeeded(done) ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
+  /** Whether what this prints goes nowhere any more: the reader of a pipe went away. */
+  private boolean outputClosed() {
+    return out.checkError() || System.out.checkError();
+  }
+
   /**
    * Prints elements as the owner reports them settled, until the map is final; then returns the
-   * finished job. Results of a reduce are not printed one by one: only the progress shows.
+   * finished job, or null when the output closed first. Results of a reduce are not printed one by
+   * one: only the progress shows.
    */
   private JsonNode settle(TandemClient client, String id) {
     int next = 0;
@@ -62,6 +74,9 @@ final class MapFollower {
       }
       next = page.path("next").asInt();
       printer.progress(page.path("done").asInt() + page.path("failed").asInt(), total);
+      if (!reduced && outputClosed()) {
+        return null; // nobody reads on: like a Python loop over imap killed by SIGPIPE, the map stops
+      }
       if (TandemClient.isFinal(page)) {
         return client.job(id).join();
       }

@@ -232,7 +232,9 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     long now = System.nanoTime();
     JobRecord failed = tally.record().failed("nobody read this map's results for " + unreads.timeout().toSeconds()
         + " s while " + tally.unread() + " waited (tandem.jobs.unread-timeout); read them with GET /jobs/"
-        + tally.record().id() + "/results as they come, as the CLI does", null, -1, now);
+        + tally.record().id() + "/results as they come, as the CLI does"
+        + (upload != null && upload.waiting() ? "; its upload waited for them too, after " + upload.received()
+            + " inputs: its client is likely gone" : ""), null, -1, now);
     jobs.tell(new JobManager.MapEnded(failed));
     return concluded(failed);
   }

@@ -102,6 +102,11 @@ final class MapUpload {
     answerIfRoom();
   }
 
+  /** Whether an upload waits for room. */
+  boolean waiting() {
+    return waiting != null;
+  }
+
   /** Answers the upload that waits for room, if there is some now. */
   void answerIfRoom() {
     if (waiting != null && pending.size() < MOST_PENDING) {
