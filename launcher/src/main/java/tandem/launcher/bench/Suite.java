@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -31,6 +32,14 @@ final class Suite {
   private static final int IN_FLIGHT = 1024;
   private static final int ROUND_TRIPS = 1_000;
   private static final int WAITS = 10_000;
+  /**
+   * Measured on this 2-core machine on 2026-12-02, 3 runs each, pool started before timing, the
+   * clock from the call to the last result read: N = 1M and 10M, {@code for r in Pool(2).imap(f,
+   * range(N), chunksize=ceil(N/8))} (Pool.map's default chunksize for 2 processes), counting
+   * results, 7.8M/s median both; {@code len(Pool(2).map(f, range(N)))} 8.1M/s both;
+   * {@code imap(..., chunksize=1000)} 5.5-5.7M/s. {@code f} returns its argument.
+   */
+  private static final String IMAP_PEER = "Pool(2).imap(f, range(N), chunksize=N/8) ~7.8M/s, map ~8.1M/s";
   private final BenchCluster cluster;
   private final TandemClient client;
   private final int reps;
@@ -46,17 +55,13 @@ final class Suite {
   }
 
   List<Figure> run() {
-    try (JobChannel channel = client.openChannel().join()) {
-      return run(channel);
-    }
-  }
-
-  private List<Figure> run(JobChannel channel) {
     List<Figure> figures = new ArrayList<>();
     progress.say("warming up");
     primes(PrimesWorkload.about(3_200_000, 16), 200);
     mapNoops();
-    warmUpChannel(channel);
+    try (JobChannel channel = client.openChannel().join()) {
+      warmUpChannel(channel);
+    }
     individualNoops(x -> client.run("noop", Json.object().put("x", x)), 2_000);
     figures.add(cpuSpeedup());
     figures.add(repeat("no-op tasks/s through workers, one map", "tasks/s", 100_000, true,
@@ -65,10 +70,22 @@ final class Suite {
       figures.add(repeat(String.format("no-op map of %,d elements, --reduce sum (folded in the workers)", elements),
           "elements/s", 7_000_000, true, "Pool(2).map(f, range(N)) ~7M/s (results as a list)", () -> foldedMap(elements)));
     }
-    figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
-        "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s",
-        () -> individualNoops(x -> channel.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS)));
-    figures.addAll(roundTrips(channel));
+    for (int elements : new int[] {1_000_000, 10_000_000}) {
+      List<Double> rss = new ArrayList<>();
+      figures.add(repeat(String.format("no-op map of %,d elements, every result in order to the Java client (inOrder)", elements),
+          "elements/s", 7_000_000, true, IMAP_PEER, () -> inOrderMap(elements, rss)));
+      if (!rss.isEmpty()) {
+        figures.add(Figure.of("  the node's RSS (peak)", "MB", rss, Double.NaN, false, "-"));
+      }
+    }
+    // A channel opened only now: the node closes a connection idle for 75 s
+    // (pekko.http.server.idle-timeout), and the rows above take longer than that.
+    try (JobChannel channel = client.openChannel().join()) {
+      figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
+          "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s",
+          () -> individualNoops(x -> channel.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS)));
+      figures.addAll(roundTrips(channel));
+    }
     figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
     figures.addAll(ioWaits());
     int bytes = WireSize.smallJobBytes();
@@ -103,6 +120,36 @@ final class Suite {
     map.putObject("range").put("key", "x").put("from", 1).put("to", elements);
     map.put("reduce", "sum");
     double seconds = timed(() -> BenchCluster.succeeded(client.runMap("noop", Json.object(), map).join()));
+    return elements / seconds;
+  }
+
+  /**
+   * A range map without reduce, every result read here in input order ({@link TandemClient#inOrder},
+   * like {@code Pool.imap}); a map this large streams its results, the node dropping them once
+   * read. Timed from the submit to the last result read; the node's peak RSS goes to {@code rss}
+   * when it is local.
+   */
+  private double inOrderMap(int elements, List<Double> rss) {
+    ObjectNode map = Json.object();
+    map.putObject("range").put("key", "x").put("from", 1).put("to", elements);
+    ProcessSampler sampler = cluster.local() ? ProcessSampler.watch(List.of(cluster.nodePid())) : null;
+    long start = System.nanoTime();
+    String id = client.submitMap("noop", Json.object(), map).join().path("id").asText();
+    long read = 0;
+    for (Iterator<JsonNode> results = client.inOrder(id).iterator(); results.hasNext(); read++) {
+      JsonNode entry = results.next();
+      if (entry.path("index").asLong(-1) != read || entry.path("result").asLong(-1) != read + 1) {
+        throw new CliException(ExitCodes.JOB_FAILED, "map " + id + ": result " + read + " in order was " + entry);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (sampler != null) {
+      rss.add(sampler.stop().rssBytes() / 1e6);
+    }
+    if (read != elements) {
+      throw new CliException(ExitCodes.JOB_FAILED, "map " + id + " delivered " + read + " of " + elements + " results");
+    }
+    BenchCluster.succeeded(client.job(id).join());
     return elements / seconds;
   }
 
