@@ -27,6 +27,9 @@ public record ResultValue(String json, byte[] bytes) {
     if (value instanceof BinaryNode binary) {
       return new ResultValue(Json.write(BytesJson.summary(binary.binaryValue())), binary.binaryValue());
     }
+    if (value.isIntegralNumber() || value.isBoolean() || value.isNull()) {
+      return json(value.asText()); // the same text, without a generator per element of a large map
+    }
     return json(Json.write(BytesJson.shown(value, false)));
   }
 

@@ -42,6 +42,13 @@ import tandem.protocol.api.JobState;
  * small jobs over one connection.
  */
 public final class TandemClient {
+  static {
+    // A node closes a connection idle for pekko.http.server.idle-timeout (75 s); the JDK client keeps
+    // idle ones 1,200 s and does not retry a POST sent on one the node just closed ("header parser
+    // received no bytes"). Closing them first, at 30 s, avoids that. Set only when the program did not.
+    System.getProperties().putIfAbsent("jdk.httpclient.keepalive.timeout", "30");
+  }
+
   /** The {@code resultType} of a job whose result is bytes. */
   private static final String BYTES = "bytes";
 
@@ -315,14 +322,21 @@ public final class TandemClient {
     Iterator<JsonNode> ordered = new Iterator<>() {
       private final Map<Integer, JsonNode> ahead = new HashMap<>();
       private int next;
+      /** The entry at {@code next} when it came in order: most do, and skip the map. */
+      private JsonNode now;
 
       @Override
       public boolean hasNext() {
-        while (!ahead.containsKey(next) && settled.hasNext()) {
+        while (now == null && (now = ahead.remove(next)) == null && settled.hasNext()) {
           JsonNode entry = settled.next();
-          ahead.put(entry.path("index").asInt(), entry);
+          int index = entry.path("index").asInt();
+          if (index == next) {
+            now = entry;
+          } else {
+            ahead.put(index, entry);
+          }
         }
-        return ahead.containsKey(next);
+        return now != null;
       }
 
       @Override
@@ -330,7 +344,10 @@ public final class TandemClient {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return ahead.remove(next++);
+        JsonNode entry = now;
+        now = null;
+        next++;
+        return entry;
       }
     };
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(ordered, Spliterator.ORDERED), false);

@@ -147,7 +147,8 @@ final class JsonResponses {
       out.put("receiving", true);
     }
     out.put("next", reply.next());
-    out.set("entries", Json.read(reply.entries()));
+    // Already JSON text, written once by the map's run: passed through as it is, never parsed again.
+    out.putRawValue("entries", new com.fasterxml.jackson.databind.util.RawValue(reply.entries()));
     return out;
   }
 

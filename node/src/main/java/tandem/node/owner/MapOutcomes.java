@@ -47,6 +47,8 @@ final class MapOutcomes {
   private final ArrayDeque<String> unread;
   /** How many streamed entries were read and dropped. */
   private int dropped;
+  /** The position up to which streamed entries were handed to a reader (read or not yet). */
+  private int served;
 
   /**
    * @param reduce how results are reduced, or null; a folding one keeps no result per element
@@ -220,6 +222,7 @@ final class MapOutcomes {
    */
   private String streamedAfter(int after) {
     readTo(after);
+    served = Math.max(served, dropped + unread.size());
     StringBuilder out = new StringBuilder("[");
     boolean first = true;
     for (String e : unread) {
@@ -240,6 +243,19 @@ final class MapOutcomes {
   /** Settled entries nobody has read yet, for a map that streams its results. */
   int unread() {
     return unread == null ? 0 : unread.size();
+  }
+
+  /**
+   * Whether a map that streams its results holds as many as it may: {@code most} not handed to a
+   * reader yet, or twice that with those handed out and not yet read past. The reader works
+   * through one page while the next fills, so neither waits for the other (double buffering).
+   */
+  boolean full(int most) {
+    if (unread == null) {
+      return false;
+    }
+    int handedOut = Math.max(0, served - dropped);
+    return unread.size() - handedOut >= most || unread.size() >= 2L * most;
   }
 
   private static String entry(int index, String result, String error, Supplier<String> steps) {

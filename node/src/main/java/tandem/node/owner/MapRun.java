@@ -225,7 +225,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   /** Whether as many results wait unread as the map may hold (like {@code imap}, it waits for its reader). */
   private boolean waitsForReader() {
-    return tally.unread() >= unreads.most();
+    return tally.waitsForReader(unreads.most());
   }
 
   private Behavior<Command> onUnreadTimeout() {

@@ -37,6 +37,11 @@ final class MapTally {
     return outcomes.unread();
   }
 
+  /** Whether the map holds as many unread results as it may (see {@link MapOutcomes#full}). */
+  boolean waitsForReader(int most) {
+    return outcomes.full(most);
+  }
+
   int unsettled() {
     return outcomes.unsettled();
   }
