@@ -56,6 +56,8 @@ final class Suite {
 
   List<Figure> run() {
     List<Figure> figures = new ArrayList<>();
+    // First, against the node's RSS at rest: the rows after this one grow its heap with garbage.
+    figures.addAll(new MemoryRows(cluster, reps, progress).run());
     progress.say("warming up");
     primes(PrimesWorkload.about(3_200_000, 16), 200);
     mapNoops();
