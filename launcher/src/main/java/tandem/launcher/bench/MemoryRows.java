@@ -43,9 +43,20 @@ final class MemoryRows {
     this.idleMb = nodeRssMb();
   }
 
-  /** The node's resident memory now, in MB; NaN when the node is not on this machine. */
+  /**
+   * The node's resident memory at rest, in MB: the least of a second's samples, as a node just
+   * started still settles (NaN when the node is not on this machine).
+   */
   private double nodeRssMb() {
-    return cluster.local() ? ProcessSampler.watch(List.of(cluster.nodePid())).stop().rssBytes() / 1e6 : Double.NaN;
+    if (!cluster.local()) {
+      return Double.NaN;
+    }
+    double least = Double.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      least = Math.min(least, ProcessSampler.watch(List.of(cluster.nodePid())).stop().rssBytes() / 1e6);
+      BenchCluster.sleep(200);
+    }
+    return least;
   }
 
   List<Figure> run() {
