@@ -18,19 +18,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.HashMap;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import tandem.protocol.api.Json;
 import tandem.protocol.api.JobState;
 
@@ -280,34 +273,7 @@ public final class TandemClient {
    * options of {@code POST /jobs}.
    */
   public Stream<JsonNode> imap(String job, ObjectNode shared, Iterator<? extends JsonNode> inputs, ObjectNode options) {
-    ObjectNode map = options == null ? Json.object() : options.deepCopy();
-    map.put("inputs", "upload");
-    String id = submitMap(job, shared, map).join().path("id").asText();
-    CompletableFuture<JsonNode> upload = uploadInputs(id, inputs);
-    Iterator<JsonNode> ordered = inOrder(id).iterator();
-    Iterator<JsonNode> checked = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        if (ordered.hasNext()) {
-          return true;
-        }
-        JsonNode done = job(id).join();
-        if (!"succeeded".equals(done.path("state").asText())) {
-          upload.cancel(true);
-          throw new JobFailedException(done);
-        }
-        return false;
-      }
-
-      @Override
-      public JsonNode next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return ordered.next();
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(checked, Spliterator.ORDERED), false);
+    return MapStreams.imap(this, job, shared, inputs, options);
   }
 
   /**
@@ -318,39 +284,7 @@ public final class TandemClient {
    * results (see the README), and this is how to read them all.
    */
   public Stream<JsonNode> inOrder(String id) {
-    Iterator<JsonNode> settled = settled(id).iterator();
-    Iterator<JsonNode> ordered = new Iterator<>() {
-      private final Map<Integer, JsonNode> ahead = new HashMap<>();
-      private int next;
-      /** The entry at {@code next} when it came in order: most do, and skip the map. */
-      private JsonNode now;
-
-      @Override
-      public boolean hasNext() {
-        while (now == null && (now = ahead.remove(next)) == null && settled.hasNext()) {
-          JsonNode entry = settled.next();
-          int index = entry.path("index").asInt();
-          if (index == next) {
-            now = entry;
-          } else {
-            ahead.put(index, entry);
-          }
-        }
-        return now != null;
-      }
-
-      @Override
-      public JsonNode next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        JsonNode entry = now;
-        now = null;
-        next++;
-        return entry;
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(ordered, Spliterator.ORDERED), false);
+    return MapStreams.inOrder(settled(id));
   }
 
   /**
@@ -360,31 +294,7 @@ public final class TandemClient {
    * the node this client talks to (the one it was submitted to).
    */
   public Stream<JsonNode> settled(String id) {
-    Iterator<JsonNode> pages = new Iterator<>() {
-      private int next;
-      private boolean done;
-      private Iterator<JsonNode> page = Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!page.hasNext() && !done) {
-          JsonNode answer = mapResults(id, next).join();
-          next = answer.path("next").asInt();
-          done = isFinal(answer);
-          page = answer.path("entries").iterator();
-        }
-        return page.hasNext();
-      }
-
-      @Override
-      public JsonNode next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return page.next();
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED), false);
+    return MapStreams.settled(this, id);
   }
 
   /**
