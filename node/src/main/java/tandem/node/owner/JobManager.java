@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -132,8 +132,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** How many workers take this node's tasks, as the scheduler last said. */
   private int workers;
   private final String address;
-  private final long pid = ProcessHandle.current().pid();
-  private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+  private final JobIds ids;
   private final ActorRef<IoRunner.Finished> ioReplies;
   private final JobTable jobs;
   /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
@@ -144,7 +143,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Waiters waiters = new Waiters();
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
-  private long lastSeq;
   /** The maps running, each by its own {@link MapRun}, by seq. */
   private final Map<Long, ActorRef<MapRun.Command>> maps = new HashMap<>();
   /** Task ids of map chunks, shared by every MapRun; they start far above job numbers, which single jobs use. */
@@ -172,6 +170,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.settings = settings;
     this.io = io;
     this.address = address;
+    this.ids = new JobIds(address);
     this.jobs = new JobTable(settings.retainFinished());
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
     this.admission = new Admission(settings);
@@ -265,7 +264,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * @param parent the pipeline it is a step of, or 0
    */
   private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
-    JobRecord queued = newJob(job.name(), job.kind(), params, System.nanoTime()).withParent(parent).withOptions(options);
+    JobRecord queued = ids.queued(job.name(), job.kind(), params, System.nanoTime()).withParent(parent).withOptions(options);
     return launch(job, queued, input);
   }
 
@@ -276,7 +275,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private JobRecord launch(Job job, JobRecord queued, JobInput input) {
     Placement on = queued.options().on();
     boolean onNode = (job instanceof IoJob && on != Placement.PROCESSES) || on == Placement.THREADS;
-    JobRecord record = onNode ? queued.running(thisNode(), System.nanoTime()) : queued;
+    JobRecord record = onNode ? queued.running(ids.thisNode(), System.nanoTime()) : queued;
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
       io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
     } else {
@@ -284,15 +283,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     jobs.put(record);
     return record;
-  }
-
-  private JobRecord newJob(String name, JobKind kind, ObjectNode params, long nowNanos) {
-    long seq = ++lastSeq;
-    return JobRecord.queued(seq, tag + "-" + seq, name, kind, params, address, nowNanos);
-  }
-
-  private RanOn thisNode() {
-    return new RanOn("node", address, pid, null);
   }
 
   private void run(List<Task> tasks, Placement on) {
@@ -333,10 +323,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     int chunk = submit.chunk() > 0 || uploaded ? submit.chunk()
         : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
     long now = System.nanoTime();
-    JobRecord record = newJob(job.name(), job.kind(), submit.shared(), now)
+    JobRecord record = ids.queued(job.name(), job.kind(), submit.shared(), now)
         .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams, uploaded)).withOptions(options);
     if (options.on() == Placement.THREADS) {
-      record = record.running(thisNode(), now);
+      record = record.running(ids.thisNode(), now);
     }
     jobs.put(record);
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
@@ -420,9 +410,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     List<ObjectNode> firsts = PipelineRun.checkedFirsts(steps, elements);
     long now = System.nanoTime();
     List<String> names = steps.steps().stream().map(step -> step.job().name()).toList();
-    JobRecord record = newJob(String.join(" | ", names), steps.steps().get(names.size() - 1).job().kind(),
+    JobRecord record = ids.queued(String.join(" | ", names), steps.steps().get(names.size() - 1).job().kind(),
             steps.steps().get(0).params(), now)
-        .running(thisNode(), now)
+        .running(ids.thisNode(), now)
         .withPipeline(new PipelineView(names, List.of()))
         .withOptions(options);
     if (elements != null) {
@@ -808,16 +798,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
   }
 
-  /** Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */
+  /** The job with id {@code id}, if this node owns it (see {@link JobIds#seq}). */
   private Optional<JobRecord> lookup(String id) {
-    int dash = id.lastIndexOf('-');
-    if (dash < 0 || !id.substring(0, dash).equals(tag)) {
-      return Optional.empty();
-    }
-    try {
-      return jobs.get(Long.parseLong(id.substring(dash + 1)));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    OptionalLong seq = ids.seq(id);
+    return seq.isPresent() ? jobs.get(seq.getAsLong()) : Optional.empty();
   }
 }

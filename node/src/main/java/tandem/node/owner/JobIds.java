@@ -1,0 +1,48 @@
+package tandem.node.owner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import tandem.protocol.job.JobKind;
+
+/**
+ * Who owns this node's jobs, as their records say: each job it accepts gets the next sequence
+ * number and the id {@code <node tag>-<sequence>} (the tag drawn when the JobManager starts), and
+ * one that runs on the node itself ran on this address and process. Not thread-safe: the
+ * JobManager owns it.
+ */
+final class JobIds {
+  private final String address;
+  private final long pid = ProcessHandle.current().pid();
+  private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+  private long lastSeq;
+
+  /** @param address this node's cluster address, the owner of every job it accepts */
+  JobIds(String address) {
+    this.address = address;
+  }
+
+  /** A new job, queued, with the next sequence number and its id. */
+  JobRecord queued(String name, JobKind kind, ObjectNode params, long nowNanos) {
+    long seq = ++lastSeq;
+    return JobRecord.queued(seq, tag + "-" + seq, name, kind, params, address, nowNanos);
+  }
+
+  /** Where a job ran that runs on this node (an I/O job, or one on the node's threads). */
+  RanOn thisNode() {
+    return new RanOn("node", address, pid, null);
+  }
+
+  /** The sequence number in {@code id}. Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */
+  OptionalLong seq(String id) {
+    int dash = id.lastIndexOf('-');
+    if (dash < 0 || !id.substring(0, dash).equals(tag)) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(id.substring(dash + 1)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+}
