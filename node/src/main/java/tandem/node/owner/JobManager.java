@@ -1,6 +1,5 @@
 package tandem.node.owner;
 
-import tandem.node.Reduce;
 import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -45,17 +43,12 @@ import tandem.node.owner.JobProtocol.SubmitReply;
 import tandem.node.owner.JobProtocol.SubmitUntilFinal;
 import tandem.node.owner.JobProtocol.Watch;
 import tandem.node.NodeSettings;
-import tandem.node.ResultValue;
 import tandem.node.io.IoRunner;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
-import tandem.protocol.ValueCodec;
-import tandem.protocol.WorkerProtocol.Task;
-import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.job.BadInputException;
-import tandem.protocol.job.IoJob;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.JobKind;
@@ -126,17 +119,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private final JobCatalog catalog;
   private final NodeSettings settings;
-  private final ActorRef<IoRunner.Command> io;
   private final ActorRef<TaskScheduler.Command> scheduler;
-  private final ActorRef<TaskScheduler.Event> taskEvents;
+  /** The single jobs: where they run, and what becomes of them. */
+  private final SingleJobs singles;
   /** How many workers take this node's tasks, as the scheduler last said. */
   private int workers;
   private final String address;
   private final JobIds ids;
-  private final ActorRef<IoRunner.Finished> ioReplies;
   private final JobTable jobs;
-  /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
-  private final Map<Long, Integer> memoryLosses = new HashMap<>();
   private final LossBudget lossBudget;
   private final Admission admission;
   /** What to do with a job once it is final, by its sequence number. */
@@ -165,16 +155,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     super(context);
     this.timers = timers;
     this.scheduler = scheduler;
-    this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
+    ActorRef<TaskScheduler.Event> taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.catalog = catalog;
     this.settings = settings;
-    this.io = io;
     this.address = address;
     this.ids = new JobIds(address);
     this.jobs = new JobTable(settings.retainFinished());
     this.lossBudget = new LossBudget(settings.workerHeapBytes());
     this.admission = new Admission(settings);
-    this.ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
+    ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
+    this.singles = new SingleJobs(context, jobs, ids, this::known, lossBudget, io, ioReplies, scheduler, taskEvents,
+        this::finish, this::stepChanged);
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -218,8 +209,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(IoFinished.class, this::onIoFinished)
-        .onMessage(FromTasks.class, this::onFromTasks)
+        .onMessage(IoFinished.class, finished -> same(() -> singles.onIoFinished(finished.outcome())))
+        .onMessage(FromTasks.class, tasks -> same(() -> singles.onTaskEvent(tasks.event())))
         .onMessage(FleetChanged.class, this::onFleetChanged)
         .onMessage(MapChanged.class, changed -> onRunChanged(changed.job()))
         .onMessage(MapEnded.class, this::onMapEnded)
@@ -253,40 +244,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
       return Behaviors.same();
     }
-    return accept(submit.replyTo(), 1, () -> startJob(found.get(), submit.params(),
+    return accept(submit.replyTo(), 1, () -> singles.start(found.get(), submit.params(),
         JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
-  }
-
-  /**
-   * Starts a checked job: an I/O job on the I/O runner at once, a CPU job into the queue for
-   * workers, or where {@code on} says.
-   *
-   * @param parent the pipeline it is a step of, or 0
-   */
-  private JobRecord startJob(Job job, ObjectNode params, JobInput input, long parent, JobOptions options) {
-    JobRecord queued = ids.queued(job.name(), job.kind(), params, System.nanoTime()).withParent(parent).withOptions(options);
-    return launch(job, queued, input);
-  }
-
-  /**
-   * Sends a queued job where its options say (the I/O runner, the node's threads, or the queue for
-   * workers) and records it.
-   */
-  private JobRecord launch(Job job, JobRecord queued, JobInput input) {
-    Placement on = queued.options().on();
-    boolean onNode = (job instanceof IoJob && on != Placement.PROCESSES) || on == Placement.THREADS;
-    JobRecord record = onNode ? queued.running(ids.thisNode(), System.nanoTime()) : queued;
-    if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
-      io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
-    } else {
-      run(List.of(Task.single(record.seq(), job.name(), ValueCodec.encode(record.params()))), on);
-    }
-    jobs.put(record);
-    return record;
-  }
-
-  private void run(List<Task> tasks, Placement on) {
-    scheduler.tell(TaskScheduler.Enqueue.of(tasks, on == Placement.THREADS, taskEvents));
   }
 
   private Behavior<Command> onSubmitMap(SubmitMap submit) {
@@ -430,7 +389,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onStartStep(StartStep start) {
     boolean running = jobs.get(start.pipeline()).map(p -> !p.state().isFinal()).orElse(false);
     if (running) {
-      JobRecord child = startJob(start.job(), start.params(), JobInput.trusted(start.params()), start.pipeline(),
+      JobRecord child = singles.start(start.job(), start.params(), JobInput.trusted(start.params()), start.pipeline(),
           start.options());
       start.replyTo().tell(new PipelineRun.StepStarted(child, start.element(), start.step()));
     }
@@ -453,7 +412,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void stopSteps(long pipeline) {
     long now = System.nanoTime();
     for (JobRecord step : jobs.unfinishedSteps(pipeline)) {
-      stop(step);
+      singles.stop(step);
       JobRecord stopped = step.cancelled("cancelled with its pipeline", now);
       // A pipeline over one input shows its steps: this one as it ended.
       jobs.get(pipeline).filter(p -> p.map() == null && p.pipeline() != null).ifPresent(p -> jobs.put(
@@ -620,27 +579,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         pipeline.tell(new PipelineRun.Stop(ended));
       }
     } else {
-      stop(job);
+      singles.stop(job);
     }
     // A pipeline's view of its steps changed meanwhile: keep it.
     JobRecord final_ = jobs.get(seq).map(now -> now.pipeline() == null ? ended : ended.withPipeline(now.pipeline()))
         .orElse(ended);
     finish(final_);
     return final_;
-  }
-
-  /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
-  private void stop(JobRecord job) {
-    if (job.kind() == JobKind.IO && job.options().on() != Placement.PROCESSES) {
-      io.tell(new IoRunner.Cancel(job.seq()));
-    } else {
-      stopTasks(List.of(job.seq()));
-    }
-  }
-
-  /** Stops tasks wherever they are; nothing more is heard of them. */
-  private void stopTasks(List<Long> taskIds) {
-    scheduler.tell(new TaskScheduler.Cancel(taskIds));
   }
 
   /** Another node asks about a job; only the owner has it, the others answer null. */
@@ -675,112 +620,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onFromTasks(FromTasks wrapped) {
-    long now = System.nanoTime();
-    TaskScheduler.Event event = wrapped.event();
-    if (event instanceof TaskScheduler.Started started) {
-      onStarted(started, now);
-    } else if (event instanceof TaskScheduler.Ended ended) {
-      ended.results().forEach(result -> onTaskResult(result, now));
-    } else if (event instanceof TaskScheduler.Lost lost) {
-      onTasksLost(lost, now);
-    }
-    return Behaviors.same();
-  }
-
-  /** Tasks went to a worker: a single job is running now, a map's chunk counts one more attempt. */
-  private void onStarted(TaskScheduler.Started started, long now) {
-    RanOn where = new RanOn("worker", started.address(), started.pid(), null);
-    for (long taskId : started.taskIds()) {
-      jobs.get(taskId).filter(job -> job.state() == JobState.QUEUED).ifPresent(job -> {
-        JobRecord running = job.running(where, now);
-        jobs.put(running);
-        if (running.parent() != 0) {
-          tellPipeline(running.parent(), new PipelineRun.StepChanged(running));
-        }
-      });
-    }
-  }
-
-  /** A single job's task ended, in a worker or on the node's threads. */
-  private void onTaskResult(TaskResult result, long now) {
-    jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-      ResultValue value = null;
-      String error = result.error();
-      if (result.ok()) {
-        try {
-          value = ResultValue.decoded(result.result());
-        } catch (ValueCodec.MalformedValueException e) { // a worker of another build, or a bug: this job fails, not the node
-          error = "the worker sent a result this node cannot read (" + e.getMessage() + "); is it of the same Tandem version?";
-        }
-      }
-      if (value != null) {
-        finish(job.succeeded(value, result.thread(), result.runMicros(), now));
-      } else if (!retriedOnError(job, error)) {
-        finish(job.failed(failure(job, error), result.thread(), result.runMicros(), now));
-      }
-    });
-  }
-
-  /**
-   * With {@code --retry-on-error}, a job whose own code failed is started again, up to its
-   * retries; returns whether it was.
-   */
-  private boolean retriedOnError(JobRecord job, String error) {
-    if (!job.options().retryOnError() || job.attempts() > job.options().retries() || "cancelled".equals(error)) {
-      return false;
-    }
-    getContext().getLog().info("job {} failed on attempt {} and is retried (--retry-on-error): {}",
-        job.id(), job.attempts(), error);
-    launch(known(job.job()), job.requeued(), JobInput.trusted(job.params()));
-    return true;
-  }
-
-  /** A job's reason for failing; after retries on error, how often it failed. */
-  private static String failure(JobRecord job, String error) {
-    return job.options().retryOnError() && job.attempts() > 1 ? "failed " + job.attempts() + " times; the last: " + error : error;
-  }
-
-  private Behavior<Command> onIoFinished(IoFinished wrapped) {
-    IoRunner.Finished outcome = wrapped.outcome();
-    long now = System.nanoTime();
-    jobs.get(outcome.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-      if (outcome.error() == null) {
-        finish(job.succeeded(outcome.result(), outcome.thread(), outcome.runMicros(), now));
-      } else if (!retriedOnError(job, outcome.error())) {
-        finish(job.failed(failure(job, outcome.error()), outcome.thread(), outcome.runMicros(), now));
-      }
-    });
-    return Behaviors.same();
-  }
-
-  /**
-   * A worker is gone with tasks of this node's: each runs again elsewhere or, out of retries,
-   * fails. Those it ran when it ran out of memory are charged with it (see {@link LossBudget}).
-   */
-  private void onTasksLost(TaskScheduler.Lost lost, long now) {
-    List<Task> again = new ArrayList<>();
-    for (Task task : lost.tasks()) {
-      boolean byMemory = lost.outOfMemory().contains(task.taskId());
-      jobs.get(task.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-        int memory = byMemory ? memoryLosses.merge(job.seq(), 1, Integer::sum) : memoryLosses.getOrDefault(job.seq(), 0);
-        String reason = lossBudget.verdict(job.attempts(), job.options().retries(), memory, byMemory, "this job");
-        if (reason != null) {
-          finish(job.failed(reason, null, -1, now));
-        } else {
-          jobs.put(job.requeued());
-          again.add(task);
-        }
-      });
-    }
-    if (!again.isEmpty()) {
-      scheduler.tell(new TaskScheduler.Enqueue(again, false, true, taskEvents));
-    }
-  }
-
   private void finish(JobRecord job) {
     jobs.put(job);
-    memoryLosses.remove(job.seq());
+    singles.forget(job.seq());
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
     }
@@ -789,6 +631,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       tellPipeline(job.parent(), new PipelineRun.StepEnded(job));
     }
     checkDrained();
+  }
+
+  /** A job started running in a worker: if it is a pipeline's step, its pipeline hears. */
+  private void stepChanged(JobRecord job) {
+    if (job.parent() != 0) {
+      tellPipeline(job.parent(), new PipelineRun.StepChanged(job));
+    }
+  }
+
+  /** Runs {@code handling} for a message, and stays as it is (serving or draining). */
+  private static Behavior<Command> same(Runnable handling) {
+    handling.run();
+    return Behaviors.same();
   }
 
   private void tellPipeline(long seq, PipelineRun.Command message) {
