@@ -4,12 +4,9 @@ import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -96,7 +93,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   record PipelineEnded(JobRecord job) implements Command {}
 
   /** A map's or pipeline's run stopped: if its job is not final by then, it failed. */
-  private record RunStopped(long seq) implements Command {}
+  record RunStopped(long seq) implements Command {}
 
   private enum DrainDeadline implements Command { INSTANCE }
 
@@ -119,7 +116,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private final JobCatalog catalog;
   private final NodeSettings settings;
-  private final ActorRef<TaskScheduler.Command> scheduler;
   /** The single jobs: where they run, and what becomes of them. */
   private final SingleJobs singles;
   /** How many workers take this node's tasks, as the scheduler last said. */
@@ -127,18 +123,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final String address;
   private final JobIds ids;
   private final JobTable jobs;
-  private final LossBudget lossBudget;
   private final Admission admission;
   /** What to do with a job once it is final, by its sequence number. */
   private final Waiters waiters = new Waiters();
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
-  /** The maps running, each by its own {@link MapRun}, by seq. */
-  private final Map<Long, ActorRef<MapRun.Command>> maps = new HashMap<>();
-  /** Task ids of map chunks, shared by every MapRun; they start far above job numbers, which single jobs use. */
-  private final AtomicLong chunkIds = new AtomicLong(1L << 48);
-  /** The pipelines running, each by its own {@link PipelineRun}, by seq. */
-  private final Map<Long, ActorRef<PipelineRun.Command>> pipelines = new HashMap<>();
+  /** The maps and pipelines running, each by a child of its own. */
+  private final Runs runs;
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping. */
@@ -154,18 +145,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       String address) {
     super(context);
     this.timers = timers;
-    this.scheduler = scheduler;
     ActorRef<TaskScheduler.Event> taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.catalog = catalog;
     this.settings = settings;
     this.address = address;
     this.ids = new JobIds(address);
     this.jobs = new JobTable(settings.retainFinished());
-    this.lossBudget = new LossBudget(settings.workerHeapBytes());
+    LossBudget lossBudget = new LossBudget(settings.workerHeapBytes());
     this.admission = new Admission(settings);
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     this.singles = new SingleJobs(context, jobs, ids, this::known, lossBudget, io, ioReplies, scheduler, taskEvents,
         this::finish, this::stepChanged);
+    this.runs = new Runs(context, jobs, ids, singles, this::known, settings, admission, lossBudget, scheduler, this::finish);
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -212,16 +203,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(IoFinished.class, finished -> same(() -> singles.onIoFinished(finished.outcome())))
         .onMessage(FromTasks.class, tasks -> same(() -> singles.onTaskEvent(tasks.event())))
         .onMessage(FleetChanged.class, this::onFleetChanged)
-        .onMessage(MapChanged.class, changed -> onRunChanged(changed.job()))
-        .onMessage(MapEnded.class, this::onMapEnded)
-        .onMessage(MapDrained.class, drained -> {
-          stopRun(drained.seq());
-          return Behaviors.same();
-        })
-        .onMessage(StartStep.class, this::onStartStep)
-        .onMessage(PipelineChanged.class, changed -> onRunChanged(changed.job()))
-        .onMessage(PipelineEnded.class, this::onPipelineEnded)
-        .onMessage(RunStopped.class, this::onRunStopped)
+        .onMessage(MapChanged.class, changed -> same(() -> runs.changed(changed.job())))
+        .onMessage(MapEnded.class, ended -> same(() -> runs.mapEnded(ended.job())))
+        .onMessage(MapDrained.class, drained -> same(() -> runs.mapDrained(drained.seq())))
+        .onMessage(StartStep.class, start -> same(() -> runs.startStep(start)))
+        .onMessage(PipelineChanged.class, changed -> same(() -> runs.changed(changed.job())))
+        .onMessage(PipelineEnded.class, ended -> same(() -> runs.pipelineEnded(ended.job())))
+        .onMessage(RunStopped.class, stopped -> same(() -> runs.runStopped(stopped.seq())))
         .onMessage(TimedOut.class, this::onTimedOut)
         .build();
   }
@@ -260,165 +248,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
     }
-    return accept(submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers), () -> startMap(submit));
-  }
-
-  /** Checks every element, then hands the map to a {@link MapRun} of its own. */
-  private JobRecord startMap(SubmitMap submit) {
-    Job job = known(submit.job());
-    JobOptions options = submit.options().resolved(settings);
-    List<ObjectNode> elements = submit.elements();
-    boolean streams = admission.streams(elements, submit.reduce());
-    boolean uploaded = elements instanceof UploadedElements;
-    if (uploaded && submit.reduce() != null && !submit.reduce().folds()) {
-      throw new BadInputException("reduce " + submit.reduce().label() + " keeps every result, and uploaded inputs may be"
-          + " of any length: read the results in order instead (drop --reduce), or send the inputs in the submission");
-    }
-    if (!Admission.folds(submit.reduce()) && !streams) { // it keeps every result until it ends
-      MapRun.checkCount(elements.size(), settings.maxMapElements());
-    }
-    MapRun.check(job, submit.shared(), elements);
-    // Uploaded inputs: the chunk asked for, or 0, sized as their elements turn out to take (MapUpload).
-    int chunk = submit.chunk() > 0 || uploaded ? submit.chunk()
-        : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
-    long now = System.nanoTime();
-    JobRecord record = ids.queued(job.name(), job.kind(), submit.shared(), now)
-        .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams, uploaded)).withOptions(options);
-    if (options.on() == Placement.THREADS) {
-      record = record.running(ids.thisNode(), now);
-    }
-    jobs.put(record);
-    MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
-    ActorRef<MapRun.Command> run = getContext().spawn(
-        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.streamWindow(), settings.unreadTimeout()), lossBudget,
-            chunkIds, scheduler, getContext().getSelf()),
-        "map-" + record.seq());
-    getContext().watchWith(run, new RunStopped(record.seq()));
-    maps.put(record.seq(), run);
-    return record;
-  }
-
-  private Behavior<Command> onRunChanged(JobRecord changed) {
-    jobs.get(changed.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> jobs.put(changed));
-    return Behaviors.same();
-  }
-
-  private void stopRun(long mapSeq) {
-    ActorRef<MapRun.Command> run = maps.remove(mapSeq);
-    if (run != null) {
-      run.tell(new MapRun.Stop(jobs.get(mapSeq).orElseThrow()));
-    }
-  }
-
-  private Behavior<Command> onMapEnded(MapEnded ended) {
-    // A map that streams its results keeps its run until the last of them are read (MapDrained);
-    // until then, readers are passed on to it.
-    if (!ended.job().map().streamed()) {
-      stopRun(ended.job().seq());
-    }
-    jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> finish(ended.job()));
-    return Behaviors.same();
-  }
-
-  /**
-   * A MapRun or PipelineRun that stops before its job is final failed inside: the job fails with
-   * it, never hangs, and a pipeline's steps still running are cancelled.
-   */
-  private Behavior<Command> onRunStopped(RunStopped stopped) {
-    maps.remove(stopped.seq());
-    pipelines.remove(stopped.seq());
-    jobs.get(stopped.seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-      stopSteps(job.seq());
-      finish(job.failed("the node's run of this " + (job.map() != null ? "map" : "pipeline")
-          + " stopped unexpectedly (see the node's log)", null, -1, System.nanoTime()));
-    });
-    return Behaviors.same();
-  }
-
-  /** Elements of every running map and pipeline over many inputs not settled yet. */
-  private long unsettled() {
-    long n = 0;
-    for (long seq : maps.keySet()) {
-      n += unsettled(seq);
-    }
-    for (long seq : pipelines.keySet()) {
-      n += unsettled(seq);
-    }
-    return n;
-  }
-
-  private long unsettled(long seq) {
-    return jobs.get(seq).map(JobRecord::map).map(view -> admission.held(view, workers)).orElse(0L);
+    return accept(submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers), () -> runs.startMap(submit, workers));
   }
 
   private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
-    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> startPipeline(submit));
-  }
-
-  /** Checks every step and element, then hands the pipeline to a {@link PipelineRun} of its own. */
-  private JobRecord startPipeline(SubmitPipeline submit) {
-    JobOptions options = submit.options().resolved(settings);
-    if (options.on() != Placement.BY_KIND) {
-      throw new BadInputException("a pipeline runs each step where its kind says; --on goes with submit and map");
-    }
-    List<ObjectNode> elements = submit.elements();
-    if (elements != null) {
-      MapRun.checkCount(elements.size(), settings.maxMapElements());
-    }
-    PipelineSteps steps = PipelineRun.checkedSteps(submit.steps(), this::known, elements == null ? 1 : elements.size());
-    List<ObjectNode> firsts = PipelineRun.checkedFirsts(steps, elements);
-    long now = System.nanoTime();
-    List<String> names = steps.steps().stream().map(step -> step.job().name()).toList();
-    JobRecord record = ids.queued(String.join(" | ", names), steps.steps().get(names.size() - 1).job().kind(),
-            steps.steps().get(0).params(), now)
-        .running(ids.thisNode(), now)
-        .withPipeline(new PipelineView(names, List.of()))
-        .withOptions(options);
-    if (elements != null) {
-      record = record.withMap(new MapView(elements.size(), 0, 0, 1, submit.reduce(), List.of()));
-    }
-    jobs.put(record);
-    ActorRef<PipelineRun.Command> run = getContext().spawn(
-        PipelineRun.create(steps, firsts, record, submit.failFast(), getContext().getSelf()), "pipeline-" + record.seq());
-    getContext().watchWith(run, new RunStopped(record.seq()));
-    pipelines.put(record.seq(), run);
-    return record;
-  }
-
-  /** A pipeline asks for its next step: it runs as a job of its own, a step of the pipeline. */
-  private Behavior<Command> onStartStep(StartStep start) {
-    boolean running = jobs.get(start.pipeline()).map(p -> !p.state().isFinal()).orElse(false);
-    if (running) {
-      JobRecord child = singles.start(start.job(), start.params(), JobInput.trusted(start.params()), start.pipeline(),
-          start.options());
-      start.replyTo().tell(new PipelineRun.StepStarted(child, start.element(), start.step()));
-    }
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onPipelineEnded(PipelineEnded ended) {
-    ActorRef<PipelineRun.Command> run = pipelines.remove(ended.job().seq());
-    if (run != null) {
-      run.tell(new PipelineRun.Stop(ended.job()));
-    }
-    jobs.get(ended.job().seq()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
-      stopSteps(job.seq()); // fail-fast: the other elements' steps
-      finish(ended.job());
-    });
-    return Behaviors.same();
-  }
-
-  /** Cancels a pipeline's steps still queued or running. */
-  private void stopSteps(long pipeline) {
-    long now = System.nanoTime();
-    for (JobRecord step : jobs.unfinishedSteps(pipeline)) {
-      singles.stop(step);
-      JobRecord stopped = step.cancelled("cancelled with its pipeline", now);
-      // A pipeline over one input shows its steps: this one as it ended.
-      jobs.get(pipeline).filter(p -> p.map() == null && p.pipeline() != null).ifPresent(p -> jobs.put(
-          p.withPipeline(p.pipeline().withRunOf(stopped))));
-      finish(stopped);
-    }
+    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
   }
 
   /**
@@ -427,7 +261,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
   private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
-    SubmitReply refused = admission.refusal(units, jobs.unfinished() + unsettled());
+    SubmitReply refused = admission.refusal(units, jobs.unfinished() + runs.unsettled(workers));
     if (refused != null) {
       replyTo.tell(refused);
       return Behaviors.same();
@@ -523,13 +357,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Uploaded inputs go to their map's run; any other job, or none, refuses them. */
   private Behavior<Command> onUploadPart(JobProtocol.UploadPart part) {
     Optional<JobRecord> job = lookup(part.id());
-    ActorRef<MapRun.Command> run = job.map(j -> maps.get(j.seq())).orElse(null);
-    if (run != null) {
-      run.tell(new MapRun.Upload(part));
-    } else if (job.isEmpty()) {
+    if (job.isEmpty()) {
       part.replyTo().tell(new JobProtocol.InputsTaken(0, "this node owns no job " + part.id()
           + "; send a map's inputs to the node that accepted it", true));
-    } else {
+    } else if (!runs.upload(job.get().seq(), part)) {
       JobRecord found = job.get();
       part.replyTo().tell(JobProtocol.InputsTaken.refused(0, found.state().isFinal() && found.map() != null
           ? "map " + found.id() + " ended " + found.state().label() + "; it takes no more inputs"
@@ -540,12 +371,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onMapResults(MapResults ask) {
     Optional<JobRecord> job = lookup(ask.id());
-    ActorRef<MapRun.Command> run = job.map(j -> maps.get(j.seq())).orElse(null);
-    if (run != null) {
-      run.tell(new MapRun.Follow(ask));
-    } else if (job.isPresent() && pipelines.containsKey(job.get().seq())) {
-      pipelines.get(job.get().seq()).tell(new PipelineRun.Follow(ask));
-    } else {
+    if (job.isEmpty() || !runs.follow(job.get().seq(), ask)) {
       ask.replyTo().tell(new MapEntries(job, "[]", ask.after())); // final, or not a map: its job holds every result
     }
     return Behaviors.same();
@@ -569,16 +395,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    */
   private JobRecord end(JobRecord job, JobRecord ended) {
     long seq = job.seq();
-    ActorRef<MapRun.Command> run = maps.remove(seq);
-    if (run != null) {
-      run.tell(new MapRun.Stop(ended));
-    } else if (job.pipeline() != null) {
-      ActorRef<PipelineRun.Command> pipeline = pipelines.remove(seq); // first: its steps' ends are not its business now
-      stopSteps(seq);
-      if (pipeline != null) {
-        pipeline.tell(new PipelineRun.Stop(ended));
-      }
-    } else {
+    if (!runs.stop(job, ended)) {
       singles.stop(job);
     }
     // A pipeline's view of its steps changed meanwhile: keep it.
@@ -627,30 +444,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       timers.cancel(job.seq());
     }
     waiters.jobFinal(job);
-    if (job.parent() != 0) {
-      tellPipeline(job.parent(), new PipelineRun.StepEnded(job));
-    }
+    runs.stepEnded(job);
     checkDrained();
   }
 
   /** A job started running in a worker: if it is a pipeline's step, its pipeline hears. */
   private void stepChanged(JobRecord job) {
-    if (job.parent() != 0) {
-      tellPipeline(job.parent(), new PipelineRun.StepChanged(job));
-    }
+    runs.stepChanged(job);
   }
 
   /** Runs {@code handling} for a message, and stays as it is (serving or draining). */
   private static Behavior<Command> same(Runnable handling) {
     handling.run();
     return Behaviors.same();
-  }
-
-  private void tellPipeline(long seq, PipelineRun.Command message) {
-    ActorRef<PipelineRun.Command> run = pipelines.get(seq);
-    if (run != null) {
-      run.tell(message);
-    }
   }
 
   /** The job with id {@code id}, if this node owns it (see {@link JobIds#seq}). */
