@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,7 +19,6 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
-import tandem.node.owner.JobProtocol.Accepted;
 import tandem.node.owner.JobProtocol.Busy;
 import tandem.node.owner.JobProtocol.Cancel;
 import tandem.node.owner.JobProtocol.CancelReply;
@@ -31,8 +29,6 @@ import tandem.node.owner.JobProtocol.JobLookup;
 import tandem.node.owner.JobProtocol.ListJobs;
 import tandem.node.owner.JobProtocol.MapEntries;
 import tandem.node.owner.JobProtocol.MapResults;
-import tandem.node.owner.JobProtocol.PipelineStep;
-import tandem.node.owner.JobProtocol.Rejected;
 import tandem.node.owner.JobProtocol.Submit;
 import tandem.node.owner.JobProtocol.SubmitMap;
 import tandem.node.owner.JobProtocol.SubmitPipeline;
@@ -45,15 +41,17 @@ import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.Parts;
-import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
-import tandem.protocol.job.JobInput;
-import tandem.protocol.job.JobKind;
 
 /**
  * Owns the jobs this node accepted: gives each an id, sends CPU jobs to workers with free slots
  * and I/O jobs to the {@link IoRunner}, records every outcome, and answers for them. A job whose
  * worker is lost is started again elsewhere, up to the configured retries.
+ *
+ * <p>It keeps the job table, everyone waiting on a job, timeouts and cancels, and drains as a
+ * behaviour of its own; the rest is done by plain classes it owns and calls from its messages, so
+ * none costs a hop: {@link Intake} takes jobs in, {@link SingleJobs} runs single jobs and records
+ * what becomes of them, {@link Runs} runs maps and pipelines as its children.
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
@@ -98,7 +96,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private enum DrainDeadline implements Command { INSTANCE }
 
   /** A job's --timeout ran out. */
-  private record TimedOut(long seq) implements Command {}
+  record TimedOut(long seq) implements Command {}
 
   /**
    * @param scheduler runs CPU tasks, in workers or on the node's threads
@@ -114,22 +112,20 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         new JobManager(context, timers, catalog, settings, io, scheduler, address)));
   }
 
-  private final JobCatalog catalog;
   private final NodeSettings settings;
-  /** The single jobs: where they run, and what becomes of them. */
-  private final SingleJobs singles;
-  /** How many workers take this node's tasks, as the scheduler last said. */
-  private int workers;
   private final String address;
   private final JobIds ids;
   private final JobTable jobs;
-  private final Admission admission;
   /** What to do with a job once it is final, by its sequence number. */
   private final Waiters waiters = new Waiters();
-  /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
-  private boolean acceptWhenFinal;
+  /** How many workers take this node's tasks, as the scheduler last said. */
+  private int workers;
+  /** The single jobs: where they run, and what becomes of them. */
+  private final SingleJobs singles;
   /** The maps and pipelines running, each by a child of its own. */
   private final Runs runs;
+  /** Submissions, and a map's uploaded inputs. */
+  private final Intake intake;
 
   private final TimerScheduler<Command> timers;
   /** Who waits for the drain to end, once the node is stopping. */
@@ -146,17 +142,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     super(context);
     this.timers = timers;
     ActorRef<TaskScheduler.Event> taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
-    this.catalog = catalog;
+    KnownJobs known = new KnownJobs(catalog);
     this.settings = settings;
     this.address = address;
     this.ids = new JobIds(address);
     this.jobs = new JobTable(settings.retainFinished());
     LossBudget lossBudget = new LossBudget(settings.workerHeapBytes());
-    this.admission = new Admission(settings);
+    Admission admission = new Admission(settings);
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
-    this.singles = new SingleJobs(context, jobs, ids, this::known, lossBudget, io, ioReplies, scheduler, taskEvents,
+    this.singles = new SingleJobs(context, jobs, ids, known::get, lossBudget, io, ioReplies, scheduler, taskEvents,
         this::finish, this::stepChanged);
-    this.runs = new Runs(context, jobs, ids, singles, this::known, settings, admission, lossBudget, scheduler, this::finish);
+    this.runs = new Runs(context, jobs, ids, singles, known::get, settings, admission, lossBudget, scheduler, this::finish);
+    this.intake = new Intake(known, settings, admission, jobs, singles, runs, waiters, timers, () -> workers);
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -167,10 +164,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   @Override
   public Receive<Command> createReceive() {
     return withJobsInFlight(newReceiveBuilder()
-        .onMessage(Submit.class, this::onSubmit)
-        .onMessage(SubmitMap.class, this::onSubmitMap)
-        .onMessage(SubmitPipeline.class, this::onSubmitPipeline)
-        .onMessage(SubmitUntilFinal.class, this::onSubmitUntilFinal)
+        .onMessage(Submit.class, submit -> same(() -> intake.submit(submit)))
+        .onMessage(SubmitMap.class, submit -> same(() -> intake.submitMap(submit)))
+        .onMessage(SubmitPipeline.class, submit -> same(() -> intake.submitPipeline(submit)))
+        .onMessage(SubmitUntilFinal.class, submit -> same(() -> intake.submitUntilFinal(submit)))
         .onMessage(Drain.class, this::onDrain));
   }
 
@@ -196,7 +193,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Get.class, this::onGet)
         .onMessage(Watch.class, this::onWatch)
         .onMessage(MapResults.class, this::onMapResults)
-        .onMessage(JobProtocol.UploadPart.class, this::onUploadPart)
+        .onMessage(JobProtocol.UploadPart.class, part -> same(() -> intake.upload(lookup(part.id()), part)))
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(FromPeer.class, this::onFromPeer)
@@ -212,84 +209,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(RunStopped.class, stopped -> same(() -> runs.runStopped(stopped.seq())))
         .onMessage(TimedOut.class, this::onTimedOut)
         .build();
-  }
-
-  private Behavior<Command> onSubmitUntilFinal(SubmitUntilFinal wrapped) {
-    acceptWhenFinal = true;
-    try {
-      if (wrapped.submit() instanceof Submit submit) {
-        return onSubmit(submit);
-      }
-      return wrapped.submit() instanceof SubmitMap map ? onSubmitMap(map) : onSubmitPipeline((SubmitPipeline) wrapped.submit());
-    } finally {
-      acceptWhenFinal = false;
-    }
-  }
-
-  private Behavior<Command> onSubmit(Submit submit) {
-    Optional<Job> found = catalog.find(submit.job());
-    if (found.isEmpty()) {
-      submit.replyTo().tell(new Rejected(unknownJob(submit.job())));
-      return Behaviors.same();
-    }
-    return accept(submit.replyTo(), 1, () -> singles.start(found.get(), submit.params(),
-        JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
-  }
-
-  private Behavior<Command> onSubmitMap(SubmitMap submit) {
-    Optional<Job> found = catalog.find(submit.job());
-    if (found.isPresent() && found.get().kind() == JobKind.IO && submit.options().on() != Placement.PROCESSES) {
-      if (submit.elements() instanceof UploadedElements) {
-        submit.replyTo().tell(new JobProtocol.Rejected("'" + submit.job() + "' is an I/O job: its map runs as a pipeline"
-            + " of one step, which takes its inputs in the submission (--values, or inputs inline), not uploaded"));
-        return Behaviors.same();
-      }
-      // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
-      return onSubmitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
-          submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
-    }
-    return accept(submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers), () -> runs.startMap(submit, workers));
-  }
-
-  private Behavior<Command> onSubmitPipeline(SubmitPipeline submit) {
-    return accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
-  }
-
-  /**
-   * Replies with the job {@code start} accepted (and starts its timeout), or with the reason it
-   * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
-   * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
-   */
-  private Behavior<Command> accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
-    SubmitReply refused = admission.refusal(units, jobs.unfinished() + runs.unsettled(workers));
-    if (refused != null) {
-      replyTo.tell(refused);
-      return Behaviors.same();
-    }
-    try {
-      JobRecord job = start.get();
-      Duration timeout = job.options().timeout();
-      if (timeout != null && !job.state().isFinal()) {
-        timers.startSingleTimer(job.seq(), new TimedOut(job.seq()), timeout);
-      }
-      if (!acceptWhenFinal) {
-        replyTo.tell(new Accepted(job));
-      } else {
-        JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
-        if (now.state().isFinal()) {
-          replyTo.tell(new Accepted(now));
-        } else {
-          waiters.add(job.seq(), done -> replyTo.tell(new Accepted(done)));
-        }
-      }
-    } catch (BadInputException e) {
-      replyTo.tell(new Rejected(e.getMessage()));
-    }
-    return Behaviors.same();
-  }
-
-  private Job known(String name) {
-    return catalog.find(name).orElseThrow(() -> new BadInputException(unknownJob(name)));
   }
 
   private Behavior<Command> onDrain(Drain drain) {
@@ -335,10 +254,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  private String unknownJob(String name) {
-    return "unknown job '" + name + "'; known jobs: " + catalog.names() + " (tandem catalog shows their parameters)";
-  }
-
   private Behavior<Command> onGet(Get get) {
     get.replyTo().tell(new JobLookup(lookup(get.id())));
     return Behaviors.same();
@@ -350,21 +265,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       watch.replyTo().tell(new JobLookup(job));
     } else {
       waiters.add(job.get().seq(), done -> watch.replyTo().tell(new JobLookup(Optional.of(done))));
-    }
-    return Behaviors.same();
-  }
-
-  /** Uploaded inputs go to their map's run; any other job, or none, refuses them. */
-  private Behavior<Command> onUploadPart(JobProtocol.UploadPart part) {
-    Optional<JobRecord> job = lookup(part.id());
-    if (job.isEmpty()) {
-      part.replyTo().tell(new JobProtocol.InputsTaken(0, "this node owns no job " + part.id()
-          + "; send a map's inputs to the node that accepted it", true));
-    } else if (!runs.upload(job.get().seq(), part)) {
-      JobRecord found = job.get();
-      part.replyTo().tell(JobProtocol.InputsTaken.refused(0, found.state().isFinal() && found.map() != null
-          ? "map " + found.id() + " ended " + found.state().label() + "; it takes no more inputs"
-          : "job " + found.id() + " is no map whose inputs are uploaded (\"inputs\": \"upload\")"));
     }
     return Behaviors.same();
   }
