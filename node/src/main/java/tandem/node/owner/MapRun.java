@@ -1,7 +1,6 @@
 package tandem.node.owner;
 
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,17 +20,12 @@ import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.api.JobState;
-import tandem.protocol.api.Json;
-import tandem.node.Reduce;
-import tandem.protocol.ChunkForm;
-import tandem.protocol.ValueCodec;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
-import tandem.protocol.job.JobInput;
 
 /**
  * Runs one map, as a child of the JobManager that accepted it: sends its elements to the
- * {@link TaskScheduler} in chunks, retries the elements of a chunk whose worker was lost (each on
+ * {@link TaskScheduler} in chunks (made by a {@link ChunkMaker}), retries the elements of a chunk whose worker was lost (each on
  * its own budget), records what came back (a {@link MapTally}), and answers the clients following
  * it. It reports its progress and its final record to the JobManager, then stops. Stopping it
  * (cancel, timeout, a node that drains) cancels its tasks.
@@ -77,27 +71,6 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   record Unreads(int most, java.time.Duration timeout) {}
 
   /**
-   * Checks each element laid over {@code shared}, so a bad one refuses the whole map before
-   * anything runs. Of a range, only the first and the last: every element between takes a value
-   * between theirs, and none is made before its chunk goes out.
-   *
-   * @throws BadInputException naming the element and what to change
-   */
-  static void check(Job job, ObjectNode shared, List<ObjectNode> given) {
-    int n = given.size();
-    for (int i = 0; i < n; i++) {
-      if (given instanceof RangeElements && i > 0 && i < n - 1) {
-        i = n - 1;
-      }
-      try {
-        JobInput.checked(job, shared.deepCopy().setAll(given.get(i)));
-      } catch (BadInputException e) {
-        throw new BadInputException("element " + i + ": " + e.getMessage());
-      }
-    }
-  }
-
-  /**
    * How many chunks of a map are out (queued or running) at once: enough to keep every worker's
    * slots full with short tasks, few enough that a map of any size holds a bounded number of
    * elements on its node.
@@ -114,17 +87,6 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   }
 
   /**
-   * Like {@code Pool.map}'s chunksize: about four chunks per worker (or core), so the last ones
-   * balance out; at most 1,000 elements a chunk when each element's result comes back, 100,000
-   * when a range's results fold in the worker (then a chunk is its bounds out and one partial back).
-   */
-  static int autoChunk(List<ObjectNode> elements, Reduce reduce, Placement on, int workers) {
-    int takers = on == Placement.THREADS ? Runtime.getRuntime().availableProcessors() : Math.max(1, workers);
-    int most = elements instanceof RangeElements && reduce != null && reduce.folds() ? 100_000 : 1000;
-    return (int) Math.max(1, Math.min(most, (elements.size() + takers * 4L - 1) / (takers * 4L)));
-  }
-
-  /**
    * @param record the map as accepted (queued, or running on the node's threads)
    * @param taskIds the node's counter of task ids, shared by its maps
    * @param jobs told {@link JobManager.MapChanged} and, at the end, {@link JobManager.MapEnded}
@@ -137,7 +99,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   private final Plan plan;
   private final LossBudget budget;
-  private final AtomicLong taskIds;
+  /** What goes into each chunk. */
+  private final ChunkMaker chunkMaker;
   private final ActorRef<TaskScheduler.Command> scheduler;
   private final ActorRef<JobManager.Command> jobs;
   private final ActorRef<TaskScheduler.Event> taskEvents;
@@ -161,7 +124,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     this.unreads = unreads;
     this.plan = plan;
     this.budget = budget;
-    this.taskIds = taskIds;
+    this.chunkMaker = new ChunkMaker(plan, record, taskIds);
     this.scheduler = scheduler;
     this.jobs = jobs;
     this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
@@ -177,37 +140,17 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   /** Sends the next chunks, until {@link #window} of them are out or none is left. */
   private void sendMore() {
     List<ObjectNode> given = plan.given();
-    int size = tally.record().map().chunk();
     List<Task> tasks = new ArrayList<>();
-    Reduce reduce = tally.record().map().reduce();
-    String fold = reduce != null && reduce.folds() ? reduce.label() : null;
     while (upload != null && chunks.size() < window && upload.hasPending() && !waitsForReader()) {
-      List<MapUpload.Pending> elements = upload.nextChunk();
-      com.fasterxml.jackson.databind.node.ArrayNode listed = Json.NODES.arrayNode(elements.size());
-      elements.forEach(element -> listed.add(element.params()));
-      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(ChunkForm.listed(listed, fold)));
-      chunks.put(task.taskId(), new Chunk(tally.record().seq(), elements.get(0).index(), elements.size(), task, 0, 0));
-      tasks.add(task);
+      tasks.add(out(chunkMaker.uploaded(upload.nextChunk())));
     }
     if (upload != null) {
       upload.answerIfRoom();
     }
     while (upload == null && chunks.size() < window && sent < given.size() && !waitsForReader()) {
-      int end = (int) Math.min(given.size(), (long) sent + size);
-      JsonNode part;
-      if (given instanceof RangeElements range) { // its bounds only: the worker makes the elements
-        part = ChunkForm.range(range.key(), range.from() + sent * range.step(), range.step(), end - sent, plan.shared(), fold);
-      } else {
-        com.fasterxml.jackson.databind.node.ArrayNode listed = Json.NODES.arrayNode(end - sent);
-        for (int i = sent; i < end; i++) {
-          listed.add(plan.shared().deepCopy().setAll(given.get(i)));
-        }
-        part = ChunkForm.listed(listed, fold);
-      }
-      Task task = Task.chunk(taskIds.incrementAndGet(), plan.job().name(), ValueCodec.encode(part));
-      chunks.put(task.taskId(), new Chunk(tally.record().seq(), sent, end - sent, task, 0, 0));
-      tasks.add(task);
-      sent = end;
+      Chunk chunk = chunkMaker.given(sent);
+      tasks.add(out(chunk));
+      sent += chunk.count();
     }
     if (!tasks.isEmpty()) {
       scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
@@ -221,6 +164,12 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     } else {
       timers.cancel(Unread.TIMED_OUT);
     }
+  }
+
+  /** The chunk goes out: it is out until it settles. */
+  private Task out(Chunk chunk) {
+    chunks.put(chunk.task().taskId(), chunk);
+    return chunk.task();
   }
 
   /** Whether as many results wait unread as the map may hold (like {@code imap}, it waits for its reader). */
@@ -372,7 +321,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         continue;
       }
       boolean byMemory = lost.outOfMemory().contains(task.taskId());
-      for (Chunk e : chunk.count() == 1 ? List.of(chunk) : split(chunk, byMemory ? chunk.count() : SPLIT_PARTS)) {
+      for (Chunk e : chunk.count() == 1 ? List.of(chunk) : chunkMaker.split(chunk, byMemory ? chunk.count() : SPLIT_PARTS)) {
         Chunk charged = byMemory ? new Chunk(e.seq(), e.offset(), e.count(), e.task(), e.attempts(), e.memoryLosses() + 1) : e;
         String reason = budget.verdict(charged.attempts(), plan.retries(), charged.memoryLosses(), byMemory, "this element");
         if (reason != null) {
@@ -397,19 +346,6 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   /** The most parts a chunk lost with its worker is split into (unless it ran the worker out of memory). */
   static final int SPLIT_PARTS = 16;
-
-  /** A chunk's elements as at most {@code parts} chunks of about equal size, each with the attempts the chunk had. */
-  private List<Chunk> split(Chunk chunk, int parts) {
-    JsonNode params = ValueCodec.decode(chunk.task().params());
-    int size = (chunk.count() + parts - 1) / parts;
-    List<Chunk> out = new ArrayList<>(parts);
-    for (int start = 0; start < chunk.count(); start += size) {
-      int count = Math.min(size, chunk.count() - start);
-      Task task = Task.chunk(taskIds.incrementAndGet(), chunk.task().job(), ValueCodec.encode(ChunkForm.slice(params, start, count)));
-      out.add(new Chunk(chunk.seq(), chunk.offset() + start, count, task, chunk.attempts(), chunk.memoryLosses()));
-    }
-    return out;
-  }
 
   /** The JobManager ended the map: what is left of it is cancelled, its followers told. */
   private Behavior<Command> stopped(JobRecord ended) {

@@ -83,10 +83,10 @@ final class Runs {
     if (!Admission.folds(submit.reduce()) && !streams) { // it keeps every result until it ends
       MapRun.checkCount(elements.size(), settings.maxMapElements());
     }
-    MapRun.check(job, submit.shared(), elements);
+    ChunkMaker.check(job, submit.shared(), elements);
     // Uploaded inputs: the chunk asked for, or 0, sized as their elements turn out to take (MapUpload).
     int chunk = submit.chunk() > 0 || uploaded ? submit.chunk()
-        : MapRun.autoChunk(elements, submit.reduce(), options.on(), workers);
+        : ChunkMaker.autoChunk(elements, submit.reduce(), options.on(), workers);
     long now = System.nanoTime();
     JobRecord record = ids.queued(job.name(), job.kind(), submit.shared(), now)
         .withMap(new MapView(elements.size(), 0, 0, chunk, submit.reduce(), List.of(), streams, uploaded)).withOptions(options);
