@@ -20,7 +20,6 @@ import tandem.node.scheduler.TaskScheduler;
 import tandem.protocol.WorkerProtocol.Task;
 import tandem.protocol.WorkerProtocol.TaskResult;
 import tandem.protocol.api.JobState;
-import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 
 /**
@@ -77,13 +76,6 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
    */
   static int window(int workers) {
     return Math.max(16, 32 * workers);
-  }
-
-  /** A map takes at least one element, and at most what a node may hold. */
-  static void checkCount(int elements, int max) {
-    if (elements == 0 || elements > max) {
-      throw new BadInputException("a map takes 1 to " + max + " elements (tandem.jobs.max-map-elements), not " + elements);
-    }
   }
 
   /**

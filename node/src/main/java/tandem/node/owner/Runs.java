@@ -81,7 +81,7 @@ final class Runs {
           + " of any length: read the results in order instead (drop --reduce), or send the inputs in the submission");
     }
     if (!Admission.folds(submit.reduce()) && !streams) { // it keeps every result until it ends
-      MapRun.checkCount(elements.size(), settings.maxMapElements());
+      checkCount(elements.size(), settings.maxMapElements());
     }
     ChunkMaker.check(job, submit.shared(), elements);
     // Uploaded inputs: the chunk asked for, or 0, sized as their elements turn out to take (MapUpload).
@@ -112,7 +112,7 @@ final class Runs {
     }
     List<ObjectNode> elements = submit.elements();
     if (elements != null) {
-      MapRun.checkCount(elements.size(), settings.maxMapElements());
+      checkCount(elements.size(), settings.maxMapElements());
     }
     PipelineSteps steps = PipelineRun.checkedSteps(submit.steps(), known, elements == null ? 1 : elements.size());
     List<ObjectNode> firsts = PipelineRun.checkedFirsts(steps, elements);
@@ -132,6 +132,13 @@ final class Runs {
     context.watchWith(run, new JobManager.RunStopped(record.seq()));
     pipelines.put(record.seq(), run);
     return record;
+  }
+
+  /** A map takes at least one element, and at most what a node may hold. */
+  private static void checkCount(int elements, int max) {
+    if (elements == 0 || elements > max) {
+      throw new BadInputException("a map takes 1 to " + max + " elements (tandem.jobs.max-map-elements), not " + elements);
+    }
   }
 
   /** A pipeline asks for its next step: it runs as a job of its own, a step of the pipeline. */
