@@ -227,11 +227,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     return this;
   }
 
-  /**
-   * More of the map's uploaded inputs, or their end. Inputs that are no element of it (not JSON, or
-   * parameters the job refuses) fail as elements, by their index; the others wait for their chunk.
-   * The upload hears back once there is room for more.
-   */
+  /** More of the map's uploaded inputs, or their end (see {@link MapUpload#takePart}). */
   private Behavior<Command> onUpload(Upload message) {
     JobProtocol.UploadPart part = message.part();
     String refused = upload == null
@@ -243,26 +239,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       return this;
     }
     timers.cancel(NoUpload.TIMED_OUT);
-    long now = System.nanoTime();
-    Optional<JobRecord> ended = Optional.empty();
-    if (part instanceof JobProtocol.MoreInputs more) {
-      tally.received(more.inputs().size());
-      for (JobProtocol.UploadedInput input : more.inputs()) {
-        String problem = upload.take(input);
-        if (problem != null && ended.isEmpty()) {
-          ended = tally.elementSettled(upload.lastIndex(), null, problem, null, now);
-        }
-      }
-      upload.answerWhenRoom(part.replyTo());
-    } else {
-      JobProtocol.InputsEnded end = (JobProtocol.InputsEnded) part;
-      upload.end();
-      part.replyTo().tell(JobProtocol.InputsTaken.ok(upload.received()));
-      ended = end.broken() != null
-          ? Optional.of(tally.record().failed("the upload of its inputs broke off after " + upload.received()
-              + " elements (" + end.broken() + "); nothing more of it runs", null, -1, now))
-          : tally.allReceived(now);
-    }
+    Optional<JobRecord> ended = upload.takePart(part, tally, System.nanoTime());
     if (ended.isPresent()) {
       jobs.tell(new JobManager.MapEnded(ended.get()));
       return concluded(ended.get());

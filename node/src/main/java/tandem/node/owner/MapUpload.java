@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
@@ -12,10 +13,11 @@ import tandem.node.owner.JobProtocol.InputsTaken;
 
 /**
  * The inputs of a map that come by upload ({@link UploadedElements}), as its {@link MapRun} takes
- * them: those received and not sent yet, which upload sends them, the upload waiting for room, and
- * how many elements a chunk takes. At most {@link #MOST_PENDING} wait here: beyond, the upload's
- * answer waits until chunks went out, so the node reads the upload only as fast as it sends its
- * elements to workers. Not thread-safe: one actor owns it.
+ * them (a part at a time, into the map's {@link MapTally}): those received and not sent yet, which
+ * upload sends them, the upload waiting for room, and how many elements a chunk takes. At most
+ * {@link #MOST_PENDING} wait here: beyond, the upload's answer waits until chunks went out, so the
+ * node reads the upload only as fast as it sends its elements to workers. Not thread-safe: one
+ * actor owns it.
  */
 final class MapUpload {
   /** Elements received and not sent yet, beyond which the upload waits for room. */
@@ -89,6 +91,36 @@ final class MapUpload {
     }
     pending.add(new Pending(index, params));
     return null;
+  }
+
+  /**
+   * Takes a part of the upload into the map's {@code tally}: more inputs, or their end. Inputs that
+   * are no element of it (not JSON, or parameters the job refuses) fail as elements, by their index;
+   * the others wait for their chunk. The upload hears back once there is room for more.
+   *
+   * @return the map's final record, when this ended it
+   */
+  Optional<JobRecord> takePart(JobProtocol.UploadPart part, MapTally tally, long now) {
+    Optional<JobRecord> ended = Optional.empty();
+    if (part instanceof JobProtocol.MoreInputs more) {
+      tally.received(more.inputs().size());
+      for (JobProtocol.UploadedInput input : more.inputs()) {
+        String problem = take(input);
+        if (problem != null && ended.isEmpty()) {
+          ended = tally.elementSettled(lastIndex(), null, problem, null, now);
+        }
+      }
+      answerWhenRoom(part.replyTo());
+    } else {
+      JobProtocol.InputsEnded inputsEnded = (JobProtocol.InputsEnded) part;
+      end();
+      part.replyTo().tell(InputsTaken.ok(received()));
+      ended = inputsEnded.broken() != null
+          ? Optional.of(tally.record().failed("the upload of its inputs broke off after " + received()
+              + " elements (" + inputsEnded.broken() + "); nothing more of it runs", null, -1, now))
+          : tally.allReceived(now);
+    }
+    return ended;
   }
 
   /** The index the last input taken had. */
