@@ -348,7 +348,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     checkDrained();
   }
 
-  /** A job started running in a worker: if it is a pipeline's step, its pipeline hears. */
+  /**
+   * A job started running in a worker: if it is a pipeline's step, its pipeline hears. SingleJobs
+   * tells it through here since it is made before the Runs it would tell.
+   */
   private void stepChanged(JobRecord job) {
     runs.stepChanged(job);
   }
