@@ -218,6 +218,11 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     } else if (event instanceof TaskScheduler.Lost lost) {
       ended = onLost(lost, now);
     }
+    return afterChange(ended);
+  }
+
+  /** Elements settled or came: the map ends if that ended it, else sends what it may and reports. */
+  private Behavior<Command> afterChange(Optional<JobRecord> ended) {
     if (ended.isPresent()) {
       jobs.tell(new JobManager.MapEnded(ended.get()));
       return concluded(ended.get());
@@ -239,14 +244,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       return this;
     }
     timers.cancel(NoUpload.TIMED_OUT);
-    Optional<JobRecord> ended = upload.takePart(part, tally, System.nanoTime());
-    if (ended.isPresent()) {
-      jobs.tell(new JobManager.MapEnded(ended.get()));
-      return concluded(ended.get());
-    }
-    sendMore();
-    jobs.tell(new JobManager.MapChanged(tally.record()));
-    return this;
+    return afterChange(upload.takePart(part, tally, System.nanoTime()));
   }
 
   private Behavior<Command> onNoUpload() {
