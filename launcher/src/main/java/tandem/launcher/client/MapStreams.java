@@ -2,9 +2,12 @@ package tandem.launcher.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -95,6 +98,8 @@ final class MapStreams {
       private int next;
       private boolean done;
       private Iterator<JsonNode> page = Collections.emptyIterator();
+      /** The indices handed out, to hand out the rest from the finished job of a map that keeps its results. */
+      private final BitSet seen = new BitSet();
 
       @Override
       public boolean hasNext() {
@@ -103,6 +108,9 @@ final class MapStreams {
           next = answer.path("next").asInt();
           done = TandemClient.isFinal(answer);
           page = answer.path("entries").iterator();
+          if (done && !page.hasNext()) {
+            page = rest();
+          }
         }
         return page.hasNext();
       }
@@ -112,7 +120,35 @@ final class MapStreams {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return page.next();
+        JsonNode entry = page.next();
+        seen.set(entry.path("index").asInt());
+        return entry;
+      }
+
+      /**
+       * A map that keeps its results ends with them in its job, not in pages: those not handed out
+       * yet come from there, in input order. A map that streamed them has none left.
+       */
+      private Iterator<JsonNode> rest() {
+        JsonNode job = client.job(id).join();
+        JsonNode results = job.path("result");
+        if (job.path("map").path("streamed").asBoolean() || !results.isArray()) {
+          return Collections.emptyIterator();
+        }
+        Map<Integer, String> errors = new HashMap<>();
+        job.path("map").path("errors").forEach(e -> errors.put(e.path("index").asInt(), e.path("error").asText()));
+        List<JsonNode> rest = new ArrayList<>();
+        for (int i = seen.nextClearBit(0); i < results.size(); i = seen.nextClearBit(i + 1)) {
+          ObjectNode entry = Json.object().put("index", i);
+          boolean failed = results.get(i).isNull() && (errors.containsKey(i) || job.path("map").path("failed").asInt() > 0);
+          if (failed) {
+            entry.put("error", errors.getOrDefault(i, "failed, or not run after fail-fast (GET /jobs/" + id + " has the first errors)"));
+          } else {
+            entry.set("result", results.get(i));
+          }
+          rest.add(entry);
+        }
+        return rest.iterator();
       }
     };
     return stream(pages);

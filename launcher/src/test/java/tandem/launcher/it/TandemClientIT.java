@@ -105,6 +105,21 @@ class TandemClientIT {
   }
 
   @Test
+  @DisplayName("a map that keeps its results and ends before its reader caught up still hands every result out, in order")
+  void keptMapsHandOutEveryResult() {
+    int n = 100_000; // kept in its job (not over the 100,000 a node keeps): it ends long before a reader pages through
+    ObjectNode range = (ObjectNode) Json.read("{\"range\":{\"key\":\"x\",\"from\":1,\"to\":" + n + "}}");
+    List<JsonNode> all = client.map("square", Json.object(), range).join();
+    assertEquals(n, all.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals((long) (i + 1) * (i + 1), all.get(i).asLong(), "element " + i);
+    }
+    String id = client.submitMap("square", Json.object(), range).join().path("id").asText();
+    assertTrue(TandemClient.isFinal(client.awaitJob(id).join()));
+    assertEquals(n, client.settled(id).count(), "settled, asked only once the map ended");
+  }
+
+  @Test
   @DisplayName("a map too large for its node to keep streams its results: inOrder reads them all in input order, like imap, and so does map")
   void streamsLargeMaps() {
     int n = 150_000; // over the 100,000 results a node keeps by default (tandem.jobs.max-queued)
