@@ -36,6 +36,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--suite", description = "measure the figures that matter (speedup, tasks/s, latency, 10,000 waits, worker start-up and RSS), each several times")
   boolean suite;
 
+  @Option(names = "--vs-python", description = "then run the same exercise with Python's multiprocessing (python3 on the PATH) and print both side by side; with --suite, the peer column shows what Python measured in this run")
+  boolean vsPython;
+
   @Option(names = "--reps", paramLabel = "N", description = "with --suite: runs of each figure (default ${DEFAULT-VALUE})")
   int reps = 5;
 
@@ -63,15 +66,53 @@ public final class BenchCommand implements Callable<Integer> {
       String where = String.format("%d cores, Java %s, one node with %d worker processes%s",
           Runtime.getRuntime().availableProcessors(), Runtime.version(), cluster.workers(),
           cluster.ownCluster() ? " (started for this run)" : " at " + cluster.client().base());
+      java.util.Optional<String> noPython = vsPython ? PythonPeer.unavailable() : java.util.Optional.empty();
+      noPython.ifPresent(why -> progress.say("%s: only Tandem's half runs", why));
+      boolean withPython = vsPython && noPython.isEmpty();
       if (suite) {
+        // Python first, while the cluster is idle: the suite's peer column then shows what it measured.
+        PythonPeer peer = withPython
+            ? PythonPeer.run(Suite.CPU, cluster.workers(), Suite.INDIVIDUAL_TASKS, VsPython.Sizes.of(false).mapElements()) : null;
         List<Figure> figures = new Suite(cluster, reps,
-            WorkerJvm.options(config), progress).run();
-        String setting = "tandem bench --suite: " + where + ", " + reps + " runs each";
+            WorkerJvm.options(config), progress, peer).run();
+        String setting = "tandem bench --suite: " + where + ", " + reps + " runs each"
+            + (peer == null ? "" : "; Python " + peer.python() + " measured in this run");
         report(out, () -> SuiteReport.json(setting, figures), () -> SuiteReport.print(out, setting, figures));
       } else {
-        List<BenchRow> rows = new Exercise(cluster, progress).run(quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard());
+        Exercise.Sizes sizes = quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard();
+        List<BenchRow> rows = new Exercise(cluster, progress).run(sizes);
         String setting = "tandem bench" + (quick ? " --quick" : "") + ": " + where;
-        report(out, () -> ExerciseReport.json(setting, rows), () -> ExerciseReport.print(out, setting, rows));
+        if (!vsPython) {
+          report(out, () -> ExerciseReport.json(setting, rows), () -> ExerciseReport.print(out, setting, rows));
+          return ExitCodes.OK;
+        }
+        VsPython.Sizes more = VsPython.Sizes.of(quick);
+        VsPython.TandemRates rates = VsPython.measureTandem(cluster, more, progress);
+        PythonPeer python = null;
+        if (withPython) {
+          progress.say("python: the same exercise with multiprocessing, %d processes", cluster.workers());
+          python = PythonPeer.run(sizes.cpu(), cluster.workers(), more.jobs(), more.mapElements());
+        }
+        PythonPeer peer = python;
+        List<VsPython.Side> sides = peer == null ? List.of() : VsPython.sides(rows, rates, peer, cluster.workers(), more);
+        report(out, () -> {
+          var json = ExerciseReport.json(setting, rows);
+          json.put("jobsOneByOnePerSecond", rates.jobsPerSecond()).put("inOrderPerSecond", rates.inOrderPerSecond());
+          if (peer != null) {
+            VsPython.json(json, peer, sides);
+          }
+          return json;
+        }, () -> {
+          ExerciseReport.print(out, setting, rows);
+          out.printf("jobs one by one (job channel): %,.0f/s; a no-op map of %,d read in order: %,.0f elements/s%n",
+              rates.jobsPerSecond(), more.mapElements(), rates.inOrderPerSecond());
+          if (peer != null) {
+            VsPython.print(out, peer, sides);
+          } else {
+            out.println("Python's half did not run: " + noPython.orElse("-"));
+          }
+          out.flush();
+        });
       }
       return ExitCodes.OK;
     }

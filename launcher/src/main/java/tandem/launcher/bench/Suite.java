@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
@@ -28,8 +26,10 @@ import tandem.protocol.api.Json;
  */
 final class Suite {
   private static final int MAP_TASKS = 100_000;
-  private static final int INDIVIDUAL_TASKS = 20_000;
-  private static final int IN_FLIGHT = 1024;
+  static final int INDIVIDUAL_TASKS = 20_000;
+  /** The CPU workload of the speedup row. */
+  static final PrimesWorkload CPU = PrimesWorkload.about(20_000_000, 16);
+  private static final int IN_FLIGHT = NoopJobs.IN_FLIGHT;
   private static final int ROUND_TRIPS = 1_000;
   private static final int WAITS = 10_000;
   /**
@@ -45,8 +45,11 @@ final class Suite {
   private final int reps;
   private final List<String> workerJvmOptions;
   private final Progress progress;
+  /** What Python measured in this run ({@code --vs-python}), or null: then the peer column holds figures measured before. */
+  private final PythonPeer python;
 
-  Suite(BenchCluster cluster, int reps, List<String> workerJvmOptions, Progress progress) {
+  Suite(BenchCluster cluster, int reps, List<String> workerJvmOptions, Progress progress, PythonPeer python) {
+    this.python = python;
     this.cluster = cluster;
     this.client = cluster.client();
     this.reps = reps;
@@ -70,12 +73,14 @@ final class Suite {
         "Pool.map(chunksize=1) 38k/s, Dask 2.4k/s", this::mapNoops));
     for (int elements : new int[] {1_000_000, 10_000_000}) {
       figures.add(repeat(String.format("no-op map of %,d elements, --reduce sum (folded in the workers)", elements),
-          "elements/s", 7_000_000, true, "Pool(2).map(f, range(N)) ~7M/s (results as a list)", () -> foldedMap(elements)));
+          "elements/s", 7_000_000, true, measured(p -> String.format("Pool(%d).map(f, range(1M)) %.2fM/s (this run)", cluster.workers(), p.poolMapPerSecond() / 1e6),
+              "Pool(2).map(f, range(N)) ~7M/s (results as a list)"), () -> foldedMap(elements)));
     }
     for (int elements : new int[] {1_000_000, 10_000_000}) {
       List<Double> rss = new ArrayList<>();
       figures.add(repeat(String.format("no-op map of %,d elements, every result in order to the Java client (inOrder)", elements),
-          "elements/s", 7_000_000, true, IMAP_PEER, () -> inOrderMap(elements, rss)));
+          "elements/s", 7_000_000, true, measured(p -> String.format("imap(f, range(1M), chunksize=%,d) %.2fM/s (this run)", p.imapChunksize(), p.imapPerSecond() / 1e6),
+              IMAP_PEER), () -> inOrderMap(elements, rss)));
       if (!rss.isEmpty()) {
         figures.add(Figure.of("  the node's RSS (peak)", "MB", rss, Double.NaN, false, "-"));
       }
@@ -84,7 +89,8 @@ final class Suite {
     // (pekko.http.server.idle-timeout), and the rows above take longer than that.
     try (JobChannel channel = client.openChannel().join()) {
       figures.add(repeat("no-op tasks/s, each submitted on its own (Java client's job channel, " + IN_FLIGHT + " in flight)",
-          "tasks/s", 20_000, true, "ProcessPoolExecutor.submit 7.8k/s",
+          "tasks/s", 20_000, true, measured(p -> String.format("apply_async %.1fk/s, ThreadPoolExecutor %.1fk/s (this run)", p.applyAsyncPerSecond() / 1e3,
+            p.threadPoolPerSecond() / 1e3), "ProcessPoolExecutor.submit 7.8k/s"),
           () -> individualNoops(x -> channel.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS)));
       figures.addAll(roundTrips(channel));
     }
@@ -103,7 +109,7 @@ final class Suite {
 
   /** Serial (the whole workload as one task in one worker) against the same in balanced chunks on every worker. */
   private Figure cpuSpeedup() {
-    PrimesWorkload cpu = PrimesWorkload.about(20_000_000, 16);
+    PrimesWorkload cpu = CPU;
     List<Double> speedups = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
       progress.say("cpu speedup %d/%d: primes below %,d, one chunk in one worker, then %d chunks on %d workers", i + 1, reps,
@@ -113,7 +119,7 @@ final class Suite {
       speedups.add(serial / parallel);
     }
     return Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups, 1.90, true,
-        "Pool(2) 1.86x, Dask 1.77x");
+        measured(p -> String.format("Pool(%d) %.2fx (this run)", cluster.workers(), p.poolSpeedup()), "Pool(2) 1.86x, Dask 1.77x"));
   }
 
   /** A range map whose results fold: its chunks go out as bounds, one partial comes back per chunk. */
@@ -180,26 +186,8 @@ final class Suite {
     }
   }
 
-  /** Jobs submitted one by one, a bounded number in flight, each awaited to its result. */
   private double individualNoops(IntFunction<CompletableFuture<JsonNode>> run, int count) {
-    Semaphore window = new Semaphore(IN_FLIGHT);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    long start = System.nanoTime();
-    for (int i = 0; i < count && failure.get() == null; i++) {
-      window.acquireUninterruptibly();
-      run.apply(i).whenComplete((job, error) -> {
-        if (error != null || !"succeeded".equals(job.path("state").asText())) {
-          failure.compareAndSet(null, error != null ? error : new IllegalStateException(job.toString()));
-        }
-        window.release();
-      });
-    }
-    window.acquireUninterruptibly(IN_FLIGHT);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (failure.get() != null) {
-      throw new CliException(ExitCodes.JOB_FAILED, "a no-op job failed: " + failure.get());
-    }
-    return count / seconds;
+    return NoopJobs.perSecond(run, count);
   }
 
   /** One job at a time, each awaited before the next: over the job channel, and as one HTTP request each. */
@@ -331,6 +319,11 @@ final class Suite {
     return List.of(
         Figure.of("worker start -> ready to take work", "ms", ready, 1000, false, "Hazelcast member 1.5 s with AppCDS"),
         Figure.of("worker idle RSS (5 s after ready)", "MB", rss, 100, false, "Hazelcast member 94-120 MB"));
+  }
+
+  /** The peer column: what Python measured in this run, or the figure measured before. */
+  private String measured(java.util.function.Function<PythonPeer, String> now, String before) {
+    return python == null ? before : now.apply(python);
   }
 
   private Figure repeat(String name, String unit, double goal, boolean higherIsBetter, String peer, Measurement m) {

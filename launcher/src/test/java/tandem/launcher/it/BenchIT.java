@@ -30,10 +30,10 @@ class BenchIT {
   }
 
   @Test
-  @DisplayName("bench --quick --json measures both workloads in all three modes, each where it should run")
+  @DisplayName("bench --quick --vs-python --json measures both workloads in all three modes, each where it should run, then Python's side by side")
   void quick() throws Exception {
     long start = System.nanoTime();
-    Dist.Result r = dist.run("bench", "--quick", "--json");
+    Dist.Result r = dist.run("bench", "--quick", "--vs-python", "--json");
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(0, r.exit(), r.toString());
     JsonNode report = Json.read(r.out());
@@ -58,6 +58,16 @@ class BenchIT {
     assertTrue(rows.get("cpu/processes").path("peakThreads").asInt() > rows.get("cpu/threads").path("peakThreads").asInt(), r.out());
     assertTrue(report.path("meaning").asText().contains("no GIL"), r.out());
     assertTrue(r.err().contains("bench: starting a node"), r.toString());
+    assertTrue(report.path("jobsOneByOnePerSecond").asDouble() > 0 && report.path("inOrderPerSecond").asDouble() > 0, r.out());
+    if (r.err().contains("python3 is not on the PATH")) {
+      assertTrue(report.path("vsPython").isMissingNode(), r.out()); // Tandem's half ran alone, as it says
+    } else {
+      JsonNode figures = report.path("vsPython").path("figures");
+      assertEquals(6, figures.size(), r.out());
+      figures.forEach(f -> assertTrue(f.path("tandem").asDouble() > 0 && f.path("python").asDouble() > 0
+          && f.path("tandemAheadBy").asDouble() > 0, f.toString()));
+      assertTrue(r.err().contains("vs-python: cpu: primes below 3,200,000 serially"), r.err());
+    }
     System.out.printf("bench --quick took %.1f s%n", seconds);
   }
 
