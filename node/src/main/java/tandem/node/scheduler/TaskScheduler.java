@@ -351,6 +351,9 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
         getContext().getLog().debug("ignoring a late result for task {}", result.taskId());
         continue;
       }
+      if (getContext().getLog().isDebugEnabled()) {
+        getContext().getLog().debug("task {} done at {} in {} us", result.taskId(), done.worker().path().address(), result.runMicros());
+      }
       ActorRef<Event> owner = owners.remove(result.taskId());
       if (owner != null) { // else it was cancelled
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>(done.results().size())).add(result);
@@ -417,6 +420,9 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
         }
       }
       String address = a.worker().address();
+      if (getContext().getLog().isDebugEnabled()) {
+        getContext().getLog().debug("tasks {} to pid {} at {}", byOwner.values(), a.worker().pid, address);
+      }
       byOwner.forEach((owner, ids) -> owner.tell(new Started(ids, address, a.worker().pid)));
       courier.send(a.worker(), a.tasks());
     }
