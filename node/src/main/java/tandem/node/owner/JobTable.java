@@ -1,8 +1,8 @@
 package tandem.node.owner;
 
 import tandem.protocol.api.JobState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +10,17 @@ import java.util.Optional;
 
 /**
  * The jobs a node owns, oldest first. Finished jobs are kept up to a limit so users can still see
- * them; the oldest finished ones are forgotten first. Not thread-safe: one actor owns it.
+ * them; those that finished first are forgotten first, and the steps of pipelines before any job a
+ * user submitted: a pipeline over 100,000 inputs finishes 100,000 steps, which must not push the
+ * pipeline itself (or other users' jobs) out before its client has read it. Not thread-safe: one
+ * actor owns it.
  */
 final class JobTable {
   private final Map<Long, JobRecord> jobs = new LinkedHashMap<>();
   private final int retainFinished;
-  private int finished;
+  /** Finished pipeline steps, then finished jobs users submitted, by seq, in the order they finished. */
+  private final ArrayDeque<Long> finishedSteps = new ArrayDeque<>();
+  private final ArrayDeque<Long> finishedJobs = new ArrayDeque<>();
   private int unfinished;
 
   JobTable(int retainFinished) {
@@ -35,7 +40,7 @@ final class JobTable {
       unfinished--;
     }
     if (job.state().isFinal() && !wasFinal) {
-      finished++;
+      (job.parent() != 0 ? finishedSteps : finishedJobs).add(job.seq());
       forgetOldFinished();
     }
   }
@@ -90,11 +95,8 @@ final class JobTable {
   }
 
   private void forgetOldFinished() {
-    for (Iterator<JobRecord> it = jobs.values().iterator(); finished > retainFinished && it.hasNext(); ) {
-      if (it.next().state().isFinal()) {
-        it.remove();
-        finished--;
-      }
+    while (finishedSteps.size() + finishedJobs.size() > retainFinished) {
+      jobs.remove(finishedSteps.isEmpty() ? finishedJobs.poll() : finishedSteps.poll());
     }
   }
 }

@@ -33,6 +33,27 @@ class JobTableTest {
   }
 
   @Test
+  @DisplayName("a pipeline's finished steps are forgotten before any job a user submitted, so a pipeline of many steps does not push itself out")
+  void forgetsStepsFirst() {
+    JobTable table = new JobTable(3);
+    table.put(job(1).succeeded("1", "t", 5, System.nanoTime())); // a user's job, finished first
+    table.put(job(2)); // a pipeline over many inputs
+    for (long i = 3; i <= 12; i++) {
+      table.put(job(i).withParent(2));
+      table.put(job(i).withParent(2).succeeded("1", "t", 5, System.nanoTime()));
+    }
+    table.put(job(2).succeeded("10", "t", 5, System.nanoTime()));
+    assertTrue(table.get(1).isPresent(), "the user's job outlived ten steps");
+    assertTrue(table.get(2).isPresent(), "so did the pipeline");
+    assertTrue(table.get(3).isEmpty() && table.get(11).isEmpty(), "its older steps were forgotten");
+    assertTrue(table.get(12).isPresent(), "the newest step is kept while there is room");
+    table.put(job(13).succeeded("1", "t", 5, System.nanoTime()));
+    assertTrue(table.get(12).isEmpty(), "steps go first again");
+    table.put(job(14).succeeded("1", "t", 5, System.nanoTime()));
+    assertTrue(table.get(1).isEmpty() && table.get(2).isPresent(), "then the jobs that finished first");
+  }
+
+  @Test
   @DisplayName("timings split the total into queued and run time")
   void timings() {
     long t0 = System.nanoTime();
