@@ -72,11 +72,13 @@ final class Exercise {
     return rows;
   }
 
-  /** A run's outcome and what it used. */
-  private record Measured(double wallSeconds, JsonNode job, ProcessSampler.Usage usage) {}
+  /** A run's outcome, what the processes involved used, and what the cluster's other processes used meanwhile. */
+  private record Measured(double wallSeconds, JsonNode job, ProcessSampler.Usage usage, ProcessSampler.Usage others) {}
 
   private Measured measure(List<Long> pids, Supplier<JsonNode> work) {
     ProcessSampler sampler = cluster.local() ? ProcessSampler.watch(pids) : null;
+    List<Long> rest = cluster.nodeAndWorkerPids().stream().filter(pid -> !pids.contains(pid)).toList();
+    ProcessSampler all = cluster.local() ? ProcessSampler.watch(rest) : null;
     long start = System.nanoTime();
     JsonNode job;
     try {
@@ -84,15 +86,19 @@ final class Exercise {
     } finally {
       if (sampler != null) {
         sampler.close();
+        all.close();
       }
     }
     double wall = (System.nanoTime() - start) / 1e9;
-    return new Measured(wall, job, sampler == null ? ProcessSampler.Usage.UNKNOWN : sampler.stop());
+    return new Measured(wall, job, sampler == null ? ProcessSampler.Usage.UNKNOWN : sampler.stop(),
+        all == null ? ProcessSampler.Usage.UNKNOWN : all.stop());
   }
 
   private static BenchRow row(String workload, String mode, String where, Measured m, Measured serial) {
     String ranOn = m.job() == null ? "-" : m.job().path("ranOn").path("role").asText("-");
-    return new BenchRow(workload, mode, where, ranOn, m.wallSeconds(), serial.wallSeconds() / m.wallSeconds(), m.usage());
+    return new BenchRow(workload, mode, where, ranOn, m.wallSeconds(), serial.wallSeconds() / m.wallSeconds(), m.usage(),
+        !m.usage().known() ? Double.NaN
+            : (m.usage().cpu().toNanos() + (m.others().known() ? m.others().cpu().toNanos() : 0)) / 1e9);
   }
 
   private JsonNode primes(PrimesWorkload workload, int chunk, String on) {

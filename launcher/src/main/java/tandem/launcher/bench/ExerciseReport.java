@@ -13,11 +13,12 @@ final class ExerciseReport {
 
   static void print(PrintWriter out, String setting, List<BenchRow> rows) {
     out.println(setting);
-    Table table = new Table("WORKLOAD", "MODE", "RAN ON", "WALL", "SPEEDUP", "CPU", "THREADS", "RSS", "WHERE");
+    Table table = new Table("WORKLOAD", "MODE", "RAN ON", "WALL", "SPEEDUP", "CPU", "ALL CPU", "THREADS", "RSS", "WHERE");
     for (BenchRow r : rows) {
       ProcessSampler.Usage u = r.usage();
       table.add(r.workload(), r.mode(), r.ranOn(), String.format("%.2f s", r.wallSeconds()), String.format("%.2fx", r.speedup()),
-          u.known() ? String.format("%.2f s", u.cpu().toNanos() / 1e9) : "-", u.known() ? u.threads() : "-",
+          u.known() ? String.format("%.2f s", u.cpu().toNanos() / 1e9) : "-",
+          Double.isNaN(r.clusterCpuSeconds()) ? "-" : String.format("%.2f s", r.clusterCpuSeconds()), u.known() ? u.threads() : "-",
           u.known() ? megabytes(u.rssBytes()) : "-", r.where());
     }
     table.print(out);
@@ -36,7 +37,8 @@ final class ExerciseReport {
           .put("wallSeconds", round(r.wallSeconds())).put("speedup", round(r.speedup()));
       ProcessSampler.Usage u = r.usage();
       if (u.known()) {
-        row.put("cpuSeconds", round(u.cpu().toNanos() / 1e9)).put("peakThreads", u.threads()).put("peakRssBytes", u.rssBytes());
+        row.put("cpuSeconds", round(u.cpu().toNanos() / 1e9)).put("peakThreads", u.threads()).put("peakRssBytes", u.rssBytes())
+            .put("clusterCpuSeconds", round(r.clusterCpuSeconds()));
       } else {
         row.putNull("cpuSeconds").putNull("peakThreads").putNull("peakRssBytes");
       }

@@ -49,6 +49,7 @@ class BenchIT {
       assertTrue(row.path("wallSeconds").asDouble() > 0 && row.path("speedup").asDouble() > 0, key + ": " + row);
       assertTrue(row.path("peakThreads").asInt() > 0 && row.path("peakRssBytes").asLong() > 0, key + " was not watched: " + row);
       assertTrue(row.path("cpuSeconds").asDouble() >= 0, key + ": " + row);
+      assertTrue(row.path("clusterCpuSeconds").asDouble() >= row.path("cpuSeconds").asDouble() - 0.05, key + ": the whole cluster used at least what its part did: " + row);
     });
     assertEquals(1.0, rows.get("cpu/serial").path("speedup").asDouble(), 1e-9);
     // Four 1 s waits one by one take 4 s at least; at once on the node, a little over 1 s.
