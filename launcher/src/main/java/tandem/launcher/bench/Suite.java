@@ -195,17 +195,49 @@ final class Suite {
     List<Double> p50 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
     List<Double> httpP50 = new ArrayList<>();
+    List<Double> busyP50 = new ArrayList<>();
+    List<Double> busyP99 = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
       progress.say("round trips %d/%d: %,d no-op jobs one after another, on the job channel, then by HTTP", i + 1, reps, ROUND_TRIPS);
       List<Double> ms = roundTrips(x -> channel.run("noop", Json.object().put("x", x)));
       p50.add(Figure.percentile(ms, 50));
       p99.add(Figure.percentile(ms, 99));
       httpP50.add(Figure.percentile(roundTrips(x -> client.run("noop", Json.object().put("x", x))), 50));
+      List<Double> busy = roundTripsInFlight(x -> channel.run("noop", Json.object().put("x", x)), 64);
+      busyP50.add(Figure.percentile(busy, 50));
+      busyP99.add(Figure.percentile(busy, 99));
     }
     return List.of(
         Figure.of("single job round trip p50, Java client (job channel)", "ms", p50, 1.0, false, "Dask 10.6 ms"),
         Figure.of("single job round trip p99, Java client (job channel)", "ms", p99, 5.0, false, "-"),
-        Figure.of("single job round trip p50, Java client (one HTTP request each)", "ms", httpP50, Double.NaN, false, "-"));
+        Figure.of("single job round trip p50, Java client (one HTTP request each)", "ms", httpP50, Double.NaN, false, "-"),
+        Figure.of("job round trip p50 with 64 in flight (job channel)", "ms", busyP50, Double.NaN, false, "-"),
+        Figure.of("job round trip p99 with 64 in flight (job channel)", "ms", busyP99, Double.NaN, false, "-"));
+  }
+
+  /**
+   * Each job's time from submit to result while {@code inFlight} are kept running at once (a new
+   * one goes out as one ends), over {@code 10 * ROUND_TRIPS} jobs: latency under load.
+   */
+  private static List<Double> roundTripsInFlight(IntFunction<CompletableFuture<JsonNode>> run, int inFlight) {
+    int count = 10 * ROUND_TRIPS;
+    List<Double> ms = java.util.Collections.synchronizedList(new ArrayList<>(count));
+    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
+    for (int j = 0; j < count; j++) {
+      window.acquireUninterruptibly();
+      long start = System.nanoTime();
+      run.apply(j).whenComplete((job, error) -> {
+        if (error == null) {
+          ms.add((System.nanoTime() - start) / 1e6);
+        }
+        window.release();
+      });
+    }
+    window.acquireUninterruptibly(inFlight);
+    if (ms.size() != count) {
+      throw new CliException(ExitCodes.JOB_FAILED, (count - ms.size()) + " of " + count + " no-op jobs failed");
+    }
+    return new ArrayList<>(ms);
   }
 
   private static List<Double> roundTrips(IntFunction<CompletableFuture<JsonNode>> run) {
