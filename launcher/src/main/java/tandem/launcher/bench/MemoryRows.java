@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
-import tandem.launcher.process.Distribution;
 import tandem.protocol.api.Json;
 
 /**
@@ -65,8 +64,7 @@ final class MemoryRows {
       progress.say("the node's memory is read from /proc only on a node of this machine; memory rows skipped");
       return out;
     }
-    Path bin = Distribution.home().map(h -> h.resolve("bin/tandem"))
-        .orElseThrow(() -> new CliException(ExitCodes.USAGE, "run the suite from the distribution (bin/tandem bench --suite)"));
+    Path bin = Suite.tandemBin();
     Path dir;
     try {
       dir = Files.createTempDirectory("tandem-bench-");

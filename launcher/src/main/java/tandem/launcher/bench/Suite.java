@@ -250,9 +250,14 @@ final class Suite {
     return ms;
   }
 
-  private double cliRoundTrip() {
-    Path bin = Distribution.home().map(h -> h.resolve("bin/tandem"))
+  /** The distribution's {@code bin/tandem}, which the rows through the CLI run. */
+  static Path tandemBin() {
+    return Distribution.home().map(h -> h.resolve("bin/tandem"))
         .orElseThrow(() -> new CliException(ExitCodes.USAGE, "run the suite from the distribution (bin/tandem bench --suite)"));
+  }
+
+  private double cliRoundTrip() {
+    Path bin = tandemBin();
     ProcessBuilder pb = new ProcessBuilder(bin.toString(), "submit", "noop", "x=1", "--node", client.base().toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().remove("TANDEM_JAVA_OPTS");

@@ -133,16 +133,17 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private void sendMore() {
     List<ObjectNode> given = plan.given();
     List<Task> tasks = new ArrayList<>();
-    while (upload != null && chunks.size() < window && upload.hasPending() && !waitsForReader()) {
-      tasks.add(out(chunkMaker.uploaded(upload.nextChunk())));
-    }
     if (upload != null) {
-      upload.answerIfRoom();
-    }
-    while (upload == null && chunks.size() < window && sent < given.size() && !waitsForReader()) {
-      Chunk chunk = chunkMaker.given(sent);
-      tasks.add(out(chunk));
-      sent += chunk.count();
+      while (chunks.size() < window && upload.hasPending() && !waitsForReader()) {
+        tasks.add(out(chunkMaker.uploaded(upload.nextChunk())));
+      }
+      upload.answerIfRoom(); // what went out made room
+    } else {
+      while (chunks.size() < window && sent < given.size() && !waitsForReader()) {
+        Chunk chunk = chunkMaker.given(sent);
+        tasks.add(out(chunk));
+        sent += chunk.count();
+      }
     }
     if (!tasks.isEmpty()) {
       scheduler.tell(TaskScheduler.Enqueue.of(tasks, plan.on() == Placement.THREADS, taskEvents));
@@ -176,8 +177,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         + tally.record().id() + "/results as they come, as the CLI does"
         + (upload != null && upload.waiting() ? "; its upload waited for them too, after " + upload.received()
             + " inputs: its client is likely gone" : ""), null, -1, now);
-    jobs.tell(new JobManager.MapEnded(failed));
-    return concluded(failed);
+    return afterChange(Optional.of(failed));
   }
 
   @Override
@@ -254,8 +254,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     JobRecord failed = tally.record().failed("no inputs came within " + UPLOAD_START.toSeconds()
         + " s of its submission; send them with PUT /jobs/" + tally.record().id()
         + "/inputs, one JSON object per line (tandem map --inputs FILE does)", null, -1, System.nanoTime());
-    jobs.tell(new JobManager.MapEnded(failed));
-    return concluded(failed);
+    return afterChange(Optional.of(failed));
   }
 
   /** Chunks went to a worker: each counts one more attempt, and the map is running from the first. */
