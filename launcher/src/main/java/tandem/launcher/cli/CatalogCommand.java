@@ -27,9 +27,10 @@ final class CatalogCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     for (JsonNode job : catalog) {
-      out.printf("%-10s %-3s  %s%n", job.path("name").asText(), job.path("kind").asText(), job.path("description").asText());
+      out.printf("%-14s %-3s  %s%n", job.path("name").asText(), job.path("kind").asText(), job.path("description").asText());
+      out.printf("                    runs on %s%n", job.path("threads").asText());
       for (JsonNode p : job.path("params")) {
-        out.printf("               %s%s: %s%n", p.path("name").asText(), p.path("required").asBoolean() ? "" : " (optional)",
+        out.printf("                    %s%s: %s%n", p.path("name").asText(), p.path("required").asBoolean() ? "" : " (optional)",
             p.path("help").asText());
       }
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tandem.protocol.api.Json;
 import tandem.node.jobs.JobCatalog;
+import tandem.protocol.job.BlockingJob;
+import tandem.protocol.job.CpuJob;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
 import tandem.protocol.job.Param;
@@ -12,13 +14,15 @@ import tandem.protocol.job.Param;
 final class CatalogJson {
   private CatalogJson() {}
 
-  static ArrayNode of(JobCatalog catalog) {
+  /** @param blockingThreads where blocking jobs run on this node, in words ({@code BlockingThreads}) */
+  static ArrayNode of(JobCatalog catalog, String blockingThreads) {
     ArrayNode out = Json.NODES.arrayNode();
     for (Job job : catalog.all()) {
       ObjectNode row = out.addObject();
       row.put("name", job.name());
       row.put("kind", job.kind().label());
       row.put("description", job.description());
+      row.put("threads", threads(job, blockingThreads));
       row.put("usage", JobInput.usage(job));
       ArrayNode params = row.putArray("params");
       for (Param p : job.params()) {
@@ -32,5 +36,13 @@ final class CatalogJson {
       }
     }
     return out;
+  }
+
+  /** Which threads run it, so a user can tell an asynchronous I/O job from a blocking one. */
+  private static String threads(Job job, String blockingThreads) {
+    if (job instanceof CpuJob) {
+      return "a compute thread of a worker process";
+    }
+    return job instanceof BlockingJob ? blockingThreads : "the node's I/O dispatcher, holding none while it waits";
   }
 }

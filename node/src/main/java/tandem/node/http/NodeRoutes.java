@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import tandem.node.Asks;
 import tandem.node.NodeSettings;
 import tandem.node.StopReason;
+import tandem.node.io.BlockingThreads;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
@@ -42,7 +43,7 @@ public final class NodeRoutes extends AllDirectives {
     this.system = system;
     this.jobs = jobs;
     this.pool = pool;
-    this.catalog = CatalogJson.of(catalog);
+    this.catalog = CatalogJson.of(catalog, BlockingThreads.describe(system.settings().config()));
     this.settings = settings;
     this.address = address;
     this.members = new MembersQuery(system);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,13 +15,15 @@ import tandem.node.Errors;
 import tandem.node.ResultValue;
 import tandem.protocol.Parts;
 import tandem.protocol.ValueCodec;
+import tandem.protocol.job.BlockingJob;
 import tandem.protocol.job.IoContext;
 import tandem.protocol.job.IoJob;
 import tandem.protocol.job.JobInput;
 
 /**
  * Runs I/O jobs. It is spawned on the I/O dispatcher: it starts each job, which returns at once
- * with a stage, and the outcome comes back through {@code pipeToSelf}; no thread waits meanwhile.
+ * with a stage, and the outcome comes back through {@code pipeToSelf}; no thread waits meanwhile
+ * (a {@link BlockingJob} waits on a thread of its own, a virtual one where the JVM has them).
  */
 public final class IoRunner {
   private IoRunner() {}
@@ -38,7 +41,7 @@ public final class IoRunner {
    *
    * @param result JSON text or bytes, or null when it failed
    * @param error a one-line reason, or null when it succeeded
-   * @param thread the I/O dispatcher thread that started it
+   * @param thread the I/O dispatcher thread that started it, or the thread a blocking job ran on
    */
   public record Finished(long seq, ResultValue result, String error, String thread, long runMicros)
       implements NoSerializationVerificationNeeded {}
@@ -72,16 +75,24 @@ public final class IoRunner {
 
   private static Behavior<Command> onRun(
       ActorContext<Command> context, IoContext io, Run run, Map<Long, CompletionStage<JsonNode>> running) {
-    String thread = Thread.currentThread().getName();
+    // Where it ran: the dispatcher thread that started it, or a blocking job's own thread.
+    AtomicReference<String> thread = new AtomicReference<>(Thread.currentThread().getName());
     long start = System.nanoTime();
     CompletionStage<JsonNode> stage;
     try {
-      stage = run.job().start(run.input(), io);
+      if (run.job() instanceof BlockingJob blocking) {
+        stage = io.blocking(() -> {
+          thread.set(Thread.currentThread().getName());
+          return blocking.call(run.input());
+        });
+      } else {
+        stage = run.job().start(run.input(), io);
+      }
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedStage(e);
     }
     running.put(run.seq(), stage);
-    context.pipeToSelf(stage, (result, error) -> new Completed(run, result, error, thread, start));
+    context.pipeToSelf(stage, (result, error) -> new Completed(run, result, error, thread.get(), start));
     return Behaviors.same();
   }
 

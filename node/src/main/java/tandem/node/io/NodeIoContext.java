@@ -22,7 +22,7 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final ActorSystem<?> system;
   private final ExecutionContextExecutor io;
-  private final ExecutionContextExecutor blocking;
+  private final BlockingThreads blocking;
   /** Made on first use: a worker (which runs I/O jobs only when asked) never pays for it. */
   private volatile HttpClient http;
   private volatile HttpClient fetchClient;
@@ -40,8 +40,7 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     this.system = system;
     this.httpGetPolicy = httpGetPolicy;
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-    this.blocking =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io-dispatcher"));
+    this.blocking = BlockingThreads.of(system);
     this.dataDir = dataDir;
     this.maxResultBytes = maxResultBytes;
   }
@@ -59,7 +58,10 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     return done;
   }
 
-  /** Runs {@code call} on the blocking pool; cancelling the stage interrupts the call's thread. */
+  /**
+   * Runs {@code call} on a virtual thread or the blocking pool ({@link BlockingThreads});
+   * cancelling the stage interrupts the call's thread.
+   */
   @Override
   public <T> CompletionStage<T> blocking(Callable<T> call) {
     CompletableFuture<T> done = new CompletableFuture<>();
@@ -80,8 +82,13 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
         task.cancel(true);
       }
     });
-    blocking.execute(task);
+    blocking.executor().execute(task);
     return done;
+  }
+
+  /** Where {@link #blocking} runs calls, in words. */
+  public String blockingThreads() {
+    return blocking.description();
   }
 
   @Override

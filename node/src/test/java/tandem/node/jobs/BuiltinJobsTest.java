@@ -47,7 +47,7 @@ class BuiltinJobsTest {
     assertTrue(catalog.withoutDiagnostics().find("hang").isEmpty(), "hang runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("hog").isEmpty(), "hog runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("primes").isPresent());
-    assertEquals(Set.of("sleep", "http-get", "read-file"), io);
+    assertEquals(Set.of("sleep", "sleep-blocking", "http-get", "read-file"), io);
   }
 
   @Test

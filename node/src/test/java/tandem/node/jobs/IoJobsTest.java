@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tandem.node.Errors;
 import tandem.protocol.api.Json;
+import tandem.node.io.BlockingThreads;
 import tandem.node.io.HttpGetPolicy;
 import tandem.node.io.NodeIoContext;
 import tandem.protocol.job.IoJob;
@@ -106,6 +108,27 @@ class IoJobsTest {
     long start = System.nanoTime();
     assertEquals(120, run(data, "sleep", "{\"ms\":120}").asLong());
     assertTrue(System.nanoTime() - start >= 120_000_000L);
+  }
+
+  @Test
+  @DisplayName("sleep-blocking blocks a thread of its own: virtual from JDK 21 on, the bounded pool before; a cancel interrupts it")
+  void sleepsBlocking(@TempDir Path data) throws Exception {
+    long start = System.nanoTime();
+    assertEquals(120, run(data, "sleep-blocking", "{\"ms\":120}").asLong());
+    assertTrue(System.nanoTime() - start >= 120_000_000L);
+
+    boolean expectVirtual = Runtime.version().feature() >= 21;
+    assertEquals(expectVirtual, BlockingThreads.virtual());
+    NodeIoContext io = new NodeIoContext(kit.system(), data, 1 << 20);
+    assertTrue(io.blockingThreads().startsWith(expectVirtual ? "a virtual thread each" : "a pool of 64 platform threads"),
+        io.blockingThreads());
+    String thread = io.blocking(() -> Thread.currentThread().getName()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertTrue(thread.startsWith(expectVirtual ? "tandem-virtual-" : "IoJobsTest-tandem.blocking-io-dispatcher"), thread);
+
+    IoJob blocking = (IoJob) catalog.find("sleep-blocking").orElseThrow();
+    var stage = blocking.start(JobInput.checked(blocking, (ObjectNode) Json.read("{\"ms\":60000}")), io).toCompletableFuture();
+    stage.cancel(true);
+    assertTrue(stage.isCancelled());
   }
 
   @Test

@@ -7,13 +7,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
-/** What a node lends an {@link IoJob}: timers, a bounded pool for blocking calls, an HTTP client. */
+/** What a node lends an {@link IoJob}: timers, threads for blocking calls, an HTTP client. */
 public interface IoContext {
 
   /** Completes after {@code delay}, without holding a thread meanwhile. */
   CompletionStage<Void> after(Duration delay);
 
-  /** Runs a call that can only block (e.g. reading a file) on a bounded pool sized for waiting. */
+  /**
+   * Runs a call that can only block (e.g. reading a file) on a thread of its own: a virtual thread
+   * when the JVM has them (JDK 21 or later), else one of a bounded pool sized for waiting.
+   * Cancelling the stage interrupts the call.
+   */
   <T> CompletionStage<T> blocking(Callable<T> call);
 
   /** A shared asynchronous HTTP client. */

@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A job that mostly waits (timers, sockets, files): it runs on a node and must not hold a thread
  * while it waits. Use {@link IoContext#after} for delays, asynchronous clients for the network,
- * and {@link IoContext#blocking} for calls that can only block.
+ * and {@link IoContext#blocking} for calls that can only block. Code that blocks throughout is
+ * simpler written as a {@link BlockingJob}.
  */
 public non-sealed interface IoJob extends Job {
 

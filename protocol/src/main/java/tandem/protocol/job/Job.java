@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A unit of work Tandem can run. Implement {@link CpuJob} for work that keeps a core busy (it runs
  * in a worker process) or {@link IoJob} for work that mostly waits (it runs on a node's I/O
- * dispatcher and never holds a thread while waiting). List the class in {@code
+ * dispatcher and never holds a thread while waiting), or {@link BlockingJob} for waiting written as
+ * blocking code (it runs on a node, on a virtual thread where the JVM has them). List the class in {@code
  * META-INF/services/tandem.protocol.job.Job} so {@link java.util.ServiceLoader} finds it.
  *
  * <p>Inputs and results are plain values (JSON-like trees, where bytes are a {@code BinaryNode}), so
