@@ -64,10 +64,13 @@ final class Exercise {
     Measured ioSerial = measure(List.of(cluster.nodePid()), () -> waitsOneByOne(sizes));
     rows.add(row("io", "serial", "one wait at a time", ioSerial, ioSerial));
     progress.say("io: %d waits at once on the node", sizes.waits());
-    Measured ioNode = measure(List.of(cluster.nodePid()), () -> waits(sizes, null));
+    Measured ioNode = measure(List.of(cluster.nodePid()), () -> waits(sizes, null, "sleep"));
     rows.add(row("io", "threads", "node I/O dispatcher (no thread per wait)", ioNode, ioSerial));
+    progress.say("io: %d blocking waits (Thread.sleep) at once on the node", sizes.waits());
+    Measured ioBlocking = measure(List.of(cluster.nodePid()), () -> waits(sizes, null, "sleep-blocking"));
+    rows.add(row("io", "blocking", "node, " + blockingThreads(), ioBlocking, ioSerial));
     progress.say("io: %d waits at once in worker processes", sizes.waits());
-    Measured ioProcesses = measure(cluster.nodeAndWorkerPids(), () -> waits(sizes, "processes"));
+    Measured ioProcesses = measure(cluster.nodeAndWorkerPids(), () -> waits(sizes, "processes", "sleep"));
     rows.add(row("io", "processes", cluster.workers() + " workers (a thread per wait)", ioProcesses, ioSerial));
     return rows;
   }
@@ -117,7 +120,17 @@ final class Exercise {
     return last;
   }
 
-  private JsonNode waits(Sizes sizes, String on) {
+  /** Where the node runs blocking jobs, as its catalog says: virtual threads or a bounded pool. */
+  private String blockingThreads() {
+    for (JsonNode job : client.catalog().join()) {
+      if (job.path("name").asText().equals("sleep-blocking")) {
+        return job.path("threads").asText().replaceFirst(" \\(.*", "");
+      }
+    }
+    return "?";
+  }
+
+  private JsonNode waits(Sizes sizes, String on, String job) {
     ObjectNode map = Json.object();
     ArrayNode inputs = map.putArray("inputs");
     for (int i = 0; i < sizes.waits(); i++) {
@@ -127,7 +140,7 @@ final class Exercise {
     if (on != null) {
       map.put("on", on);
     }
-    return BenchCluster.succeeded(client.runMap("sleep", Json.object(), map).join());
+    return BenchCluster.succeeded(client.runMap(job, Json.object(), map).join());
   }
 
 

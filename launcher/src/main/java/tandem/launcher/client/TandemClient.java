@@ -22,6 +22,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import tandem.protocol.api.Json;
@@ -394,6 +396,24 @@ public final class TandemClient {
 
   public CompletableFuture<JsonNode> health() {
     return send(get("/health"));
+  }
+
+  /**
+   * The node's count of ready workers once {@code until} holds for it, polled every 50 ms; or the
+   * count at {@code timeout}, whichever comes first (after {@link #scale}, new workers take a second
+   * or so to start and join).
+   */
+  public CompletableFuture<Integer> awaitWorkers(IntPredicate until, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return health().thenCompose(health -> {
+      int workers = health.path("workers").asInt();
+      if (until.test(workers) || System.nanoTime() >= deadline) {
+        return CompletableFuture.completedFuture(workers);
+      }
+      Duration left = Duration.ofNanos(deadline - System.nanoTime());
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+          .thenCompose(ignored -> awaitWorkers(until, left));
+    });
   }
 
   public static boolean isFinal(JsonNode job) {

@@ -23,6 +23,10 @@ public final class Distribution {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
+    if (Runtime.version().feature() >= 23) {
+      // As bin/tandem does: Pekko's and Kryo's sun.misc.Unsafe use would print a warning.
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     for (String name : System.getProperties().stringPropertyNames()) {
       if (name.startsWith("tandem.") || name.startsWith("pekko.") || name.equals("logback.configurationFile")) {
         command.add("-D" + name + "=" + System.getProperty(name));

@@ -64,8 +64,9 @@ class ScaleIT {
   void growsAndShrinks() throws Exception {
     Dist.Result grow = dist.run("scale", "--workers", "3", "--node", url);
     assertEquals(0, grow.exit(), grow.toString());
-    assertTrue(grow.out().contains("1 -> 3 workers"), grow.toString());
-    awaitWorkers(3, Duration.ofSeconds(30));
+    assertTrue(grow.out().contains("1 -> 3 workers") && grow.out().contains("2 new worker(s) ready in"), grow.toString());
+    // scale returned once both were ready: no wait needed here
+    assertEquals(3, client.health().join().path("workers").asInt(), "ready when scale returned");
     // A new worker takes work before it is Up; the member list shows it as it joins.
     long listDeadline = System.nanoTime() + 10_000_000_000L;
     while (workerMembers() != 3 && System.nanoTime() < listDeadline) {

@@ -97,6 +97,8 @@ public final class NodeRoutes extends AllDirectives {
           out.put("status", "ok");
           out.put("address", address);
           out.put("pid", ProcessHandle.current().pid());
+          // Which JDK: it decides whether blocking jobs get virtual threads (see GET /catalog).
+          out.put("jdk", Runtime.version().toString());
           return JsonResponses.json(StatusCodes.OK, out);
         }));
   }
