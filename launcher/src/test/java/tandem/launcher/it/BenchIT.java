@@ -39,10 +39,10 @@ class BenchIT {
     JsonNode report = Json.read(r.out());
     Map<String, JsonNode> rows = new HashMap<>();
     report.path("rows").forEach(row -> rows.put(row.path("workload").asText() + "/" + row.path("mode").asText(), row));
-    assertEquals(6, rows.size(), r.out());
+    assertEquals(7, rows.size(), r.out());
     Map<String, String> expectedRole = Map.of(
         "cpu/serial", "node", "cpu/threads", "node", "cpu/processes", "worker",
-        "io/serial", "node", "io/threads", "node", "io/processes", "worker");
+        "io/serial", "node", "io/threads", "node", "io/blocking", "node", "io/processes", "worker");
     expectedRole.forEach((key, role) -> {
       JsonNode row = rows.get(key);
       assertEquals(role, row.path("ranOn").asText(), key + " ran on the wrong kind of process: " + row);
@@ -55,6 +55,11 @@ class BenchIT {
     // Four 1 s waits one by one take 4 s at least; at once on the node, a little over 1 s.
     assertTrue(rows.get("io/serial").path("wallSeconds").asDouble() >= 4.0, rows.get("io/serial").toString());
     assertTrue(rows.get("io/threads").path("wallSeconds").asDouble() < 2.5, rows.get("io/threads").toString());
+    // Blocking sleeps wait at once too, each on a thread of its own: virtual ones from JDK 21 on.
+    JsonNode blocking = rows.get("io/blocking");
+    assertTrue(blocking.path("wallSeconds").asDouble() < 2.5, blocking.toString());
+    int jdk = Integer.parseInt(report.path("setting").asText().replaceFirst(".*Java (\\d+).*", "$1"));
+    assertTrue(blocking.path("where").asText().contains(jdk >= 21 ? "a virtual thread each" : "platform threads"), r.out());
     // Processes hold more threads than the node alone: each worker is a JVM of its own.
     assertTrue(rows.get("cpu/processes").path("peakThreads").asInt() > rows.get("cpu/threads").path("peakThreads").asInt(), r.out());
     assertTrue(report.path("meaning").asText().contains("no GIL"), r.out());
