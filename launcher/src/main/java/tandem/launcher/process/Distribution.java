@@ -18,15 +18,31 @@ public final class Distribution {
     return Optional.ofNullable(System.getProperty("tandem.home")).map(Path::of);
   }
 
+  /**
+   * Options for this JVM's version, for every node and worker it starts: native-heap trimming,
+   * which gives freed malloc memory back to the OS every 5 s (~15 MB of an idle node or worker;
+   * JDK 21 has it, 17 since 17.0.9, and a JVM without it would refuse to start), and from JDK 23
+   * on, as bin/tandem does, leave to use sun.misc.Unsafe (Pekko's and Kryo's), which would print a
+   * warning.
+   */
+  static List<String> versionOptions() {
+    List<String> options = new ArrayList<>();
+    Runtime.Version v = Runtime.version();
+    if (v.feature() >= 21 || (v.feature() == 17 && v.update() >= 9)) {
+      options.add("-XX:TrimNativeHeapInterval=5000");
+    }
+    if (v.feature() >= 23) {
+      options.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    return options;
+  }
+
   /** {@code java <options> -cp <this class path> tandem.launcher.Main <args>}. */
   public static List<String> javaCommand(List<String> jvmOptions, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
-    if (Runtime.version().feature() >= 23) {
-      // As bin/tandem does: Pekko's and Kryo's sun.misc.Unsafe use would print a warning.
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    command.addAll(versionOptions());
     for (String name : System.getProperties().stringPropertyNames()) {
       if (name.startsWith("tandem.") || name.startsWith("pekko.") || name.equals("logback.configurationFile")) {
         command.add("-D" + name + "=" + System.getProperty(name));

@@ -12,7 +12,6 @@ import java.util.Optional;
  * sharing (AppCDS) archive: the classes a worker loads, parsed and laid out once at build time
  * ({@code tandem cds-train}) and mapped by every worker after, which cuts its start-up; one per JVM
  * build, since an archive only fits the JVM that wrote it (without one, workers start as usual).
- * And native-heap trimming, which gives an idle worker's freed malloc memory back (~15 MB).
  */
 public final class WorkerJvm {
   private WorkerJvm() {}
@@ -25,7 +24,7 @@ public final class WorkerJvm {
 
   /**
    * The configured worker JVM options ({@code tandem.launcher.worker-jvm-options}) with the heap
-   * from {@code tandem.worker.heap}; without the archive or trimming, e.g. to record the archive.
+   * from {@code tandem.worker.heap}; without the archive, e.g. to record the archive.
    */
   public static List<String> configured(Config config) {
     List<String> options = new ArrayList<>(config.getStringList("tandem.launcher.worker-jvm-options"));
@@ -41,14 +40,9 @@ public final class WorkerJvm {
     return bytes % mib == 0 ? bytes / mib + "m" : Long.toString(bytes);
   }
 
-  /** The worker JVM options from config, plus the archive and trimming where this JVM has them. */
+  /** The worker JVM options from config, plus the archive where this JVM has one. */
   public static List<String> options(Config config) {
     List<String> options = configured(config);
-    Runtime.Version v = Runtime.version();
-    // JDK 21 has the option, and 17 since 17.0.9; a JVM without it would refuse to start.
-    if (v.feature() >= 21 || (v.feature() == 17 && v.update() >= 9)) {
-      options.add("-XX:TrimNativeHeapInterval=5000");
-    }
     path().filter(Files::isReadable).ifPresent(archive -> {
       options.add("-XX:SharedArchiveFile=" + archive);
       // An archive that no longer fits (a changed class path) is skipped silently, never fatal.
