@@ -37,8 +37,15 @@ final class Dist implements AutoCloseable {
 
   /** A long-running process (node, worker) whose output goes to a file. */
   Background start(String name, String... args) throws IOException {
+    return start(name, Map.of(), args);
+  }
+
+  /** Like {@link #start(String, String...)}, with these environment variables besides. */
+  Background start(String name, Map<String, String> env, String... args) throws IOException {
     Path log = work.resolve(name + ".log");
-    Process p = builder(List.of(args), work).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = builder(List.of(args), work);
+    pb.environment().putAll(env);
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     started.add(p.toHandle());
     return new Background(p, log);
   }
