@@ -125,6 +125,19 @@ public final class BenchCluster implements AutoCloseable {
     return job;
   }
 
+  /**
+   * Where the node runs blocking jobs, as its catalog says of sleep-blocking: "a virtual thread
+   * each (JDK 25)", or a pool of platform threads before JDK 21.
+   */
+  static String blockingThreads(TandemClient client) {
+    for (JsonNode job : client.catalog().join()) {
+      if (job.path("name").asText().equals("sleep-blocking")) {
+        return job.path("threads").asText();
+      }
+    }
+    throw new CliException(ExitCodes.JOB_FAILED, "the node's catalog has no sleep-blocking job");
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

@@ -68,7 +68,7 @@ final class Exercise {
     rows.add(row("io", "threads", "node I/O dispatcher (no thread per wait)", ioNode, ioSerial));
     progress.say("io: %d blocking waits (Thread.sleep) at once on the node", sizes.waits());
     Measured ioBlocking = measure(List.of(cluster.nodePid()), () -> waits(sizes, null, "sleep-blocking"));
-    rows.add(row("io", "blocking", "node, " + blockingThreads(), ioBlocking, ioSerial));
+    rows.add(row("io", "blocking", "node, " + BenchCluster.blockingThreads(client).replaceFirst(" \\(.*", ""), ioBlocking, ioSerial));
     progress.say("io: %d waits at once in worker processes", sizes.waits());
     Measured ioProcesses = measure(cluster.nodeAndWorkerPids(), () -> waits(sizes, "processes", "sleep"));
     rows.add(row("io", "processes", cluster.workers() + " workers (a thread per wait)", ioProcesses, ioSerial));
@@ -118,16 +118,6 @@ final class Exercise {
       last = BenchCluster.succeeded(client.run("sleep", Json.object().put("ms", sizes.waitMs())).join());
     }
     return last;
-  }
-
-  /** Where the node runs blocking jobs, as its catalog says: virtual threads or a bounded pool. */
-  private String blockingThreads() {
-    for (JsonNode job : client.catalog().join()) {
-      if (job.path("name").asText().equals("sleep-blocking")) {
-        return job.path("threads").asText().replaceFirst(" \\(.*", "");
-      }
-    }
-    return "?";
   }
 
   private JsonNode waits(Sizes sizes, String on, String job) {

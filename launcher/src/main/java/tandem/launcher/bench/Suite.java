@@ -323,21 +323,12 @@ final class Suite {
     out.addAll(ioWaits("sleep", 10 * WAITS, 1.5, 1000, "asyncio handles it"));
     // The lesson's blocking code: Thread.sleep on a thread of its own. On a node before JDK 21 the
     // 64 threads of its blocking pool would take 157 s for 10,000: the row needs virtual threads.
-    if (nodeHasVirtualThreads()) {
+    if (BenchCluster.blockingThreads(client).startsWith("a virtual thread")) {
       out.addAll(ioWaits("sleep-blocking", WAITS, 1.10, 150, "Python threads 3.64 s"));
     } else {
       progress.say("10,000 blocking sleeps need a node on JDK 21 or later (virtual threads; TANDEM_JAVA_HOME); skipped");
     }
     return out;
-  }
-
-  private boolean nodeHasVirtualThreads() {
-    for (JsonNode job : client.catalog().join()) {
-      if (job.path("name").asText().equals("sleep-blocking")) {
-        return job.path("threads").asText().contains("virtual");
-      }
-    }
-    return false;
   }
 
   private List<Figure> ioWaits(String job, int waits, double goalSeconds, double goalRssMb, String peer) {
