@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ExitCodes;
 import tandem.launcher.client.TandemClient;
@@ -24,6 +25,9 @@ public final class BenchCluster implements AutoCloseable {
   private final LocalCluster started;
   private final long nodePid;
   private final int workers;
+
+  /** Whether {@link #close} leaves the cluster's folder with its logs. */
+  private boolean keepLogs;
 
   private BenchCluster(TandemClient client, LocalCluster started) {
     this.client = client;
@@ -109,10 +113,22 @@ public final class BenchCluster implements AutoCloseable {
     return ("127.0.0.1".equals(host) || "localhost".equals(host)) && ProcessSampler.isLocal(nodePid);
   }
 
+  /**
+   * Keeps the cluster's logs when it is closed (a row failed: they say why), and says where they
+   * are; empty for a cluster bench did not start.
+   */
+  Optional<Path> keepLogs() {
+    if (started == null) {
+      return Optional.empty();
+    }
+    keepLogs = true;
+    return Optional.of(started.dir().resolve("logs"));
+  }
+
   @Override
   public void close() {
     if (started != null) {
-      started.stop(Duration.ofSeconds(20));
+      started.stop(Duration.ofSeconds(20), keepLogs);
     }
   }
 

@@ -73,10 +73,19 @@ public final class BenchCommand implements Callable<Integer> {
         // Python first, while the cluster is idle: the suite's peer column then shows what it measured.
         PythonPeer peer = withPython
             ? PythonPeer.run(Suite.CPU, cluster.workers(), Suite.INDIVIDUAL_TASKS, VsPython.Sizes.of(false).mapElements()) : null;
-        List<Figure> figures = new Suite(cluster, reps,
-            WorkerJvm.options(config), progress, peer).run();
         String setting = "tandem bench --suite: " + where + ", " + reps + " runs each"
             + (peer == null ? "" : "; Python " + peer.python() + " measured in this run");
+        List<Figure> figures;
+        try {
+          figures = new Suite(cluster, reps, WorkerJvm.options(config), progress, peer).run();
+        } catch (Suite.Unfinished unfinished) {
+          // What was measured before the failing row, and the node's log to see why it failed.
+          String partial = setting + "; STOPPED EARLY: " + unfinished.getMessage();
+          report(out, () -> SuiteReport.json(partial, unfinished.measured),
+              () -> SuiteReport.print(out, partial, unfinished.measured));
+          cluster.keepLogs().ifPresent(logs -> progress.say("the cluster's logs stay in %s", logs));
+          throw unfinished.getCause() instanceof RuntimeException cause ? cause : unfinished;
+        }
         report(out, () -> SuiteReport.json(setting, figures), () -> SuiteReport.print(out, setting, figures));
       } else {
         Exercise.Sizes sizes = quick ? Exercise.Sizes.quick() : Exercise.Sizes.standard();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import tandem.launcher.cli.CliException;
@@ -58,8 +59,29 @@ final class Suite {
     this.progress = progress;
   }
 
+  /** A row failed: the figures measured before it, so a long suite does not lose them all. */
+  static final class Unfinished extends RuntimeException {
+    final List<Figure> measured;
+
+    Unfinished(List<Figure> measured, RuntimeException cause) {
+      super(cause instanceof CompletionException && cause.getCause() != null
+          ? cause.getCause().getMessage() : cause.getMessage(), cause);
+      this.measured = measured;
+    }
+  }
+
+  /** @throws Unfinished when a row fails, with the rows measured before it */
   List<Figure> run() {
     List<Figure> figures = new ArrayList<>();
+    try {
+      measure(figures);
+    } catch (RuntimeException e) {
+      throw new Unfinished(figures, e);
+    }
+    return figures;
+  }
+
+  private void measure(List<Figure> figures) {
     // First, against the node's RSS at rest: the rows after this one grow its heap with garbage.
     figures.addAll(new MemoryRows(cluster, reps, progress).run());
     progress.say("warming up");
@@ -110,7 +132,6 @@ final class Suite {
     } else {
       progress.say("worker start-up is measured only on a cluster bench starts itself; skipped");
     }
-    return figures;
   }
 
   /** Serial (the whole workload as one task in one worker) against the same in balanced chunks on every worker. */

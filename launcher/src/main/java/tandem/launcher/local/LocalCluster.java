@@ -194,8 +194,8 @@ public final class LocalCluster {
     return stop(grace, false);
   }
 
-  /** @param keepLogs whether the logs stay (a start that failed names them in its message) */
-  private StopReport stop(Duration grace, boolean keepLogs) {
+  /** @param keepLogs whether the logs stay (a start or a benchmark that failed names them) */
+  public StopReport stop(Duration grace, boolean keepLogs) {
     Optional<ClusterState> state = read();
     if (state.isEmpty()) {
       return new StopReport(0, 0, false);
