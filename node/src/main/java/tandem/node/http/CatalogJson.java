@@ -43,6 +43,10 @@ final class CatalogJson {
     if (job instanceof CpuJob) {
       return "a compute thread of a worker process";
     }
-    return job instanceof BlockingJob ? blockingThreads : "the node's I/O dispatcher, holding none while it waits";
+    // An asynchronous I/O job may still make calls that can only block (read-file reads a file):
+    // those run where blocking jobs do.
+    return job instanceof BlockingJob ? blockingThreads
+        : "the node's I/O dispatcher, holding no thread while it waits (its blocking calls: "
+            + blockingThreads.replaceFirst(" \\(.*", "") + ")";
   }
 }
