@@ -64,12 +64,8 @@ public final class BenchCluster implements AutoCloseable {
 
   /** Waits until the node has {@code workers} workers ready for its jobs (Up is not yet ready). */
   static void awaitWorkers(TandemClient client, int workers) {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (client.health().join().path("workers").asInt() < workers) {
-      if (System.nanoTime() > deadline) {
-        throw new CliException(ExitCodes.JOB_FAILED, "the node's " + workers + " workers were not ready within " + READY.toSeconds() + " s");
-      }
-      sleep(20);
+    if (client.awaitWorkers(count -> count >= workers, READY).join() < workers) {
+      throw new CliException(ExitCodes.JOB_FAILED, "the node's " + workers + " workers were not ready within " + READY.toSeconds() + " s");
     }
   }
 

@@ -166,10 +166,7 @@ final class Suite {
       client.awaitWorkers(count -> count <= all - 1, Duration.ofSeconds(60)).join();
       double fewer = timed(() -> primes(cpu, cpu.perChunk()));
       client.scale(all).join();
-      int ready = client.awaitWorkers(count -> count >= all, Duration.ofSeconds(60)).join();
-      if (ready < all) {
-        throw new CliException(ExitCodes.JOB_FAILED, "the node's new worker was not ready within 60 s; see its log");
-      }
+      BenchCluster.awaitWorkers(client, all);
       fresh.add(fewer / timed(() -> primes(cpu, cpu.perChunk())));
       warm.add(fewer / timed(() -> primes(cpu, cpu.perChunk())));
     }

@@ -19,22 +19,14 @@ public final class BlockingThreads {
   /** Made once per JVM: null when there are no virtual threads. */
   private static final ThreadFactory VIRTUAL = virtualThreadFactory();
 
-  private final Executor executor;
-  private final String description;
-
-  private BlockingThreads(Executor executor, String description) {
-    this.executor = executor;
-    this.description = description;
-  }
+  private BlockingThreads() {}
 
   /** Virtual threads when the JVM has them, else the system's blocking-io-dispatcher. */
-  public static BlockingThreads of(ActorSystem<?> system) {
-    String description = describe(system.settings().config());
+  public static Executor executor(ActorSystem<?> system) {
     if (VIRTUAL != null) {
-      return new BlockingThreads(task -> VIRTUAL.newThread(task).start(), description);
+      return task -> VIRTUAL.newThread(task).start();
     }
-    return new BlockingThreads(
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io-dispatcher")), description);
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.blocking-io-dispatcher"));
   }
 
   /** Whether this JVM runs blocking calls on virtual threads. */
@@ -42,7 +34,7 @@ public final class BlockingThreads {
     return VIRTUAL != null;
   }
 
-  /** What {@code tandem catalog} says about this JVM's blocking threads. */
+  /** What {@code tandem catalog} says about this JVM's blocking threads, e.g. "a virtual thread each (JDK 25)". */
   public static String describe(Config config) {
     int jdk = Runtime.version().feature();
     if (VIRTUAL != null) {
@@ -50,15 +42,6 @@ public final class BlockingThreads {
     }
     int size = config.getInt("tandem.blocking-io-dispatcher.thread-pool-executor.fixed-pool-size");
     return "a pool of " + size + " platform threads (JDK " + jdk + "; on JDK 21 or later a virtual thread each)";
-  }
-
-  public Executor executor() {
-    return executor;
-  }
-
-  /** E.g. "a virtual thread each (JDK 25)". */
-  public String description() {
-    return description;
   }
 
   private static ThreadFactory virtualThreadFactory() {

@@ -22,7 +22,7 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final ActorSystem<?> system;
   private final ExecutionContextExecutor io;
-  private final BlockingThreads blocking;
+  private final Executor blocking;
   /** Made on first use: a worker (which runs I/O jobs only when asked) never pays for it. */
   private volatile HttpClient http;
   private volatile HttpClient fetchClient;
@@ -40,7 +40,7 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     this.system = system;
     this.httpGetPolicy = httpGetPolicy;
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-    this.blocking = BlockingThreads.of(system);
+    this.blocking = BlockingThreads.executor(system);
     this.dataDir = dataDir;
     this.maxResultBytes = maxResultBytes;
   }
@@ -82,13 +82,8 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
         task.cancel(true);
       }
     });
-    blocking.executor().execute(task);
+    blocking.execute(task);
     return done;
-  }
-
-  /** Where {@link #blocking} runs calls, in words. */
-  public String blockingThreads() {
-    return blocking.description();
   }
 
   @Override

@@ -120,8 +120,8 @@ class IoJobsTest {
     boolean expectVirtual = Runtime.version().feature() >= 21;
     assertEquals(expectVirtual, BlockingThreads.virtual());
     NodeIoContext io = new NodeIoContext(kit.system(), data, 1 << 20);
-    assertTrue(io.blockingThreads().startsWith(expectVirtual ? "a virtual thread each" : "a pool of 64 platform threads"),
-        io.blockingThreads());
+    String described = BlockingThreads.describe(kit.system().settings().config());
+    assertTrue(described.startsWith(expectVirtual ? "a virtual thread each" : "a pool of 64 platform threads"), described);
     String thread = io.blocking(() -> Thread.currentThread().getName()).toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertTrue(thread.startsWith(expectVirtual ? "tandem-virtual-" : "IoJobsTest-tandem.blocking-io-dispatcher"), thread);
 
