@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.process.NodeJvm;
 import tandem.launcher.cli.CliException;
 import tandem.launcher.cli.ClusterTarget;
 import tandem.launcher.cli.ExitCodes;
@@ -142,6 +143,6 @@ public final class BenchCommand implements Callable<Integer> {
       return BenchCluster.attach(new TandemClient(ClusterTarget.url(node, "--node"), "given with --node"));
     }
     progress.say("starting a node with %d worker processes...", workers);
-    return BenchCluster.start(workers, config.getStringList("tandem.launcher.node-jvm-options"));
+    return BenchCluster.start(workers, NodeJvm.options(config));
   }
 }

@@ -14,43 +14,49 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.client.JobChannel;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.local.ClusterState;
 import tandem.launcher.local.LocalCluster;
 import tandem.launcher.process.ConfigLoader;
 import tandem.launcher.process.Distribution;
+import tandem.launcher.process.ClassArchive;
+import tandem.launcher.process.NodeJvm;
 import tandem.launcher.process.WorkerJvm;
 import tandem.protocol.api.Json;
 
 /**
- * Records the worker class-data sharing archive: a node, one worker started by hand with
- * {@code -XX:ArchiveClassesAtExit}, a round of jobs so the worker loads what it loads in use, and
- * a graceful stop, at which the JVM writes the archive. The build runs it once per distribution.
+ * Records the class-data sharing archives of nodes and workers: a node and one worker started by
+ * hand, each with {@code -XX:ArchiveClassesAtExit}, a round of jobs so both load what they load in
+ * use, and a graceful stop, at which each JVM writes its archive. The build runs it once per
+ * distribution.
  */
 @Command(name = "cds-train", hidden = true, mixinStandardHelpOptions = true,
-    description = "Record the class-data sharing archive that makes worker JVMs start faster (the build runs this).")
+    description = "Record the class-data sharing archives that make node and worker JVMs start faster and smaller (the build runs this).")
 final class CdsTrainCommand implements Callable<Integer> {
   private static final Duration READY = Duration.ofSeconds(90);
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Path archive = WorkerJvm.path()
+    Path nodeArchive = ClassArchive.path(ClassArchive.Kind.NODE)
         .orElseThrow(() -> CliException.usage("run it from the distribution: bin/tandem cds-train"));
+    Path workerArchive = ClassArchive.path(ClassArchive.Kind.WORKER).orElseThrow();
     long start = System.nanoTime();
-    Files.createDirectories(archive.getParent());
-    Files.deleteIfExists(archive);
-    Path recording = archive.resolveSibling(archive.getFileName() + ".recording");
-    Files.deleteIfExists(recording);
+    Files.createDirectories(nodeArchive.getParent());
+    Path nodeRecording = recording(nodeArchive);
+    Path workerRecording = recording(workerArchive);
     var config = ConfigLoader.load(Map.of(), null);
     LocalCluster cluster = LocalCluster.in(Files.createTempDirectory("tandem-cds"));
     Process worker = null;
     try {
-      ClusterState state = cluster.start(1, 0, List.of(), config.getStringList("tandem.launcher.node-jvm-options"), READY);
+      List<String> nodeOptions = NodeJvm.configured(config);
+      nodeOptions.add("-XX:ArchiveClassesAtExit=" + nodeRecording);
+      ClusterState state = cluster.start(1, 0, List.of(), nodeOptions, READY);
       TandemClient client = new TandemClient(URI.create(state.nodes().get(0).url()));
       String address = client.health().join().path("address").asText();
       List<String> options = WorkerJvm.configured(config);
-      options.add("-XX:ArchiveClassesAtExit=" + recording);
+      options.add("-XX:ArchiveClassesAtExit=" + workerRecording);
       List<String> args = new java.util.ArrayList<>(
           List.of("worker", "--seed", address.substring(address.indexOf('@') + 1), "--host", "127.0.0.1"));
       args.addAll(cluster.secretOptions());
@@ -59,20 +65,39 @@ final class CdsTrainCommand implements Callable<Integer> {
       awaitWorker(client, worker);
       exercise(client);
       worker.destroy(); // SIGTERM: the worker leaves, exits, and its JVM writes the archive
-      if (!worker.waitFor(120, TimeUnit.SECONDS) || !Files.isRegularFile(recording) || Files.size(recording) == 0) {
-        throw new CliException(ExitCodes.JOB_FAILED, "the training worker wrote no archive; workers start without one");
+      if (!worker.waitFor(120, TimeUnit.SECONDS)) {
+        throw new CliException(ExitCodes.JOB_FAILED, "the training worker did not stop; workers start without an archive");
       }
-      Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      cluster.stop(Duration.ofSeconds(120)); // the same for the node: a polite stop, then its archive
+      install(workerRecording, workerArchive, "worker");
+      install(nodeRecording, nodeArchive, "node");
     } finally {
       if (worker != null && worker.isAlive()) {
         worker.destroyForcibly();
       }
       cluster.stop(Duration.ofSeconds(20));
-      Files.deleteIfExists(recording);
+      Files.deleteIfExists(nodeRecording);
+      Files.deleteIfExists(workerRecording);
     }
-    spec.commandLine().getOut().printf("tandem: recorded the worker class archive %s (%.1f MB) in %.1f s%n",
-        archive, Files.size(archive) / 1e6, (System.nanoTime() - start) / 1e9);
+    spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB) and %s (%.1f MB) in %.1f s%n",
+        nodeArchive, Files.size(nodeArchive) / 1e6, workerArchive, Files.size(workerArchive) / 1e6,
+        (System.nanoTime() - start) / 1e9);
     return ExitCodes.OK;
+  }
+
+  /** Where the JVM writes an archive before it replaces the one in use (none half-written is ever used). */
+  private static Path recording(Path archive) throws IOException {
+    Files.deleteIfExists(archive);
+    Path recording = archive.resolveSibling(archive.getFileName() + ".recording");
+    Files.deleteIfExists(recording);
+    return recording;
+  }
+
+  private static void install(Path recording, Path archive, String kind) throws IOException {
+    if (!Files.isRegularFile(recording) || Files.size(recording) == 0) {
+      throw new CliException(ExitCodes.JOB_FAILED, "the training " + kind + " wrote no archive; " + kind + "s start without one");
+    }
+    Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static void awaitWorker(TandemClient client, Process worker) throws InterruptedException {
@@ -85,7 +110,11 @@ final class CdsTrainCommand implements Callable<Integer> {
     }
   }
 
-  /** The jobs a worker typically runs: single tasks, chunks, parts, an I/O job held in a worker. */
+  /**
+   * The jobs a worker typically runs (single tasks, chunks, parts, an I/O job held in a worker),
+   * and what a node typically does around them: maps of inputs and of I/O waits, the job stream,
+   * listings, a cancel, a bad request.
+   */
   private static void exercise(TandemClient client) {
     ObjectNode processes = Json.object().put("on", "processes");
     List<Runnable> jobs = List.of(
@@ -101,6 +130,33 @@ final class CdsTrainCommand implements Callable<Integer> {
           map.putObject("range").put("key", "x").put("from", 1).put("to", 20_000);
           map.put("reduce", "sum");
           client.runMap("square", Json.object(), map).join();
+        },
+        () -> {
+          ObjectNode map = Json.object();
+          var inputs = map.putArray("inputs");
+          for (int i = 0; i < 2_000; i++) {
+            inputs.addObject().put("ms", 5);
+          }
+          client.runMap("sleep", Json.object(), map).join();
+          client.runMap("sleep-blocking", Json.object(), map).join();
+        },
+        () -> {
+          try (JobChannel channel = client.openChannel().join()) {
+            var runs = new java.util.ArrayList<java.util.concurrent.CompletableFuture<?>>();
+            for (int i = 0; i < 5_000; i++) {
+              runs.add(channel.run("noop", Json.object().put("x", i)));
+            }
+            runs.forEach(java.util.concurrent.CompletableFuture::join);
+          }
+        },
+        () -> {
+          String id = client.submit("sleep", Json.object().put("ms", 60_000)).join().path("id").asText();
+          client.cancel(id).join();
+          client.awaitJob(id).join();
+          client.jobs(50).join();
+          client.members().join();
+          client.catalog().join();
+          client.submit("no-such-job", Json.object()).handle((ok, error) -> ok).join();
         });
     for (int round = 0; round < 3; round++) {
       jobs.forEach(Runnable::run);

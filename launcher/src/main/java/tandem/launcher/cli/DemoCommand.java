@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.process.NodeJvm;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.local.ClusterState;
 import tandem.launcher.local.LocalCluster;
@@ -50,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("Starting 2 nodes with %d worker process(es) each...%n", workers);
       out.flush();
       ClusterState state = cluster.start(2, workers, List.of(),
-          config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(120));
+          NodeJvm.options(config), Duration.ofSeconds(120));
       List<TandemClient> nodes = state.nodes().stream().map(n -> new TandemClient(URI.create(n.url()))).toList();
       MembersCommand.print(out, nodes.get(0).members().join());
       return tour(out, state, nodes);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tandem.launcher.process.NodeJvm;
 import tandem.launcher.local.ClusterState;
 import tandem.launcher.local.LocalCluster;
 import tandem.launcher.local.NodeEntry;
@@ -43,7 +44,7 @@ final class UpCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     LocalCluster cluster = LocalCluster.in(LocalCluster.defaultDir());
     ClusterState state = cluster.start(nodes, perNode, process.passOn(),
-        config.getStringList("tandem.launcher.node-jvm-options"), Duration.ofSeconds(timeoutSeconds));
+        NodeJvm.options(config), Duration.ofSeconds(timeoutSeconds));
     for (NodeEntry node : state.nodes()) {
       out.printf("node %d: %s  (cluster 127.0.0.1:%d, pid %d, %d workers)%n",
           node.index(), node.url(), node.port(), node.pid(), perNode);

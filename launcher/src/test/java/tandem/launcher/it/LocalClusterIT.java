@@ -52,6 +52,15 @@ class LocalClusterIT {
     for (JsonNode m : members) {
       upPids.add(m.path("pid").asLong());
     }
+    // The build recorded a class archive for nodes and one for workers; every process maps its own
+    // (-Xshare:auto would skip one that no longer fits without a word, hence a look at the mappings).
+    JsonNode state = Json.MAPPER.readTree(here.resolve(".tandem/cluster.json").toFile());
+    for (JsonNode node : state.path("nodes")) {
+      ProcessHandle handle = ProcessHandle.of(node.path("pid").asLong()).orElseThrow();
+      assertMapsArchive(handle, "node");
+      assertEquals(1, handle.children().count(), "the node's worker");
+      handle.children().forEach(worker -> assertMapsArchive(worker, "worker"));
+    }
 
     Dist.Result primes = dist.run(here, Map.of(), "submit", "primes", "n=1000000");
     assertEquals(0, primes.exit(), primes.toString());
@@ -111,6 +120,15 @@ class LocalClusterIT {
     assertTrue(demo.out().contains("sum = 333338333350000"), "the demo's map: " + demo);
     assertTrue(demo.out().contains("wordcount  cpu  succeeded  ran on worker"), "the demo's pipeline: " + demo);
     System.out.printf("demo took %.1f s%n", seconds);
+  }
+
+  private static void assertMapsArchive(ProcessHandle process, String kind) {
+    try {
+      String maps = Files.readString(Path.of("/proc/" + process.pid() + "/maps"));
+      assertTrue(maps.contains("/lib/cds/" + kind + "-"), kind + " pid " + process.pid() + " maps no " + kind + " class archive");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void rememberPids(Path here) {
