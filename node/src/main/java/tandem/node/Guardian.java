@@ -108,8 +108,16 @@ public final class Guardian {
     httpGet.httpApiBound(local.getPort()); // --http-port 0 picks the port only now
     String url = "http://" + local.getHostString() + ":" + local.getPort();
     context.spawn(MemberInfo.create(url), "member");
+    spawnHeapReturn(context);
     started.complete(new NodeStarted(address, url));
     return Behaviors.same();
+  }
+
+  private static void spawnHeapReturn(ActorContext<?> context) {
+    Behavior<HeapReturn.Tick> heapReturn = HeapReturn.create(context.getSystem().settings().config());
+    if (heapReturn != null) {
+      context.spawn(heapReturn, "heap-return");
+    }
   }
 
   /**
@@ -159,6 +167,7 @@ public final class Guardian {
       TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
       ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings), "worker");
       context.spawn(MemberInfo.create(""), "member");
+      spawnHeapReturn(context);
       finishTasksOnShutdown(context.getSystem(), worker,
           context.getSystem().settings().config().getDuration("tandem.node.drain-deadline"));
       return Behaviors.empty();

@@ -19,9 +19,12 @@ final class ProcessSampler implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long peakRss;
   private volatile int peakThreads;
+  private final long startRss;
 
   private ProcessSampler(List<Long> pids) {
     this.pids = pids.stream().filter(ProcessSampler::isLocal).toList();
+    sampleOnce();
+    this.startRss = peakRss;
     this.cpuBefore = cpuNanos(this.pids);
     this.thread = new Thread(this::sample, "bench-sampler");
     this.thread.setDaemon(true);
@@ -50,7 +53,7 @@ final class ProcessSampler implements AutoCloseable {
     if (pids.isEmpty()) {
       return Usage.UNKNOWN;
     }
-    return new Usage(Duration.ofNanos(cpuNanos(pids) - cpuBefore), peakThreads, peakRss);
+    return new Usage(Duration.ofNanos(cpuNanos(pids) - cpuBefore), peakThreads, peakRss, startRss);
   }
 
   @Override
@@ -108,9 +111,10 @@ final class ProcessSampler implements AutoCloseable {
    * @param cpu user plus system time, all processes together
    * @param threads the peak of their summed thread counts
    * @param rssBytes the peak of their summed resident memory
+   * @param startRssBytes their summed resident memory when the watch began
    */
-  record Usage(Duration cpu, int threads, long rssBytes) {
-    static final Usage UNKNOWN = new Usage(null, -1, -1);
+  record Usage(Duration cpu, int threads, long rssBytes, long startRssBytes) {
+    static final Usage UNKNOWN = new Usage(null, -1, -1, -1);
 
     boolean known() {
       return cpu != null;
