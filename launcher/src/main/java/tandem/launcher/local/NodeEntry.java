@@ -9,7 +9,17 @@ public record NodeEntry(int index, long pid, int port, int httpPort, String url,
   public Optional<ProcessHandle> handle() {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(c -> c.contains("tandem.launcher.Main")).orElse(true));
+        .filter(p -> p.info().commandLine().map(NodeEntry::isTandem).orElse(true));
+  }
+
+  /**
+   * Whether a command line is a Tandem process's (not another that got the pid since). The JDK
+   * reads at most 4 KB of a process's command line, and the class path alone can be longer (it
+   * was, once the Prometheus client's jars came: every node looked dead to 'tandem up'), so the
+   * -Dtandem.home that comes before it counts as much as the main class after it.
+   */
+  static boolean isTandem(String commandLine) {
+    return commandLine.contains("tandem.launcher.Main") || commandLine.contains(" -Dtandem.home=");
   }
 
   public boolean alive() {
