@@ -24,6 +24,7 @@ import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.member.MemberInfo;
+import tandem.node.member.TaskCounts;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
 import tandem.node.pool.WorkerPool;
@@ -107,7 +108,7 @@ public final class Guardian {
     var local = bound.binding().localAddress();
     httpGet.httpApiBound(local.getPort()); // --http-port 0 picks the port only now
     String url = "http://" + local.getHostString() + ":" + local.getPort();
-    context.spawn(MemberInfo.create(url), "member");
+    context.spawn(MemberInfo.create(url, new TaskCounts(0)), "member");
     spawnHeapReturn(context);
     started.complete(new NodeStarted(address, url));
     return Behaviors.same();
@@ -165,8 +166,9 @@ public final class Guardian {
     return Behaviors.setup(context -> {
       long cap = settings.wire().maxPayloadBytes();
       TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
-      ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings), "worker");
-      context.spawn(MemberInfo.create(""), "member");
+      TaskCounts counts = new TaskCounts(settings.capacity());
+      ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings, counts), "worker");
+      context.spawn(MemberInfo.create("", counts), "member");
       spawnHeapReturn(context);
       finishTasksOnShutdown(context.getSystem(), worker,
           context.getSystem().settings().config().getDuration("tandem.node.drain-deadline"));

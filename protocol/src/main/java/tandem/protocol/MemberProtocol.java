@@ -5,7 +5,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * How any node learns who every process in the cluster is (its OS pid and, for nodes, its HTTP
- * URL): each node and worker registers a small responder under {@link #MEMBERS}.
+ * URL) and how it is doing ({@link Vitals}): each node and worker registers a small responder
+ * under {@link #MEMBERS}.
  */
 public final class MemberProtocol {
   private MemberProtocol() {}
@@ -24,6 +25,7 @@ public final class MemberProtocol {
    * A process's answer.
    *
    * @param httpUrl the node's HTTP API, or an empty string for a worker
+   * @param vitals what its JVM uses and what it runs, as it answered
    */
-  public record MemberDescription(String address, long pid, String httpUrl) implements WireMessage {}
+  public record MemberDescription(String address, long pid, String httpUrl, Vitals vitals) implements WireMessage {}
 }

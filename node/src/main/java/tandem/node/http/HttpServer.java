@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import tandem.node.metrics.NodeMetrics;
 import tandem.node.NodeSettings;
 
 /**
@@ -33,14 +34,22 @@ public final class HttpServer {
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings settings, Route routes) {
     return Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-        .bind(drainingOversized(system, settings.maxBodyBytes(),
-            withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes))))
+        .bind(counted(NodeMetrics.get(system), drainingOversized(system, settings.maxBodyBytes(),
+            withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes)))))
         .thenApply(binding -> {
           CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
               CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
               () -> binding.unbind().thenApply(x -> Done.getInstance()));
           return binding;
         });
+  }
+
+  /** Every answer counted by method, route and status (401s and 413s too) for GET /metrics. */
+  private static Route counted(NodeMetrics metrics, Route routes) {
+    return Directives.extractRequest(request -> Directives.mapResponse(response -> {
+      metrics.httpRequest(request.method().value(), RouteLabel.of(request.getUri().path()), response.status().intValue());
+      return response;
+    }, () -> routes));
   }
 
   /**

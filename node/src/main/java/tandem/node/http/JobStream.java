@@ -21,6 +21,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
+import tandem.node.metrics.NodeMetrics;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobRecord;
@@ -94,7 +95,13 @@ final class JobStream {
   }
 
   Flow<Message, Message, NotUsed> flow() {
+    NodeMetrics metrics = NodeMetrics.get(system);
     return Flow.<Message>create()
+        .watchTermination((notUsed, done) -> {
+          metrics.streamOpened();
+          done.whenComplete((ok, failure) -> metrics.streamClosed());
+          return NotUsed.getInstance();
+        })
         .mapAsync(1, this::lines)
         .mapConcat(lines -> lines)
         .mapAsyncUnordered(WINDOW, this::submit)

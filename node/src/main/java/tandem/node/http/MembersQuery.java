@@ -19,6 +19,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.protocol.MemberProtocol;
+import tandem.protocol.Vitals;
 
 /**
  * Who is in the cluster: membership and status from the cluster itself, pid and HTTP URL from each
@@ -34,10 +35,14 @@ final class MembersQuery {
   }
 
   CompletionStage<ArrayNode> members() {
+    return described().thenApply(this::render);
+  }
+
+  /** What every member that answers in time says about itself, by cluster address. */
+  CompletionStage<Map<String, MemberProtocol.MemberDescription>> described() {
     return Asks.<Receptionist.Command, Receptionist.Listing>ask(
             system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
-        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)))
-        .thenApply(this::render);
+        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)));
   }
 
   /** The HTTP API's URL of the member at this cluster address, if it has one and answers. */
@@ -65,6 +70,25 @@ final class MembersQuery {
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> byAddress);
   }
 
+  /** A member's vitals as the members list shows them; CPU % is for a reader with two samples. */
+  private static void vitals(ObjectNode row, Vitals v) {
+    if (v == null) {
+      return;
+    }
+    row.put("startedAtMillis", v.startedAtMillis());
+    row.put("cpuSeconds", v.cpuNanos() < 0 ? -1 : v.cpuNanos() / 1e9);
+    row.put("rssBytes", v.rssBytes());
+    row.put("heapUsedBytes", v.heapUsedBytes());
+    row.put("heapCommittedBytes", v.heapCommittedBytes());
+    row.put("heapMaxBytes", v.heapMaxBytes());
+    row.put("gcCount", v.gcCount());
+    row.put("gcSeconds", v.gcMillis() / 1e3);
+    row.put("threads", v.threads());
+    row.put("slots", v.slots());
+    row.put("tasksRunning", v.tasksRunning());
+    row.put("tasksRun", v.tasksRun());
+  }
+
   private ArrayNode render(Map<String, MemberProtocol.MemberDescription> described) {
     List<Member> members = new ArrayList<>();
     Cluster.get(system).state().getMembers().forEach(members::add);
@@ -88,6 +112,7 @@ final class MembersQuery {
         if (!d.httpUrl().isEmpty()) {
           row.put("httpUrl", d.httpUrl());
         }
+        vitals(row, d.vitals());
       }
     }
     return out;

@@ -12,7 +12,15 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import tandem.node.Asks;
+import tandem.node.metrics.NodeMetrics;
 import tandem.node.NodeSettings;
 import tandem.node.StopReason;
 import tandem.node.io.BlockingThreads;
@@ -56,6 +64,7 @@ public final class NodeRoutes extends AllDirectives {
             members.members().thenApply(m -> JsonResponses.json(StatusCodes.OK, m))))),
         path("catalog", () -> get(() -> complete(JsonResponses.json(StatusCodes.OK, catalog)))),
         path("health", () -> get(this::health)),
+        path("metrics", () -> get(this::metrics)),
         path("stop", () -> post(this::stop)));
   }
 
@@ -101,6 +110,22 @@ public final class NodeRoutes extends AllDirectives {
           out.put("jdk", Runtime.version().toString());
           return JsonResponses.json(StatusCodes.OK, out);
         }));
+  }
+
+  /**
+   * {@code GET /metrics}: this node's metrics in the Prometheus text format, with every member's
+   * JVM figures as they answer now (label {@code member}), so scraping the nodes is enough.
+   */
+  private Route metrics() {
+    NodeMetrics metrics = NodeMetrics.get(system);
+    return completeWithFuture(members.described().thenApply(described -> {
+      Map<String, String> roles = new HashMap<>();
+      for (Member m : Cluster.get(system).state().getMembers()) {
+        roles.put(m.address().toString(), m.hasRole("worker") ? "worker" : m.hasRole("node") ? "node" : "other");
+      }
+      return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(HttpEntities.create(
+          ContentTypes.parse(NodeMetrics.contentType()), metrics.scrape(described, roles)));
+    }));
   }
 
   /**

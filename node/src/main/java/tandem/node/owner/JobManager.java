@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
+import tandem.node.metrics.NodeMetrics;
 import tandem.node.owner.JobProtocol.Busy;
 import tandem.node.owner.JobProtocol.Cancel;
 import tandem.node.owner.JobProtocol.CancelReply;
@@ -146,7 +147,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.settings = settings;
     this.address = address;
     this.ids = new JobIds(address);
-    this.jobs = new JobTable(settings.retainFinished());
+    this.jobs = new JobTable(settings.retainFinished(), NodeMetrics.get(context.getSystem()));
     LossBudget lossBudget = new LossBudget(settings.workerHeapBytes());
     Admission admission = new Admission(settings);
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);

@@ -22,9 +22,15 @@ final class JobTable {
   private final ArrayDeque<Long> finishedSteps = new ArrayDeque<>();
   private final ArrayDeque<Long> finishedJobs = new ArrayDeque<>();
   private int unfinished;
+  private final JobEvents events;
 
   JobTable(int retainFinished) {
+    this(retainFinished, JobEvents.NONE);
+  }
+
+  JobTable(int retainFinished, JobEvents events) {
     this.retainFinished = retainFinished;
+    this.events = events;
   }
 
   Optional<JobRecord> get(long seq) {
@@ -33,6 +39,7 @@ final class JobTable {
 
   void put(JobRecord job) {
     JobRecord before = jobs.put(job.seq(), job);
+    events.changed(before, job);
     boolean wasFinal = before != null && before.state().isFinal();
     if (before == null && !job.state().isFinal()) {
       unfinished++;

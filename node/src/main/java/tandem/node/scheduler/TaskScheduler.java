@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
+import tandem.node.metrics.NodeMetrics;
 import tandem.node.WireSettings;
 import tandem.node.threads.ThreadRunner;
 import tandem.protocol.WorkerProtocol;
@@ -137,8 +138,12 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   private final WorkerRoster roster = new WorkerRoster();
   private final PartsCourier courier;
   private final WorkerWatch<Command> workerWatch;
-  /** Who enqueued each task not yet ended, lost or cancelled. */
-  private final Map<Long, ActorRef<Event>> owners = new HashMap<>();
+  /** Who enqueued each task not yet ended, lost or cancelled, which job it runs and since when it waits. */
+  private final Map<Long, Pending> owners = new HashMap<>();
+  private final NodeMetrics metrics;
+
+  /** A task's owner, its job's name and when it was enqueued (for the queue-wait histogram). */
+  private record Pending(ActorRef<Event> owner, String job, long enqueuedNanos) {}
   /** Whether a {@link DispatchQueued} is on its way. */
   private boolean dispatchAsked;
 
@@ -152,6 +157,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
     this.threadReplies = context.messageAdapter(ThreadRunner.Finished.class, ThreadFinished::new);
     this.membership = membership;
     this.courier = new PartsCourier(wire);
+    this.metrics = NodeMetrics.get(context.getSystem());
     this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
     context.getSystem().receptionist().tell(Receptionist.register(
         WorkerProtocol.NODES, context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new)));
@@ -175,8 +181,9 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
+    long now = System.nanoTime();
     for (Task task : enqueue.tasks()) {
-      owners.put(task.taskId(), enqueue.replyTo());
+      owners.put(task.taskId(), new Pending(enqueue.replyTo(), task.job(), now));
     }
     if (enqueue.threads()) {
       threads.tell(new ThreadRunner.Run(enqueue.tasks(), threadReplies));
@@ -354,9 +361,10 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
       if (getContext().getLog().isDebugEnabled()) {
         getContext().getLog().debug("task {} done at {} in {} us", result.taskId(), done.worker().path().address(), result.runMicros());
       }
-      ActorRef<Event> owner = owners.remove(result.taskId());
-      if (owner != null) { // else it was cancelled
-        byOwner.computeIfAbsent(owner, o -> new ArrayList<>(done.results().size())).add(result);
+      Pending pending = owners.remove(result.taskId());
+      if (pending != null) { // else it was cancelled
+        metrics.taskRan(pending.job(), result.runMicros() / 1e6);
+        byOwner.computeIfAbsent(pending.owner(), o -> new ArrayList<>(done.results().size())).add(result);
       }
     }
     byOwner.forEach((owner, results) -> owner.tell(new Ended(results)));
@@ -364,9 +372,10 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
 
   private Behavior<Command> onThreadFinished(ThreadFinished finished) {
     TaskResult result = finished.outcome().result();
-    ActorRef<Event> owner = owners.remove(result.taskId());
-    if (owner != null) {
-      owner.tell(new Ended(List.of(result)));
+    Pending pending = owners.remove(result.taskId());
+    if (pending != null) {
+      metrics.taskRan(pending.job(), result.runMicros() / 1e6);
+      pending.owner().tell(new Ended(List.of(result)));
     }
     return this;
   }
@@ -388,9 +397,9 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
         slot.inFlight.size(), outOfMemory ? "; it ran out of memory while running task(s) " + ranOutOfMemory : "");
     Map<ActorRef<Event>, List<Task>> byOwner = new LinkedHashMap<>();
     for (Task task : slot.inFlight.values()) {
-      ActorRef<Event> owner = owners.remove(task.taskId());
-      if (owner != null) {
-        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(task);
+      Pending pending = owners.remove(task.taskId());
+      if (pending != null) {
+        byOwner.computeIfAbsent(pending.owner(), o -> new ArrayList<>()).add(task);
       }
     }
     String where = "pid " + slot.pid + " at " + slot.address();
@@ -411,12 +420,14 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
 
   private Behavior<Command> onDispatchQueued() {
     dispatchAsked = false;
+    long now = System.nanoTime();
     for (WorkerRoster.Assignment a : roster.assign()) {
       Map<ActorRef<Event>, List<Long>> byOwner = new LinkedHashMap<>();
       for (Task task : a.tasks()) {
-        ActorRef<Event> owner = owners.get(task.taskId());
-        if (owner != null) {
-          byOwner.computeIfAbsent(owner, o -> new ArrayList<>(a.tasks().size())).add(task.taskId());
+        Pending pending = owners.get(task.taskId());
+        if (pending != null) {
+          metrics.taskDispatched(pending.job(), (now - pending.enqueuedNanos()) / 1e9);
+          byOwner.computeIfAbsent(pending.owner(), o -> new ArrayList<>(a.tasks().size())).add(task.taskId());
         }
       }
       String address = a.worker().address();

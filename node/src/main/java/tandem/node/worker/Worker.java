@@ -25,6 +25,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.node.WorkerSettings;
 import tandem.protocol.Parts;
 import tandem.protocol.PartsBuffer;
+import tandem.node.member.TaskCounts;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.WorkerProtocol.TaskResult;
 
@@ -59,12 +60,21 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private record NodeGone(Address node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
-    return create(runner, settings, () -> Runtime.getRuntime().halt(WorkerExit.HALTED));
+    return create(runner, settings, new TaskCounts(settings.capacity()));
+  }
+
+  /** @param counts where this worker counts the tasks it runs, for its MemberInfo */
+  public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, TaskCounts counts) {
+    return create(runner, settings, () -> Runtime.getRuntime().halt(WorkerExit.HALTED), counts);
   }
 
   /** @param halt ends the process when a node says so (tests pass something gentler) */
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt) {
-    return Behaviors.setup(context -> new Worker(context, runner, settings, halt));
+    return create(runner, settings, halt, new TaskCounts(settings.capacity()));
+  }
+
+  private static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt, TaskCounts counts) {
+    return Behaviors.setup(context -> new Worker(context, runner, settings, halt, counts));
   }
 
   private final TaskRunner runner;
@@ -96,10 +106,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final long pid = ProcessHandle.current().pid();
 
   private final Runnable halt;
+  private final TaskCounts counts;
 
-  private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings, Runnable halt) {
+  private Worker(ActorContext<Command> context, TaskRunner runner, WorkerSettings settings, Runnable halt, TaskCounts counts) {
     super(context);
     this.halt = halt;
+    this.counts = counts;
     this.runner = runner;
     this.settings = settings;
     this.compute =
@@ -243,6 +255,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
     RunningTask run = new RunningTask(runner, task);
     running.put(new TaskKey(owner, task.taskId()), run);
+    counts.started();
     run.outcome().thenAccept(result -> {
       finished.add(new TaskFinished(owner, result));
       if (sendAsked.compareAndSet(false, true)) {
@@ -257,7 +270,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     Map<ActorRef<WorkerProtocol.ToNode>, List<TaskResult>> byOwner = new LinkedHashMap<>();
     Map<ActorRef<WorkerProtocol.ToNode>, Parts.Batch> messages = new HashMap<>();
     for (TaskFinished done; (done = finished.poll()) != null; ) {
-      running.remove(new TaskKey(done.owner(), done.result().taskId()));
+      if (running.remove(new TaskKey(done.owner(), done.result().taskId())) != null) {
+        counts.finished();
+      }
       TaskResult result = done.result();
       ActorRef<WorkerProtocol.ToNode> owner = done.owner();
       // In order, ahead of the result that refers to them: the owner has them all when it arrives.

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import tandem.protocol.MemberProtocol;
 import tandem.protocol.NodeProtocol;
+import tandem.protocol.Vitals;
 import tandem.protocol.WorkerProtocol;
 
 /**
@@ -35,6 +36,7 @@ public final class Registrations {
           new Entry(WorkerProtocol.WorkerRetiring.class, 209),
           new Entry(MemberProtocol.DescribeMember.class, 300),
           new Entry(MemberProtocol.MemberDescription.class, 301),
+          new Entry(Vitals.class, 302),
           new Entry(NodeProtocol.FindJob.class, 400),
           new Entry(NodeProtocol.FoundJob.class, 401));
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import tandem.protocol.MemberProtocol;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.ValueCodec;
+import tandem.protocol.Vitals;
 import tandem.protocol.api.Json;
 import tandem.protocol.WireMessage;
 import tandem.protocol.WorkerProtocol;
@@ -47,6 +48,7 @@ class KryoSerializerTest {
     TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
     TestProbe<NodeProtocol.FoundJob> found = kit.createTestProbe();
     WorkerProtocol.Task task = WorkerProtocol.Task.single(7, "square", ValueCodec.encode(Json.object().put("x", 12)));
+    Vitals vitals = Vitals.ofThisProcess(2, 1, 40);
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, ValueCodec.encode(BinaryNode.valueOf(new byte[] {0, -1, 2})), "compute-1", 12);
     WorkerProtocol.TaskResult failed =
         WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3);
@@ -62,7 +64,8 @@ class KryoSerializerTest {
         new WorkerProtocol.ResultPart(worker.ref(), 9, new byte[] {(byte) 0xe9, 0, 7}),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
-        new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x"),
+        new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x", vitals),
+        vitals,
         new NodeProtocol.FindJob("ab12-7", true, found.ref()),
         new NodeProtocol.FoundJob("ab12-7", null, "pekko://tandem@127.0.0.1:2551"));
   }
