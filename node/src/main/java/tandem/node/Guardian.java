@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
+import tandem.node.http.DashboardRoutes;
 import tandem.node.http.HttpServer;
 import tandem.node.http.JobRoutes;
 import tandem.node.http.NodeRoutes;
@@ -89,9 +90,11 @@ public final class Guardian {
         pool = context.spawn(WorkerPool.create(settings.workers(), factory, scheduler), "workers");
         stopWorkersOnShutdown(system, pool, settings.drainDeadline());
       }
-      context.pipeToSelf(HttpServer.start(system, settings, Directives.concat(
+      DashboardRoutes dashboard = new DashboardRoutes(system, jobs);
+      context.pipeToSelf(HttpServer.start(system, settings, dashboard.page(), Directives.concat(
               new JobRoutes(system, jobs, settings).routes(),
-              new NodeRoutes(system, jobs, pool, catalog, settings, address).routes())),
+              new NodeRoutes(system, jobs, pool, catalog, settings, address).routes(),
+              dashboard.events())),
           Bound::new);
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, bound -> onBound(context, bound, address, started, httpGet))

@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
           NodeJvm.options(config), Duration.ofSeconds(120));
       List<TandemClient> nodes = state.nodes().stream().map(n -> new TandemClient(URI.create(n.url()))).toList();
       MembersCommand.print(out, nodes.get(0).members().join());
+      out.printf("Dashboard (live while the tour runs): %s/%n", state.nodes().get(0).url());
       return tour(out, state, nodes);
     } finally {
       LocalCluster.StopReport stopped = cluster.stop(Duration.ofSeconds(20));

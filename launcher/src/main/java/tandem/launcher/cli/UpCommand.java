@@ -51,6 +51,7 @@ final class UpCommand implements Callable<Integer> {
     }
     out.printf("cluster up: %d node(s), %d worker(s); state and logs in %s; 'tandem down' stops it%n",
         nodes, nodes * perNode, cluster.dir());
+    out.printf("dashboard: %s/ (any node's HTTP address serves it)%n", state.nodes().get(0).url());
     out.flush();
     return ExitCodes.OK;
   }

@@ -33,9 +33,18 @@ public final class HttpServer {
    * service-unbind phase, after the drain, so clients can ask about draining jobs until they end.
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings settings, Route routes) {
+    return start(system, settings, null, routes);
+  }
+
+  /**
+   * @param open routes served without the token (the dashboard's page, which holds no data and
+   *     asks for the token itself), or null
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings settings, Route open, Route routes) {
+    Route guarded = withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes));
     return Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
         .bind(counted(NodeMetrics.get(system), drainingOversized(system, settings.maxBodyBytes(),
-            withToken(settings.httpToken(), withJsonErrors(settings.maxBodyBytes(), routes)))))
+            open == null ? guarded : Directives.concat(open, guarded))))
         .thenApply(binding -> {
           CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
               CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",

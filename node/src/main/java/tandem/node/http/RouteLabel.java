@@ -8,7 +8,7 @@ import java.util.Set;
  * series Prometheus keeps).
  */
 final class RouteLabel {
-  private static final Set<String> TOP = Set.of("health", "members", "catalog", "workers", "stop", "metrics");
+  private static final Set<String> TOP = Set.of("health", "members", "catalog", "workers", "stop", "metrics", "events");
   private static final Set<String> OF_A_JOB = Set.of("results", "result", "inputs", "cancel");
 
   private RouteLabel() {}
@@ -17,6 +17,9 @@ final class RouteLabel {
     String[] s = path.replaceAll("^/+|/+$", "").split("/+");
     if (s.length == 1 && s[0].isEmpty()) {
       return "/";
+    }
+    if (s[0].equals("dashboard")) {
+      return "/dashboard/*";
     }
     if (!s[0].equals("jobs")) {
       return s.length == 1 && TOP.contains(s[0]) ? "/" + s[0] : "other";

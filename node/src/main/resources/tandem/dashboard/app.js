@@ -1,0 +1,307 @@
+// Tandem's dashboard. One live connection per page (GET /events, server-sent events read through
+// fetch, so the token travels in a header, never in a URL); every value from the node is put on
+// the page as text (textContent), never as HTML, whatever a job's name, parameters or error hold.
+"use strict";
+
+// Script errors are kept where a test (or a curious user, in the console) can read them.
+window.tandemErrors = [];
+window.addEventListener("error", (e) => window.tandemErrors.push(String(e.message)));
+window.addEventListener("unhandledrejection", (e) => window.tandemErrors.push(String(e.reason)));
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem("tandem-token") || "";
+let selected = null;          // the id of the job whose page is open
+let stream = null;            // the AbortController of the live connection
+const previous = new Map();   // member address -> {at, cpu}; job id -> {at, done} (for rates)
+
+function headers() {
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function mb(bytes) {
+  return bytes >= 0 ? (bytes / 1e6).toFixed(1) + " MB" : "-";
+}
+
+function duration(ms) {
+  if (ms === null || ms === undefined || ms < 0) return "-";
+  if (ms < 1000) return ms.toFixed(ms < 10 ? 1 : 0) + " ms";
+  const s = ms / 1000;
+  if (s < 120) return s.toFixed(1) + " s";
+  if (s < 7200) return (s / 60).toFixed(1) + " min";
+  return (s / 3600).toFixed(1) + " h";
+}
+
+// ---- the live connection ----
+
+function connect() {
+  if (stream) stream.abort();
+  const controller = new AbortController();
+  stream = controller;
+  const url = "/events" + (selected ? "?job=" + encodeURIComponent(selected) : "");
+  $("conn").textContent = "connecting…";
+  fetch(url, { headers: headers(), signal: controller.signal })
+    .then((response) => {
+      if (response.status === 401) {
+        askForToken(token ? "that token is not this node's" : "");
+        return;
+      }
+      if (!response.ok) throw new Error("the node answered " + response.status);
+      $("token-panel").hidden = true;
+      $("main").hidden = false;
+      $("conn").textContent = "live";
+      return read(response.body.getReader(), controller);
+    })
+    .catch((error) => {
+      if (controller.signal.aborted) return;
+      $("conn").textContent = "disconnected (" + error.message + "); retrying";
+      setTimeout(() => { if (stream === controller) connect(); }, 2000);
+    });
+}
+
+async function read(reader, controller) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) type = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (type === "state" && data.length) render(JSON.parse(data.join("\n")));
+    }
+  }
+  if (!controller.signal.aborted) throw new Error("the stream ended");
+}
+
+function askForToken(problem) {
+  $("main").hidden = true;
+  $("token-panel").hidden = false;
+  $("token-error").textContent = problem;
+  $("conn").textContent = "needs the token";
+  $("token-input").focus();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  token = $("token-input").value.trim();
+  sessionStorage.setItem("tandem-token", token);
+  connect();
+});
+
+// ---- rendering ----
+
+function render(state) {
+  const load = state.load;
+  const nodes = state.members.filter((m) => m.roles.includes("node")).length;
+  const workers = state.members.filter((m) => m.roles.includes("worker")).length;
+  $("summary").textContent = nodes + " node(s), " + workers + " worker(s); this node: " + load.queued +
+    " queued, " + load.running + " running";
+  renderMembers(state.members, state.at);
+  renderJobs(state.jobs, state.at);
+  if (selected && state.job && state.job.id === selected) renderJob(state.job, state.at);
+}
+
+function renderMembers(members, at) {
+  const body = $("members").tBodies[0];
+  body.replaceChildren();
+  for (const m of members) {
+    const row = el("tr");
+    row.dataset.address = m.address;
+    row.append(el("td", m.address), el("td", m.roles.join(", ")), el("td", m.pid ?? "-", "num"),
+      el("td", m.status));
+    const up = m.startedAtMillis ? duration(at - m.startedAtMillis) : "-";
+    let cpu = "-";
+    const before = previous.get(m.address);
+    if (before && m.cpuSeconds >= 0 && at > before.at) {
+      cpu = Math.max(0, (100 * (m.cpuSeconds - before.cpu)) / ((at - before.at) / 1000)).toFixed(0) + " %";
+    }
+    if (m.cpuSeconds >= 0) previous.set(m.address, { at, cpu: m.cpuSeconds });
+    const heap = m.heapUsedBytes !== undefined ? mb(m.heapUsedBytes) + " / " + mb(m.heapCommittedBytes) : "-";
+    const slots = m.slots ? m.tasksRunning + " / " + m.slots : m.tasksRunning !== undefined ? "-" : "-";
+    row.append(el("td", up, "num"), el("td", cpu, "num"), el("td", mb(m.rssBytes ?? -1), "num"),
+      el("td", heap, "num"), el("td", slots, "num"), el("td", m.tasksRun ?? "-", "num"));
+    body.append(row);
+  }
+}
+
+/** A map's or pipeline's bar: done and failed of total, the rate since the last event, an ETA. */
+function progress(job, at) {
+  const map = job.map;
+  if (!map) return null;
+  const settled = map.done + map.failed;
+  const box = el("span");
+  box.className = "progress";
+  box.dataset.done = map.done;
+  box.dataset.failed = map.failed;
+  box.dataset.total = map.total;
+  const percent = map.total > 0 ? (100 * settled) / map.total : job.state === "succeeded" ? 100 : 0;
+  box.dataset.percent = percent.toFixed(1);
+  const bar = el("span", null, "bar");
+  const done = el("span", null, "done");
+  done.style.width = (map.total > 0 ? (100 * map.done) / map.total : 0) + "%";
+  const failed = el("span", null, "failed");
+  failed.style.width = (map.total > 0 ? (100 * map.failed) / map.total : 0) + "%";
+  bar.append(done, failed);
+  let text = map.done + " done" + (map.failed ? ", " + map.failed + " failed" : "") + " of " + map.total +
+    (map.receiving ? "+" : "");
+  const key = "job:" + job.id;
+  const before = previous.get(key);
+  if (job.state === "running" && before && at > before.at) {
+    const rate = ((settled - before.settled) * 1000) / (at - before.at);
+    if (rate > 0) {
+      text += ", " + (rate >= 1000 ? (rate / 1000).toFixed(1) + "k" : rate.toFixed(0)) + "/s";
+      if (!map.receiving) text += ", ETA " + duration((1000 * (map.total - settled)) / rate);
+    }
+  }
+  previous.set(key, { at, settled });
+  box.append(bar, el("span", text, "progress-text"));
+  return box;
+}
+
+function ranOn(r) {
+  if (!r) return "-";
+  return r.role + " pid " + r.pid;
+}
+
+function renderJobs(jobs, at) {
+  const state = $("state-filter").value;
+  const name = $("name-filter").value.trim();
+  const body = $("jobs").tBodies[0];
+  body.replaceChildren();
+  for (const job of jobs) {
+    if (state && job.state !== state) continue;
+    if (name && !job.job.includes(name)) continue;
+    const row = el("tr", null, "clickable");
+    row.dataset.id = job.id;
+    const bar = progress(job, at);
+    const progressCell = el("td");
+    if (bar) progressCell.append(bar);
+    row.append(el("td", job.id), el("td", job.job), el("td", job.kind),
+      stateCell(job.state), progressCell, el("td", ranOn(job.ranOn)),
+      el("td", job.submittedAt ? new Date(job.submittedAt).toLocaleTimeString() : "-"),
+      el("td", duration(job.timings ? job.timings.totalMs : null), "num"));
+    row.addEventListener("click", () => open(job.id));
+    body.append(row);
+  }
+}
+
+function stateCell(state) {
+  const td = el("td");
+  td.append(el("span", state, "state state-" + state));
+  return td;
+}
+
+// ---- a job's page ----
+
+function open(id) {
+  selected = id;
+  $("job-panel").hidden = false;
+  $("job-id").textContent = id;
+  $("job-message").textContent = "";
+  connect(); // the stream now carries this job's whole record too
+  // A job another node owns is not in this node's stream: ask for it once.
+  fetch("/jobs/" + encodeURIComponent(id), { headers: headers() })
+    .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
+    .then(({ ok, body }) => {
+      if (selected !== id) return;
+      if (ok) renderJob(body, Date.now());
+      else $("job-message").textContent = body.error || "no such job";
+    })
+    .catch((error) => { $("job-message").textContent = error.message; });
+}
+
+function renderJob(job, at) {
+  $("job-state").textContent = job.state;
+  $("job-state").className = "state state-" + job.state;
+  $("cancel").disabled = !(job.state === "queued" || job.state === "running");
+  $("download").disabled = job.state !== "succeeded";
+  const fields = $("job-fields");
+  fields.replaceChildren();
+  const add = (name, value) => {
+    if (value === undefined || value === null || value === "") return;
+    fields.append(el("dt", name), el("dd", value));
+  };
+  add("job", job.job);
+  add("kind", job.kind);
+  add("state", job.state);
+  add("error", job.error);
+  add("owner", job.owner);
+  if (job.ranOn) add("ran on", job.ranOn.role + " pid " + job.ranOn.pid + " at " + job.ranOn.address + ", thread " + job.ranOn.thread);
+  add("attempts", job.attempts);
+  add("submitted", job.submittedAt);
+  if (job.timings) add("timings", "queued " + duration(job.timings.queuedMs) + ", ran " + duration(job.timings.runMs) + ", in all " + duration(job.timings.totalMs));
+  if (job.options) add("options", JSON.stringify(job.options));
+  const bar = progress(job, at);
+  $("job-progress").replaceChildren(...(bar ? [bar] : []));
+  const errors = job.map && job.map.errors ? job.map.errors : [];
+  $("job-errors-box").hidden = errors.length === 0;
+  $("job-errors").replaceChildren(...errors.map((e) => el("li", "element " + e.index + ": " + e.error)));
+  const steps = job.pipeline && job.pipeline.steps ? job.pipeline.steps : [];
+  $("job-steps-box").hidden = steps.length === 0;
+  $("job-steps").tBodies[0].replaceChildren(...steps.map((s) => {
+    const row = el("tr");
+    row.append(el("td", s.job), el("td", s.kind), el("td", s.id), stateCell(s.state), el("td", ranOn(s.ranOn)), el("td", s.error));
+    return row;
+  }));
+  if (job.params !== undefined) $("job-params").textContent = JSON.stringify(job.params, null, 2);
+  if (job.result !== undefined) $("job-result").textContent = JSON.stringify(job.result, null, 2);
+}
+
+$("cancel").addEventListener("click", () => {
+  const id = selected;
+  fetch("/jobs/" + encodeURIComponent(id) + "/cancel", { method: "POST", headers: headers() })
+    .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
+    .then(({ ok, body }) => {
+      $("job-message").textContent = ok ? "cancelled" : body.error;
+      if (ok) renderJob(body, Date.now());
+    })
+    .catch((error) => { $("job-message").textContent = error.message; });
+});
+
+$("download").addEventListener("click", () => {
+  const id = selected;
+  fetch("/jobs/" + encodeURIComponent(id) + "/result", { headers: headers() })
+    .then((r) => {
+      if (!r.ok) throw new Error("the node answered " + r.status);
+      const bytes = (r.headers.get("Content-Type") || "").startsWith("application/octet-stream");
+      return r.blob().then((blob) => ({ blob, bytes }));
+    })
+    .then(({ blob, bytes }) => {
+      const a = el("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = id + (bytes ? ".bin" : ".json");
+      document.body.append(a);
+      a.click();
+      a.remove();
+    })
+    .catch((error) => { $("job-message").textContent = error.message; });
+});
+
+$("close").addEventListener("click", () => {
+  selected = null;
+  $("job-panel").hidden = true;
+  connect();
+});
+
+$("find-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = $("find-input").value.trim();
+  if (id) open(id);
+});
+
+connect();
