@@ -169,7 +169,7 @@ public final class Guardian {
     return Behaviors.setup(context -> {
       long cap = settings.wire().maxPayloadBytes();
       TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
-      TaskCounts counts = new TaskCounts(settings.capacity());
+      TaskCounts counts = new TaskCounts(settings.computeThreads());
       ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings, counts), "worker");
       context.spawn(MemberInfo.create("", counts), "member");
       spawnHeapReturn(context);

@@ -13,6 +13,11 @@ let token = sessionStorage.getItem("tandem-token") || "";
 let selected = null;          // the id of the job whose page is open
 let stream = null;            // the AbortController of the live connection
 const previous = new Map();   // member address -> {at, cpu}; job id -> {at, done} (for rates)
+const WINDOW_MS = 60000;      // the task stream's span
+const tasks = [];             // [seq, job, pid, thread, endMillis, runMicros, ok], oldest first
+const history = [];           // one {at, jobsFinished, tasksEnded, running} per event, 5 minutes
+let jobRates = [];            // the open job's {at, settled}
+const SVG = "http://www.w3.org/2000/svg";
 
 function headers() {
   return token ? { Authorization: "Bearer " + token } : {};
@@ -112,6 +117,7 @@ function render(state) {
   $("summary").textContent = nodes + " node(s), " + workers + " worker(s); this node: " + load.queued +
     " queued, " + load.running + " running";
   renderMembers(state.members, state.at);
+  renderStream(state);
   renderJobs(state.jobs, state.at);
   if (selected && state.job && state.job.id === selected) renderJob(state.job, state.at);
 }
@@ -206,10 +212,90 @@ function stateCell(state) {
   return td;
 }
 
+// ---- the task stream and the charts ----
+
+function svg(tag, attributes) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attributes || {})) e.setAttribute(k, v);
+  return e;
+}
+
+function colour(job) {
+  let h = 0;
+  for (const c of job) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return "hsl(" + (h % 360) + ", 60%, 55%)";
+}
+
+function renderStream(state) {
+  for (const t of state.tasks || []) tasks.push(t);
+  const from = state.at - WINDOW_MS;
+  while (tasks.length && (tasks[0][4] < from || tasks.length > 4000)) tasks.shift();
+  const lanes = [...new Set(tasks.map((t) => t[2] + " " + t[3]))].sort();
+  const stream = $("stream");
+  const width = stream.clientWidth || 1000;
+  const laneHeight = 14;
+  const left = 150;
+  stream.setAttribute("height", Math.max(40, lanes.length * laneHeight + 4));
+  stream.replaceChildren();
+  lanes.forEach((lane, i) => {
+    const label = svg("text", { x: 4, y: i * laneHeight + 11 });
+    label.textContent = "pid " + lane;
+    stream.append(label);
+  });
+  const jobs = new Set();
+  for (const t of tasks) {
+    const end = t[4];
+    const start = end - t[5] / 1000;
+    const x0 = left + ((Math.max(start, from) - from) / WINDOW_MS) * (width - left);
+    const x1 = left + ((end - from) / WINDOW_MS) * (width - left);
+    const rect = svg("rect", {
+      x: x0.toFixed(1), y: lanes.indexOf(t[2] + " " + t[3]) * laneHeight + 2,
+      width: Math.max(1, x1 - x0).toFixed(1), height: laneHeight - 3,
+      fill: t[6] ? colour(t[1]) : "#d64545",
+    });
+    const title = svg("title");
+    title.textContent = t[1] + ": " + duration(t[5] / 1000) + " on pid " + t[2] + ", " + t[3] + (t[6] ? "" : " (failed)");
+    rect.append(title);
+    stream.append(rect);
+    jobs.add(t[1]);
+  }
+  $("legend").replaceChildren(...[...jobs].sort().map((j) => {
+    const s = el("span", j);
+    s.style.setProperty("--c", colour(j));
+    return s;
+  }));
+
+  const running = state.members.reduce((n, m) => n + (m.tasksRunning || 0), 0);
+  history.push({ at: state.at, jobsFinished: state.jobsFinished, tasksEnded: state.tasksEnded, running });
+  while (history.length > 300) history.shift();
+  const rate = (key) => history.slice(1).map((h, i) =>
+    Math.max(0, ((h[key] - history[i][key]) * 1000) / Math.max(1, h.at - history[i].at)));
+  const jobsPerSecond = rate("jobsFinished");
+  const tasksPerSecond = rate("tasksEnded");
+  chart($("chart-jobs"), jobsPerSecond, $("now-jobs"));
+  chart($("chart-tasks"), tasksPerSecond, $("now-tasks"));
+  chart($("chart-running"), history.map((h) => h.running), $("now-running"));
+}
+
+/** A line of the values, scaled to the chart's height, the latest value beside its caption. */
+function chart(target, values, now) {
+  const w = 240;
+  const h = 48;
+  const max = Math.max(1, ...values);
+  const points = values.map((v, i) => ((i / Math.max(1, values.length - 1)) * w).toFixed(1) + "," +
+    (h - 2 - (v / max) * (h - 4)).toFixed(1));
+  target.replaceChildren(svg("polyline", { points: points.join(" ") }));
+  if (now) {
+    const last = values.length ? values[values.length - 1] : 0;
+    now.textContent = last >= 1000 ? (last / 1000).toFixed(1) + "k" : last.toFixed(last < 10 ? 1 : 0);
+  }
+}
+
 // ---- a job's page ----
 
 function open(id) {
   selected = id;
+  jobRates = [];
   $("job-panel").hidden = false;
   $("job-id").textContent = id;
   $("job-message").textContent = "";
@@ -248,6 +334,16 @@ function renderJob(job, at) {
   if (job.options) add("options", JSON.stringify(job.options));
   const bar = progress(job, at);
   $("job-progress").replaceChildren(...(bar ? [bar] : []));
+  if (job.map) {
+    const settled = job.map.done + job.map.failed;
+    if (!jobRates.length || jobRates[jobRates.length - 1].at < at) jobRates.push({ at, settled });
+    while (jobRates.length > 300) jobRates.shift();
+    const rates = jobRates.slice(1).map((r, i) => ((r.settled - jobRates[i].settled) * 1000) / Math.max(1, r.at - jobRates[i].at));
+    $("job-rate-box").hidden = rates.length === 0;
+    chart($("job-rate"), rates, null);
+  } else {
+    $("job-rate-box").hidden = true;
+  }
   const errors = job.map && job.map.errors ? job.map.errors : [];
   $("job-errors-box").hidden = errors.length === 0;
   $("job-errors").replaceChildren(...errors.map((e) => el("li", "element " + e.index + ": " + e.error)));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,6 +17,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
 import tandem.node.Asks;
+import tandem.node.metrics.NodeMetrics;
+import tandem.node.metrics.TaskTimeline;
 import tandem.node.owner.JobJson;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
@@ -34,6 +37,8 @@ public final class DashboardRoutes extends AllDirectives {
   private static final Duration ASK = Duration.ofSeconds(2);
   /** Jobs the page lists; it filters among them. */
   private static final int NEWEST = 100;
+  /** Tasks one event carries at most, for the task stream: the newest, when more ended. */
+  private static final int TASKS = 1000;
 
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
@@ -55,17 +60,22 @@ public final class DashboardRoutes extends AllDirectives {
   /** {@code GET /events}: the live state, as server-sent events named {@code state}. */
   public Route events() {
     return path("events", () -> get(() -> parameterOptional("job", job -> {
+      AtomicLong tasksSent = new AtomicLong(); // this connection's: each task goes to a page once
       Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, EVERY, NotUsed.getInstance())
           .mapMaterializedValue(cancellable -> NotUsed.getInstance())
-          .mapAsync(1, tick -> state(job.filter(id -> !id.isBlank())))
+          .mapAsync(1, tick -> state(job.filter(id -> !id.isBlank()), tasksSent))
           .map(state -> ServerSentEvent.create(Json.write(state), "state"))
           .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
       return completeOK(events, EventStreamMarshalling.toEventStream());
     })));
   }
 
-  /** One event's data: {@code {at, load, members, jobs, job}}. */
-  private CompletionStage<ObjectNode> state(Optional<String> id) {
+  /**
+   * One event's data: {@code {at, load, members, jobs, job, jobsFinished, tasksEnded, tasks}}, where
+   * {@code tasks} are those that ended since this connection's last event, as
+   * {@code [seq, job, pid, thread, endMillis, runMicros, ok]} (at most {@link #TASKS} of them).
+   */
+  private CompletionStage<ObjectNode> state(Optional<String> id, AtomicLong tasksSent) {
     CompletionStage<ArrayNode> cluster = members.members();
     CompletionStage<JobProtocol.JobList> listing = Asks.<JobManager.Command, JobProtocol.JobList>ask(
         system, jobs, replyTo -> new JobProtocol.ListJobs(NEWEST, replyTo), ASK);
@@ -80,6 +90,14 @@ public final class DashboardRoutes extends AllDirectives {
       ArrayNode rows = out.putArray("jobs");
       long now = System.nanoTime();
       l.jobs().forEach(job -> rows.add(brief(JobJson.of(job, now))));
+      out.put("jobsFinished", NodeMetrics.get(system).jobsFinished());
+      TaskTimeline timeline = TaskTimeline.get(system);
+      out.put("tasksEnded", timeline.count());
+      ArrayNode tasks = out.putArray("tasks");
+      for (TaskTimeline.Entry t : timeline.after(tasksSent.get(), TASKS)) {
+        tasks.addArray().add(t.seq()).add(t.job()).add(t.pid()).add(t.thread()).add(t.endMillis()).add(t.runMicros()).add(t.ok());
+        tasksSent.set(t.seq());
+      }
       return out;
     }).thenCombine(one, (out, job) -> {
       job.ifPresent(j -> out.set("job", j));

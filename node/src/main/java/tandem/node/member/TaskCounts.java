@@ -12,7 +12,7 @@ public final class TaskCounts {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong finished = new AtomicLong();
 
-  /** @param slots tasks the process runs at once (a worker's compute threads), 0 for a node */
+  /** @param slots tasks the process runs at once (a worker's compute threads, tandem.worker.compute-threads), 0 for a node */
   public TaskCounts(int slots) {
     this.slots = slots;
   }
@@ -30,8 +30,13 @@ public final class TaskCounts {
     return slots;
   }
 
+  /**
+   * Tasks running now: those it holds, up to its threads (a worker holds one more, prefetched, so
+   * the next starts the moment one ends; that one waits).
+   */
   public int running() {
-    return running.get();
+    int held = running.get();
+    return slots > 0 ? Math.min(held, slots) : held;
   }
 
   public long finishedCount() {

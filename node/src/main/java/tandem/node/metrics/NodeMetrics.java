@@ -59,6 +59,8 @@ public final class NodeMetrics implements Extension, JobEvents {
   private final Gauge streamConnections;
   private final Counter httpRequests;
   private final MemberVitals members;
+  /** Jobs that reached a final state here, all names together: the dashboard's jobs/s. */
+  private final java.util.concurrent.atomic.AtomicLong finishedCount = new java.util.concurrent.atomic.AtomicLong();
 
   private NodeMetrics(ActorSystem<?> system) {
     submitted = Counter.builder().name("tandem_jobs_submitted_total")
@@ -127,6 +129,7 @@ public final class NodeMetrics implements Extension, JobEvents {
         jobs.labelValues(now.label()).inc();
       } else if (was == null || !was.isFinal()) {
         finished.labelValues(after.job(), now.label()).inc();
+        finishedCount.incrementAndGet();
       }
     }
     MapView map = after.map();
@@ -150,6 +153,11 @@ public final class NodeMetrics implements Extension, JobEvents {
       return 0;
     }
     return Math.max(0, (long) map.total() - map.done() - map.failed());
+  }
+
+  /** Jobs (and pipeline steps) that ended on this node since it started. */
+  public long jobsFinished() {
+    return finishedCount.get();
   }
 
   /** A CPU task left the queue for a worker after waiting this long. */

@@ -22,6 +22,7 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
 import tandem.node.metrics.NodeMetrics;
+import tandem.node.metrics.TaskTimeline;
 import tandem.node.WireSettings;
 import tandem.node.threads.ThreadRunner;
 import tandem.protocol.WorkerProtocol;
@@ -141,6 +142,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   /** Who enqueued each task not yet ended, lost or cancelled, which job it runs and since when it waits. */
   private final Map<Long, Pending> owners = new HashMap<>();
   private final NodeMetrics metrics;
+  private final TaskTimeline timeline;
 
   /** A task's owner, its job's name and when it was enqueued (for the queue-wait histogram). */
   private record Pending(ActorRef<Event> owner, String job, long enqueuedNanos) {}
@@ -158,6 +160,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
     this.membership = membership;
     this.courier = new PartsCourier(wire);
     this.metrics = NodeMetrics.get(context.getSystem());
+    this.timeline = TaskTimeline.get(context.getSystem());
     this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
     context.getSystem().receptionist().tell(Receptionist.register(
         WorkerProtocol.NODES, context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new)));
@@ -352,6 +355,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   /** Passes each result on to its task's owner, one message per owner. */
   private void onTasksDone(WorkerProtocol.TasksDone done) {
     Map<ActorRef<Event>, List<TaskResult>> byOwner = new LinkedHashMap<>();
+    long pid = roster.pidOf(done.worker());
     for (TaskResult sent : done.results()) {
       TaskResult result = courier.joined(done.worker(), sent);
       if (!roster.complete(done.worker(), result.taskId(), result.runMicros())) {
@@ -364,6 +368,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
       Pending pending = owners.remove(result.taskId());
       if (pending != null) { // else it was cancelled
         metrics.taskRan(pending.job(), result.runMicros() / 1e6);
+        timeline.ended(pending.job(), pid, result.thread(), result.runMicros(), result.ok());
         byOwner.computeIfAbsent(pending.owner(), o -> new ArrayList<>(done.results().size())).add(result);
       }
     }
@@ -375,6 +380,7 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
     Pending pending = owners.remove(result.taskId());
     if (pending != null) {
       metrics.taskRan(pending.job(), result.runMicros() / 1e6);
+      timeline.ended(pending.job(), ProcessHandle.current().pid(), result.thread(), result.runMicros(), result.ok());
       pending.owner().tell(new Ended(List.of(result)));
     }
     return this;

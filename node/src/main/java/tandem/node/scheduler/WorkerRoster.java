@@ -136,6 +136,12 @@ final class WorkerRoster {
    * @return false for a result this node no longer expects from that worker (a late result from a
    *     worker declared lost): it must be ignored, so every result is delivered once
    */
+  /** The OS pid of the worker at {@code ref}, or -1 for one not (or no longer) on the roster. */
+  long pidOf(ActorRef<ToWorker> ref) {
+    Slot slot = workers.get(ref);
+    return slot == null ? -1 : slot.pid;
+  }
+
   boolean complete(ActorRef<ToWorker> ref, long taskId, long runMicros) {
     Slot slot = workers.get(ref);
     Task task = slot == null ? null : slot.inFlight.remove(taskId);

@@ -60,7 +60,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private record NodeGone(Address node) implements Command {}
 
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
-    return create(runner, settings, new TaskCounts(settings.capacity()));
+    return create(runner, settings, new TaskCounts(settings.computeThreads()));
   }
 
   /** @param counts where this worker counts the tasks it runs, for its MemberInfo */
@@ -70,7 +70,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   /** @param halt ends the process when a node says so (tests pass something gentler) */
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt) {
-    return create(runner, settings, halt, new TaskCounts(settings.capacity()));
+    return create(runner, settings, halt, new TaskCounts(settings.computeThreads()));
   }
 
   private static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt, TaskCounts counts) {
