@@ -1,5 +1,7 @@
 package tandem.node;
 
+import tandem.node.logs.TaskOutput;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -70,8 +72,9 @@ public final class Guardian {
           IoRunner.create(new NodeIoContext(system, settings.dataDir(), settings.wire().maxPayloadBytes(), httpGet),
               settings.wire().maxPayloadBytes()), "io",
           DispatcherSelector.fromConfig("tandem.io-dispatcher"));
+      TaskOutput.install(); // what a job prints on the node's threads is its own
       ActorRef<ThreadRunner.Command> threads = context.spawn(
-          ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null)), "threads");
+          ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null, logBytesPerJob(system))), "threads");
       // At WorkerProtocol.NODE_INBOX_PATH, taking worker messages too (WorkerDoor).
       ActorRef<Object> tasksDoor = context.spawn(
           Behaviors.intercept(WorkerDoor::new, Behaviors.supervise(
@@ -164,11 +167,18 @@ public final class Guardian {
             .exceptionally(timeout -> Done.getInstance()));
   }
 
+  /** What a task keeps of its output until it is sent, and a job in all (tandem.jobs.logs.max-bytes-per-job). */
+  private static long logBytesPerJob(ActorSystem<?> system) {
+    return system.settings().config().getBytes("tandem.jobs.logs.max-bytes-per-job");
+  }
+
   /** A worker process: the Worker that takes CPU tasks from every node. */
   public static Behavior<Void> worker(WorkerSettings settings, JobCatalog catalog) {
     return Behaviors.setup(context -> {
       long cap = settings.wire().maxPayloadBytes();
-      TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap));
+      TaskOutput.install(); // what a task prints is its own, not the worker's log's
+      TaskRunner runner = new TaskRunner(catalog, cap, new NodeIoContext(context.getSystem(), settings.dataDir(), cap),
+          logBytesPerJob(context.getSystem()));
       TaskCounts counts = new TaskCounts(settings.computeThreads());
       ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings, counts), "worker");
       context.spawn(MemberInfo.create("", counts), "member");

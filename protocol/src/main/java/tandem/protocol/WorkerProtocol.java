@@ -27,7 +27,7 @@ public final class WorkerProtocol {
   public static final String NODE_INBOX_PATH = "/user/tasks";
 
   /** What a worker tells a node. */
-  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart, WorkerRetiring {}
+  public sealed interface ToNode extends WireMessage permits WorkerReady, TasksDone, ResultPart, WorkerRetiring, TaskLogs {}
 
   /** What a node tells a worker. */
   public sealed interface ToWorker extends WireMessage permits RunTasks, CancelTasks, TaskPart, Halt {}
@@ -131,6 +131,28 @@ public final class WorkerProtocol {
   public record TasksDone(ActorRef<ToWorker> worker, List<TaskResult> results) implements ToNode {}
 
   /**
+   * What a task still running wrote since the last of these (see {@link TaskLog}): a worker sends
+   * it about once a second, so {@code tandem logs --follow} shows a long job's output as it comes.
+   * What the task writes last travels with its {@link TaskResult}.
+   */
+  public record TaskLogs(ActorRef<ToWorker> worker, long taskId, byte[] log) implements ToNode {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TaskLogs l && Objects.equals(l.worker, worker) && l.taskId == taskId && Arrays.equals(l.log, log);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(worker, taskId, Arrays.hashCode(log));
+    }
+
+    @Override
+    public String toString() {
+      return "TaskLogs[worker=" + worker + ", taskId=" + taskId + ", " + sizeOf(log) + "]";
+    }
+  }
+
+  /**
    * A worker is stopping (scaled down, or asked to stop): send it no more tasks. It finishes the
    * ones it has, reports them, and then leaves the cluster.
    */
@@ -166,31 +188,37 @@ public final class WorkerProtocol {
    * @param thread the name of the worker thread that ran it
    * @param runMicros time spent running, measured on the worker
    * @param parts how many {@link ResultPart}s carry the result, or 0 when {@code result} does
+   * @param log what the task wrote that was not sent yet, a {@link TaskLog}; null when nothing
    */
   public record TaskResult(
-      long taskId, byte[] result, String error, String thread, long runMicros, int parts)
+      long taskId, byte[] result, String error, String thread, long runMicros, int parts, byte[] log)
       implements WireMessage {
     public static TaskResult succeeded(long taskId, byte[] result, String thread, long runMicros) {
-      return new TaskResult(taskId, result, null, thread, runMicros, 0);
+      return new TaskResult(taskId, result, null, thread, runMicros, 0, null);
     }
 
     public static TaskResult failed(long taskId, String error, String thread, long runMicros) {
-      return new TaskResult(taskId, null, error, thread, runMicros, 0);
+      return new TaskResult(taskId, null, error, thread, runMicros, 0, null);
     }
 
     /** This result as sent when it travels ahead in {@code count} parts. */
     public TaskResult inParts(int count) {
-      return new TaskResult(taskId, null, null, thread, runMicros, count);
+      return new TaskResult(taskId, null, null, thread, runMicros, count, log);
     }
 
     /** This result with its parts put back together. */
     public TaskResult withResult(byte[] encoded) {
-      return new TaskResult(taskId, encoded, null, thread, runMicros, 0);
+      return new TaskResult(taskId, encoded, null, thread, runMicros, 0, log);
     }
 
     /** This result as a failure, e.g. when its parts did not all arrive. */
     public TaskResult withError(String reason) {
-      return new TaskResult(taskId, null, reason, thread, runMicros, 0);
+      return new TaskResult(taskId, null, reason, thread, runMicros, 0, log);
+    }
+
+    /** This result with what the task wrote ({@link TaskLog#encode}), or as it is when that is null. */
+    public TaskResult withLog(byte[] written) {
+      return written == null ? this : new TaskResult(taskId, result, error, thread, runMicros, parts, written);
     }
 
     public boolean ok() {
@@ -200,18 +228,19 @@ public final class WorkerProtocol {
     @Override
     public boolean equals(Object other) {
       return other instanceof TaskResult r && r.taskId == taskId && Arrays.equals(r.result, result)
-          && Objects.equals(r.error, error) && Objects.equals(r.thread, thread) && r.runMicros == runMicros && r.parts == parts;
+          && Objects.equals(r.error, error) && Objects.equals(r.thread, thread) && r.runMicros == runMicros && r.parts == parts
+          && Arrays.equals(r.log, log);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(taskId, Arrays.hashCode(result), error, thread, runMicros, parts);
+      return Objects.hash(taskId, Arrays.hashCode(result), error, thread, runMicros, parts, Arrays.hashCode(log));
     }
 
     @Override
     public String toString() {
       return "TaskResult[taskId=" + taskId + ", result=" + sizeOf(result) + ", error=" + error + ", thread=" + thread
-          + ", runMicros=" + runMicros + ", parts=" + parts + "]";
+          + ", runMicros=" + runMicros + ", parts=" + parts + ", log=" + sizeOf(log) + "]";
     }
   }
 

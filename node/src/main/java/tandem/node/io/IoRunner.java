@@ -1,5 +1,10 @@
 package tandem.node.io;
 
+import tandem.node.logs.JobLogger;
+import tandem.node.logs.JobLogs;
+import tandem.node.logs.LogSink;
+import tandem.node.logs.TaskOutput;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
@@ -78,15 +83,23 @@ public final class IoRunner {
     // Where it ran: the dispatcher thread that started it, or a blocking job's own thread.
     AtomicReference<String> thread = new AtomicReference<>(Thread.currentThread().getName());
     long start = System.nanoTime();
+    // What the job logs goes to its own log, found anew each time: a log dropped for the node's
+    // total starts again rather than writing to nowhere.
+    JobLogs logs = JobLogs.get(context.getSystem());
+    long seq = run.seq();
+    LogSink sink = (element, bytes, offset, length) -> logs.tail(seq).write(element, bytes, offset, length);
+    JobInput input = run.input().withLog(new JobLogger(run.job().name(), TaskOutput.Capture.of(sink, -1)));
     CompletionStage<JsonNode> stage;
     try {
       if (run.job() instanceof BlockingJob blocking) {
         stage = io.blocking(() -> {
           thread.set(Thread.currentThread().getName());
-          return blocking.call(run.input());
+          try (TaskOutput.Capture printed = TaskOutput.begin(sink, -1)) { // its own thread: what it prints is its
+            return blocking.call(input);
+          }
         });
       } else {
-        stage = run.job().start(run.input(), io);
+        stage = run.job().start(input, io);
       }
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedStage(e);

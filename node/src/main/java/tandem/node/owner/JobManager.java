@@ -1,5 +1,7 @@
 package tandem.node.owner;
 
+import tandem.node.logs.JobLogs;
+
 import tandem.protocol.api.JobState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -147,7 +149,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.settings = settings;
     this.address = address;
     this.ids = new JobIds(address);
-    this.jobs = new JobTable(settings.retainFinished(), NodeMetrics.get(context.getSystem()));
+    this.jobs = new JobTable(settings.retainFinished(), NodeMetrics.get(context.getSystem()),
+        JobLogs.get(context.getSystem())::forget);
     LossBudget lossBudget = new LossBudget(settings.workerHeapBytes());
     Admission admission = new Admission(settings);
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);

@@ -1,5 +1,7 @@
 package tandem.node.owner;
 
+import java.util.function.LongConsumer;
+
 import tandem.protocol.api.JobState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,14 +25,17 @@ final class JobTable {
   private final ArrayDeque<Long> finishedJobs = new ArrayDeque<>();
   private int unfinished;
   private final JobEvents events;
+  /** Told the seq of each job forgotten, so what is kept beside the table (its log) goes too. */
+  private final LongConsumer forgotten;
 
   JobTable(int retainFinished) {
-    this(retainFinished, JobEvents.NONE);
+    this(retainFinished, JobEvents.NONE, seq -> {});
   }
 
-  JobTable(int retainFinished, JobEvents events) {
+  JobTable(int retainFinished, JobEvents events, LongConsumer forgotten) {
     this.retainFinished = retainFinished;
     this.events = events;
+    this.forgotten = forgotten;
   }
 
   Optional<JobRecord> get(long seq) {
@@ -103,7 +108,9 @@ final class JobTable {
 
   private void forgetOldFinished() {
     while (finishedSteps.size() + finishedJobs.size() > retainFinished) {
-      jobs.remove(finishedSteps.isEmpty() ? finishedJobs.poll() : finishedSteps.poll());
+      long seq = finishedSteps.isEmpty() ? finishedJobs.poll() : finishedSteps.poll();
+      jobs.remove(seq);
+      forgotten.accept(seq);
     }
   }
 }

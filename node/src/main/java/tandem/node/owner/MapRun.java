@@ -1,5 +1,8 @@
 package tandem.node.owner;
 
+import tandem.node.logs.JobLogs;
+import tandem.protocol.TaskLog;
+
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -97,6 +100,8 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private final ActorRef<JobManager.Command> jobs;
   private final ActorRef<TaskScheduler.Event> taskEvents;
   private final MapTally tally;
+  /** What the map's elements wrote, kept with the map under their index. */
+  private final JobLogs logs;
   /** The chunks out and not settled yet, by task id. */
   private final Map<Long, Chunk> chunks = new HashMap<>();
   private final TimerScheduler<Command> timers;
@@ -121,6 +126,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     this.jobs = jobs;
     this.taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     this.tally = new MapTally(record, plan.failFast());
+    this.logs = JobLogs.get(context.getSystem());
     this.window = window;
     this.upload = plan.given() instanceof UploadedElements ? new MapUpload(plan.job(), plan.shared(), record.map().chunk()) : null;
     if (upload != null) {
@@ -203,10 +209,15 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       onStarted(started, now);
       return this;
     }
+    if (event instanceof TaskScheduler.Logged logged) {
+      keepLog(chunks.get(logged.taskId()), logged.log());
+      return this;
+    }
     Optional<JobRecord> ended = Optional.empty();
     if (event instanceof TaskScheduler.Ended done) {
       for (TaskResult result : done.results()) {
         Chunk chunk = chunks.remove(result.taskId());
+        keepLog(chunk, result.log());
         if (chunk != null && upload != null && chunk.startedAt() != 0) {
           upload.ran(chunk.count(), now - chunk.startedAt());
         }
@@ -219,6 +230,18 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       ended = onLost(lost, now);
     }
     return afterChange(ended);
+  }
+
+  /** What a chunk's elements wrote, each piece under its element's index in the map. */
+  private void keepLog(Chunk chunk, byte[] encoded) {
+    if (chunk == null || encoded == null) {
+      return;
+    }
+    try {
+      logs.add(chunk.seq(), TaskLog.decode(encoded), chunk.offset());
+    } catch (TaskLog.MalformedLogException e) {
+      logs.note(chunk.seq(), chunk.offset(), "the worker sent output this node cannot read (" + e.getMessage() + ")");
+    }
   }
 
   /** Elements settled or came: the map ends if that ended it, else sends what it may and reports. */

@@ -1,5 +1,8 @@
 package tandem.node.owner;
 
+import tandem.node.logs.JobLogs;
+import tandem.protocol.TaskLog;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +49,8 @@ final class SingleJobs {
   private final Consumer<JobRecord> finish;
   /** What the JobManager does when a job queued for workers starts running in one (a step's pipeline hears). */
   private final Consumer<JobRecord> started;
+  /** What each job wrote, kept with it. */
+  private final JobLogs logs;
   /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
   private final Map<Long, Integer> memoryLosses = new HashMap<>();
 
@@ -68,6 +73,7 @@ final class SingleJobs {
     this.taskEvents = taskEvents;
     this.finish = finish;
     this.started = started;
+    this.logs = JobLogs.get(context.getSystem());
   }
 
   /**
@@ -130,6 +136,20 @@ final class SingleJobs {
       ended.results().forEach(result -> onTaskResult(result, now));
     } else if (event instanceof TaskScheduler.Lost lost) {
       onTasksLost(lost, now);
+    } else if (event instanceof TaskScheduler.Logged logged) {
+      keepLog(logged.taskId(), logged.log());
+    }
+  }
+
+  /** What a single job's task wrote (a task's id is its job's seq), kept with the job while it is known. */
+  private void keepLog(long seq, byte[] encoded) {
+    if (encoded == null || jobs.get(seq).isEmpty()) {
+      return;
+    }
+    try {
+      logs.add(seq, TaskLog.decode(encoded), -1);
+    } catch (TaskLog.MalformedLogException e) {
+      logs.note(seq, -1, "the worker sent output this node cannot read (" + e.getMessage() + "); is it of the same Tandem version?");
     }
   }
 
@@ -147,6 +167,7 @@ final class SingleJobs {
 
   /** A single job's task ended, in a worker or on the node's threads. */
   private void onTaskResult(TaskResult result, long now) {
+    keepLog(result.taskId(), result.log());
     jobs.get(result.taskId()).filter(job -> !job.state().isFinal()).ifPresent(job -> {
       ResultValue value = null;
       String error = result.error();
@@ -175,6 +196,8 @@ final class SingleJobs {
     }
     context.getLog().info("job {} failed on attempt {} and is retried (--retry-on-error): {}",
         job.id(), job.attempts(), error);
+    logs.note(job.seq(), -1, "attempt " + job.attempts() + " failed (" + error + "); starting attempt " + (job.attempts() + 1)
+        + " (--retry-on-error)");
     launch(known.apply(job.job()), job.requeued(), JobInput.trusted(job.params()));
     return true;
   }
@@ -210,6 +233,8 @@ final class SingleJobs {
         if (reason != null) {
           finish.accept(job.failed(reason, null, -1, now));
         } else {
+          logs.note(job.seq(), -1, "attempt " + job.attempts() + "'s worker " + lost.worker() + " was lost"
+              + (byMemory ? ", out of memory" : "") + "; starting again");
           jobs.put(job.requeued());
           again.add(task);
         }

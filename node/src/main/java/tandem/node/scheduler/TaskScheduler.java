@@ -77,10 +77,13 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   }
 
   /** What an owner of tasks hears about them. */
-  public sealed interface Event extends NoSerializationVerificationNeeded permits Started, Ended, Lost {}
+  public sealed interface Event extends NoSerializationVerificationNeeded permits Started, Ended, Lost, Logged {}
 
   /** These tasks went to the worker at {@code address} (process {@code pid}). */
   public record Started(List<Long> taskIds, String address, long pid) implements Event {}
+
+  /** A task still running wrote {@code log} (a {@link tandem.protocol.TaskLog}, encoded). */
+  public record Logged(long taskId, byte[] log) implements Event {}
 
   /** These tasks ended, each with its result or error. */
   public record Ended(List<TaskResult> results) implements Event {}
@@ -290,6 +293,12 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
       onWorkerReady(ready);
     } else if (message instanceof WorkerProtocol.ResultPart part) {
       courier.arrived(part);
+      return this;
+    } else if (message instanceof WorkerProtocol.TaskLogs written) {
+      Pending pending = owners.get(written.taskId()); // a task cancelled meanwhile: nobody asks
+      if (pending != null) {
+        pending.owner().tell(new Logged(written.taskId(), written.log()));
+      }
       return this;
     } else if (message instanceof WorkerProtocol.TasksDone done) {
       onTasksDone(done);

@@ -1,5 +1,8 @@
 package tandem.node.worker;
 
+import tandem.node.logs.LogTail;
+import tandem.protocol.TaskLog;
+
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,9 +20,22 @@ public final class RunningTask extends FutureTask<TaskResult> {
   private final Task task;
   private final CompletableFuture<TaskResult> outcome = new CompletableFuture<>();
 
+  /** What the task writes, until it is sent: the worker sends it about once a second while the task runs. */
+  private final LogTail output;
+
   public RunningTask(TaskRunner runner, Task task) {
-    super(() -> runner.run(task));
+    this(runner, task, new LogTail(runner.logBytes()));
+  }
+
+  private RunningTask(TaskRunner runner, Task task, LogTail output) {
+    super(() -> runner.run(task, output));
     this.task = task;
+    this.output = output;
+  }
+
+  /** What the task wrote since this was last called. */
+  public TaskLog drainOutput() {
+    return output.drain();
   }
 
   public CompletableFuture<TaskResult> outcome() {

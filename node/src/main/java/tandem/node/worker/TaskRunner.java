@@ -1,5 +1,11 @@
 package tandem.node.worker;
 
+import org.slf4j.Logger;
+import tandem.node.logs.JobLogger;
+import tandem.node.logs.LogTail;
+import tandem.node.logs.TaskOutput;
+import tandem.protocol.TaskLog;
+
 import tandem.protocol.ChunkForm;
 import tandem.node.Reduce;
 import java.util.Iterator;
@@ -27,6 +33,8 @@ public final class TaskRunner {
   private final JobCatalog catalog;
   private final long maxResultBytes;
   private final IoContext io;
+  /** The most a task keeps of what it writes until it is sent (tandem.jobs.logs.max-bytes-per-job). */
+  private final long logBytes;
 
   /**
    * @param maxResultBytes the largest result sent back (tandem.wire.max-payload-bytes)
@@ -34,9 +42,19 @@ public final class TaskRunner {
    *     thread while it waits, which is the point of the experiment
    */
   public TaskRunner(JobCatalog catalog, long maxResultBytes, IoContext io) {
+    this(catalog, maxResultBytes, io, 64 * 1024);
+  }
+
+  /** @param logBytes the most a task keeps of what it writes until it is sent */
+  public TaskRunner(JobCatalog catalog, long maxResultBytes, IoContext io, long logBytes) {
     this.catalog = catalog;
     this.maxResultBytes = maxResultBytes;
     this.io = io;
+    this.logBytes = logBytes;
+  }
+
+  public long logBytes() {
+    return logBytes;
   }
 
   /**
@@ -44,7 +62,7 @@ public final class TaskRunner {
    * element's outcome, or with a fold the results that succeeded folded into one partial and the
    * failures by position. One failing element does not stop the others.
    */
-  private JsonNode runChunk(Job job, Task task) throws InterruptedException {
+  private JsonNode runChunk(Job job, Task task, TaskOutput.Capture output, Logger log) throws InterruptedException {
     JsonNode chunk = ValueCodec.decode(task.params());
     String foldName = ChunkForm.fold(chunk);
     Reduce.Fold fold = foldName == null ? null : new Reduce.Fold(Reduce.parse(foldName));
@@ -55,8 +73,9 @@ public final class TaskRunner {
       if (Thread.interrupted()) {
         throw new InterruptedException("cancelled");
       }
+      output.element(i);
       try {
-        JsonNode result = runOne(job, elements.next());
+        JsonNode result = runOne(job, elements.next(), log);
         if (fold == null) {
           outcomes.addObject().set("ok", result);
         } else {
@@ -83,18 +102,36 @@ public final class TaskRunner {
     return partial;
   }
 
-  private JsonNode runOne(Job job, ObjectNode params) throws Exception {
+  private JsonNode runOne(Job job, ObjectNode params, Logger log) throws Exception {
+    JobInput input = JobInput.trusted(params).withLog(log);
     if (job instanceof CpuJob cpu) {
-      return cpu.compute(JobInput.trusted(params));
+      return cpu.compute(input);
     }
     try {
-      return ((IoJob) job).start(JobInput.trusted(params), io).toCompletableFuture().get();
+      return ((IoJob) job).start(input, io).toCompletableFuture().get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 
   public TaskResult run(Task task) {
+    return run(task, new LogTail(logBytes));
+  }
+
+  /**
+   * Runs {@code task} with what it writes (its logger's lines, what it prints on this thread)
+   * going to {@code output}; what is there when it ends goes with its result.
+   */
+  public TaskResult run(Task task, LogTail output) {
+    TaskResult result;
+    try (TaskOutput.Capture capture = TaskOutput.begin(output, 0)) {
+      result = runCaptured(task, capture);
+    }
+    TaskLog log = output.drain();
+    return log.isEmpty() ? result : result.withLog(log.encode());
+  }
+
+  private TaskResult runCaptured(Task task, TaskOutput.Capture output) {
     String thread = Thread.currentThread().getName();
     long start = System.nanoTime();
     try {
@@ -102,7 +139,9 @@ public final class TaskRunner {
       if (job.isEmpty() || (job.get() instanceof IoJob && io == null)) {
         return TaskResult.failed(task.taskId(), "no job named '" + task.job() + "' can run here", thread, 0);
       }
-      JsonNode result = task.chunk() ? runChunk(job.get(), task) : runOne(job.get(), (ObjectNode) ValueCodec.decode(task.params()));
+      Logger log = new JobLogger(task.job(), output);
+      JsonNode result = task.chunk() ? runChunk(job.get(), task, output, log)
+          : runOne(job.get(), (ObjectNode) ValueCodec.decode(task.params()), log);
       // Counted before anything is written: a result far over the cap (a 100 MB text in a 512 MB
       // worker) fails here without a second copy of it ever being made, and the worker serves on.
       long size = ValueCodec.size(result);

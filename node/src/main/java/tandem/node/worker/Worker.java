@@ -1,5 +1,8 @@
 package tandem.node.worker;
 
+import java.time.Duration;
+import tandem.protocol.TaskLog;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +39,7 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits FromNode, NodesChanged, SendFinished, NodeGone, Retire {}
+      permits FromNode, NodesChanged, SendFinished, NodeGone, Retire, SendOutput {}
 
   /**
    * Stop taking tasks: tell every node, finish the ones running, then answer (the process then
@@ -59,6 +62,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private record NodeGone(Address node) implements Command {}
 
+  /** Sends what running tasks wrote since the last time, so a user following a job's log sees it come. */
+  private enum SendOutput implements Command { INSTANCE }
+
+  /** How often running tasks' output goes to their nodes. */
+  private static final Duration OUTPUT_EVERY = Duration.ofSeconds(1);
+
   public static Behavior<Command> create(TaskRunner runner, WorkerSettings settings) {
     return create(runner, settings, new TaskCounts(settings.computeThreads()));
   }
@@ -74,7 +83,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   private static Behavior<Command> create(TaskRunner runner, WorkerSettings settings, Runnable halt, TaskCounts counts) {
-    return Behaviors.setup(context -> new Worker(context, runner, settings, halt, counts));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(SendOutput.INSTANCE, OUTPUT_EVERY);
+      return new Worker(context, runner, settings, halt, counts);
+    }));
   }
 
   private final TaskRunner runner;
@@ -156,6 +168,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         .onMessage(SendFinished.class, sent -> sendFinished())
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Retire.class, this::onRetire)
+        .onMessage(SendOutput.class, send -> sendOutput())
         .build();
   }
 
@@ -263,6 +276,20 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
       }
     });
     compute.execute(run);
+  }
+
+  /**
+   * Sends each running task's new output to its node. A task that ended meanwhile is still here
+   * until its result is sent, and this goes first: its node gets its output in the order written.
+   */
+  private Behavior<Command> sendOutput() {
+    running.forEach((key, task) -> {
+      TaskLog log = task.drainOutput();
+      if (!log.isEmpty()) {
+        key.owner().tell(new WorkerProtocol.TaskLogs(inbox, key.taskId(), log.encode()));
+      }
+    });
+    return this;
   }
 
   private Behavior<Command> sendFinished() {

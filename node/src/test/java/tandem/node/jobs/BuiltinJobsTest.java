@@ -43,7 +43,7 @@ class BuiltinJobsTest {
   void catalogHasTheBuiltins() {
     Set<String> cpu = catalog.all().stream().filter(j -> j.kind() == JobKind.CPU).map(j -> j.name()).collect(Collectors.toSet());
     Set<String> io = catalog.all().stream().filter(j -> j.kind() == JobKind.IO).map(j -> j.name()).collect(Collectors.toSet());
-    assertEquals(Set.of("primes", "square", "noop", "factorial", "sha256", "spin", "wordcount", "payload", "hang", "crash", "hog"), cpu);
+    assertEquals(Set.of("primes", "square", "noop", "factorial", "sha256", "spin", "print", "wordcount", "payload", "hang", "crash", "hog"), cpu);
     assertTrue(catalog.withoutDiagnostics().find("hang").isEmpty(), "hang runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("hog").isEmpty(), "hog runs only with tandem.jobs.diagnostics = on");
     assertTrue(catalog.withoutDiagnostics().find("primes").isPresent());

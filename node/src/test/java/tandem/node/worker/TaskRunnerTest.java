@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.BinaryNode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import tandem.node.jobs.JobCatalog;
+import tandem.node.logs.TaskOutput;
+import tandem.protocol.TaskLog;
 import tandem.protocol.ValueCodec;
 import tandem.protocol.WorkerProtocol;
 import tandem.protocol.api.Json;
@@ -27,6 +29,33 @@ class TaskRunnerTest {
     assertNull(result.result());
     WorkerProtocol.TaskResult fits = runner.run(WorkerProtocol.Task.single(2, "payload", ValueCodec.encode(Json.object().put("bytes", 50))));
     assertEquals(50, ValueCodec.decode(fits.result()).textValue().length(), fits.error());
+  }
+
+  @Test
+  @DisplayName("what a task prints and logs travels with its result, a chunk's under each element's position, a failure's too")
+  void outputTravelsWithTheResult() throws Exception {
+    TaskOutput.install();
+    TaskRunner runner = new TaskRunner(catalog, 1_000_000, null);
+    WorkerProtocol.TaskResult failed = runner.run(WorkerProtocol.Task.single(1, "print",
+        ValueCodec.encode(Json.object().put("text", "<b>hi</b>").put("lines", 2).put("fail", true))));
+    assertTrue(failed.error().contains("failed on purpose"), failed.error());
+    TaskLog log = TaskLog.decode(failed.log());
+    String text = log.pieces().stream().map(TaskLog.Piece::text).reduce("", String::concat);
+    assertTrue(text.startsWith("<b>hi</b> 1\n<b>hi</b> 2\n"), text);
+    assertTrue(text.contains(" INFO printed 2 lines of '<b>hi</b>'\n"), text);
+    assertTrue(text.endsWith("giving up, as asked\n"), text);
+
+    var elements = Json.NODES.arrayNode().add(Json.object().put("text", "a")).add(Json.object().put("lines", 0))
+        .add(Json.object().put("text", "c"));
+    TaskLog chunk = TaskLog.decode(runner.run(WorkerProtocol.Task.chunk(2, "print", ValueCodec.encode(elements))).log());
+    assertEquals(0, chunk.pieces().get(0).position());
+    assertTrue(chunk.pieces().get(0).text().startsWith("a 1\n"));
+    assertEquals(1, chunk.pieces().get(1).position()); // printed nothing, logged that
+    assertEquals(2, chunk.pieces().get(2).position());
+    assertTrue(chunk.pieces().get(2).text().startsWith("c 1\n"));
+
+    assertNull(runner.run(WorkerProtocol.Task.single(3, "square", ValueCodec.encode(Json.object().put("x", 3)))).log(),
+        "a task that writes nothing sends nothing");
   }
 
   @Test

@@ -10,13 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A job's parameters, checked against the job's {@link Param}s before the job is accepted. */
+/**
+ * A job's parameters, checked against the job's {@link Param}s before the job is accepted, and the
+ * logger its lines go to.
+ */
 public final class JobInput {
-  private final ObjectNode params;
+  /** Where a job's log lines go when nothing captures them: the process's own log. */
+  private static final Logger UNCAPTURED = LoggerFactory.getLogger("tandem.job");
 
-  private JobInput(ObjectNode params) {
+  private final ObjectNode params;
+  private final Logger log;
+
+  private JobInput(ObjectNode params, Logger log) {
     this.params = params;
+    this.log = log;
   }
 
   /**
@@ -46,14 +56,28 @@ public final class JobInput {
       }
       checkType(job, p, value);
     }
-    JobInput input = new JobInput(params);
+    JobInput input = new JobInput(params, UNCAPTURED);
     job.validate(input);
     return input;
   }
 
   /** Wraps parameters that were checked already (e.g. on the node, before they reached a worker). */
   public static JobInput trusted(ObjectNode params) {
-    return new JobInput(params);
+    return new JobInput(params, UNCAPTURED);
+  }
+
+  /** The same parameters, with log lines going to {@code to}. */
+  public JobInput withLog(Logger to) {
+    return new JobInput(params, to);
+  }
+
+  /**
+   * The job's logger: where a job runs for a user, its lines are kept with the job and shown by
+   * {@code tandem logs ID}, {@code GET /jobs/{id}/logs} and the job's page (with what it wrote to
+   * {@code System.out} and {@code System.err} in a worker), else they go to the process's log.
+   */
+  public Logger log() {
+    return log;
   }
 
   private static void checkType(Job job, Param p, JsonNode value) {

@@ -34,6 +34,7 @@ public final class Registrations {
           new Entry(WorkerProtocol.ResultPart.class, 207),
           new Entry(WorkerProtocol.Halt.class, 208),
           new Entry(WorkerProtocol.WorkerRetiring.class, 209),
+          new Entry(WorkerProtocol.TaskLogs.class, 210),
           new Entry(MemberProtocol.DescribeMember.class, 300),
           new Entry(MemberProtocol.MemberDescription.class, 301),
           new Entry(Vitals.class, 302),

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import tandem.protocol.MemberProtocol;
 import tandem.protocol.NodeProtocol;
 import tandem.protocol.ValueCodec;
+import tandem.protocol.TaskLog;
 import tandem.protocol.Vitals;
 import tandem.protocol.api.Json;
 import tandem.protocol.WireMessage;
@@ -51,7 +52,8 @@ class KryoSerializerTest {
     Vitals vitals = Vitals.ofThisProcess(2, 1, 40);
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, ValueCodec.encode(BinaryNode.valueOf(new byte[] {0, -1, 2})), "compute-1", 12);
     WorkerProtocol.TaskResult failed =
-        WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3);
+        WorkerProtocol.TaskResult.failed(8, "boom", "compute-1", 3)
+            .withLog(new TaskLog(12, List.of(new TaskLog.Piece(0, "starting\n"))).encode());
     return List.of(
         new WorkerProtocol.WorkerReady(worker.ref(), 4242, 2, 1),
         new WorkerProtocol.RunTasks(1, List.of(task, WorkerProtocol.Task.chunk(8, "square", ValueCodec.encode(Json.NODES.arrayNode().add(Json.object().put("x", 1)))))),
@@ -61,6 +63,7 @@ class KryoSerializerTest {
         new WorkerProtocol.TaskPart(1, 9, new byte[] {10, 1, 5}),
         new WorkerProtocol.Halt("task 7 ignored its cancel for 2 s"),
         new WorkerProtocol.WorkerRetiring(worker.ref()),
+        new WorkerProtocol.TaskLogs(worker.ref(), 7, new TaskLog(0, List.of(new TaskLog.Piece(3, "é\n"))).encode()),
         new WorkerProtocol.ResultPart(worker.ref(), 9, new byte[] {(byte) 0xe9, 0, 7}),
         ok,
         new MemberProtocol.DescribeMember(peer.ref()),
