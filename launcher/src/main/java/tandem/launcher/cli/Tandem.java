@@ -16,7 +16,7 @@ import tandem.launcher.client.UnreachableException;
     description = "Tandem: I/O jobs on node threads, CPU jobs in worker processes, one Pekko cluster.",
     subcommands = {
       DemoCommand.class, UpCommand.class, DownCommand.class, StopCommand.class, ScaleCommand.class, CertsCommand.class, MembersCommand.class,
-      SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class,
+      SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class,
       WorkerCommand.class, tandem.launcher.bench.BenchCommand.class, CdsTrainCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -124,6 +125,33 @@ public final class TandemClient {
             ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> new Raw(bytes, null))
             : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> new Raw(null, text)))
         .handle((response, error) -> raw(response, error).bytes());
+  }
+
+  /** Everything job {@code id} wrote that its owner still keeps (the last 64 KiB by default). */
+  public CompletableFuture<JobLog> logs(String id) {
+    return logs(id, 0, null);
+  }
+
+  /**
+   * What job {@code id} wrote after offset {@code from} (0: everything kept), of element {@code
+   * element} of a map only when it is not null. Follow a running job by asking again from {@link
+   * JobLog#next} until {@link JobLog#jobIsFinal}.
+   */
+  public CompletableFuture<JobLog> logs(String id, long from, Long element) {
+    String query = "?from=" + from + (element == null ? "" : "&element=" + element);
+    return http.sendAsync(get("/jobs/" + encode(id) + "/logs" + query), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, error) -> {
+          if (error != null) {
+            throw unreachable(error);
+          }
+          answered = true;
+          if (response.statusCode() != 200) {
+            parse(response); // throws with the node's reason
+          }
+          HttpHeaders headers = response.headers();
+          return new JobLog(response.body(), headers.firstValueAsLong("Tandem-Log-Next").orElse(from),
+              headers.firstValue("Tandem-Job-State").orElse("unknown"));
+        });
   }
 
   /**

@@ -42,6 +42,7 @@ public final class JobRoutes extends AllDirectives {
   private final PeerLookup peers;
   private final MembersQuery members;
   private final RawResult rawResult;
+  private final JobLogText logText;
   private final InputUpload inputs;
 
   public JobRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, NodeSettings settings) {
@@ -52,7 +53,9 @@ public final class JobRoutes extends AllDirectives {
     this.stream = new JobStream(system, jobs, settings, limits);
     this.peers = new PeerLookup(system);
     this.members = new MembersQuery(system);
-    this.rawResult = new RawResult(system, jobs, peers, members, ASK);
+    OwnerRedirect owner = new OwnerRedirect(peers, members, ASK);
+    this.rawResult = new RawResult(system, jobs, owner, ASK);
+    this.logText = new JobLogText(system, jobs, owner, ASK);
     this.inputs = new InputUpload(system, jobs, settings, limits);
   }
 
@@ -68,6 +71,8 @@ public final class JobRoutes extends AllDirectives {
                 completeWithFuture(rawResult.of(id, RawResult.asBase64(as)))))),
             path("inputs", () -> put(() -> withoutRequestTimeout(() -> withoutSizeLimit(() ->
                 extractDataBytes(bytes -> completeWithFuture(inputs.upload(id, bytes))))))),
+            path("logs", () -> get(() -> parameterOptional("from", from -> parameterOptional("element", element ->
+                completeWithFuture(logText.of(id, from.orElse(null), element.orElse(null))))))),
             path("cancel", () -> post(() -> completeWithFuture(cancel(id))))))));
   }
 

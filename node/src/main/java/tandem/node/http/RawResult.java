@@ -10,14 +10,12 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.util.ByteString;
 import tandem.node.Asks;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
 import tandem.node.owner.JobRecord;
 import tandem.protocol.api.BytesJson;
-import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 
 /**
@@ -30,15 +28,13 @@ import tandem.protocol.job.BadInputException;
 final class RawResult {
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
-  private final PeerLookup peers;
-  private final MembersQuery members;
+  private final OwnerRedirect owner;
   private final Duration ask;
 
-  RawResult(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, PeerLookup peers, MembersQuery members, Duration ask) {
+  RawResult(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, OwnerRedirect owner, Duration ask) {
     this.system = system;
     this.jobs = jobs;
-    this.peers = peers;
-    this.members = members;
+    this.owner = owner;
     this.ask = ask;
   }
 
@@ -82,20 +78,6 @@ final class RawResult {
 
   /** Another node owns the job: a redirect to the same request on its HTTP API. */
   private CompletableFuture<HttpResponse> atOwner(String id, boolean asBase64) {
-    return peers.find(id, false, ask).thenCompose(found -> {
-      if (found.isEmpty()) {
-        return CompletableFuture.completedFuture(JsonResponses.error(StatusCodes.NOT_FOUND, "no node of this cluster has a job '" + id + "'"));
-      }
-      String owner = found.get().job() != null ? found.get().job().path("owner").asText() : found.get().tooLargeAt();
-      return members.httpUrlOf(owner).toCompletableFuture().thenApply(url -> url
-          .map(u -> HttpResponse.create()
-              .withStatus(StatusCodes.TEMPORARY_REDIRECT)
-              .addHeader(Location.create(u + "/jobs/" + id + "/result" + (asBase64 ? "?as=base64" : "")))
-              .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Json.object()
-                  .put("error", "job " + id + " is owned by another node, which serves its result at " + u))
-                  .getBytes(StandardCharsets.UTF_8)))
-          .orElseGet(() -> JsonResponses.error(StatusCodes.BAD_GATEWAY,
-              "job " + id + "'s owner " + owner + " has no HTTP API to ask for its result")));
-    });
+    return owner.to(id, "/result" + (asBase64 ? "?as=base64" : ""), "its result");
   }
 }

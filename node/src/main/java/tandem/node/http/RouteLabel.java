@@ -9,7 +9,7 @@ import java.util.Set;
  */
 final class RouteLabel {
   private static final Set<String> TOP = Set.of("health", "members", "catalog", "workers", "stop", "metrics", "events");
-  private static final Set<String> OF_A_JOB = Set.of("results", "result", "inputs", "cancel");
+  private static final Set<String> OF_A_JOB = Set.of("results", "result", "inputs", "cancel", "logs");
 
   private RouteLabel() {}
 

@@ -74,9 +74,7 @@ public final class JobLogs implements Extension {
     }
     LogTail tail = tail(seq);
     if (log.dropped() > 0) {
-      long element = log.pieces().isEmpty() || firstElement < 0 ? firstElement : firstElement + log.pieces().get(0).position();
-      tail.write(element, "[... " + log.dropped() + " bytes of this task's output dropped in its worker: a task sends at most "
-          + perJob + " bytes at a time (tandem.jobs.logs.max-bytes-per-job) ...]\n");
+      tail.skip(log.dropped()); // a reader is told how much it missed, as for bytes this tail dropped
     }
     for (TaskLog.Piece piece : log.pieces()) {
       tail.write(firstElement < 0 ? -1 : firstElement + piece.position(), piece.text());

@@ -104,6 +104,24 @@ public final class LogTail implements LogSink {
     write(element, bytes, 0, bytes.length);
   }
 
+  /**
+   * {@code bytes} were written and dropped before they reached this tail (a worker drops what a
+   * task writes beyond its cap between two sends): they count in the offsets, and since they are
+   * newer than everything kept, that goes too.
+   */
+  public void skip(long bytes) {
+    long before;
+    synchronized (this) {
+      before = size;
+      drop(end - start + bytes);
+      pieces.clear();
+      end += bytes;
+      start = end;
+      size = 0;
+    }
+    held.accept(-before);
+  }
+
   /** Drops everything kept (counted as dropped), e.g. when a node's logs outgrow its total. */
   public void clear() {
     long before;
