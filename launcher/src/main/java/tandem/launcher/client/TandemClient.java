@@ -515,4 +515,33 @@ public final class TandemClient {
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
+
+  /**
+   * The newest {@code lines} (1 to 1,000) log lines that a member, node or worker, keeps in memory,
+   * of those after sequence number {@code after} (0: the newest), through this node ({@code GET
+   * /members/{member}/log}). {@code member} is an address as {@link #members} shows it, its
+   * {@code host:port}, or an OS pid. Fails with a {@link TandemException}: 404 naming the members
+   * the node sees, 400 for {@code lines} out of range, 504 when the member does not answer.
+   */
+  public CompletableFuture<MemberLog> memberLog(String member, long after, int lines) {
+    HttpRequest request = get("/members/" + encode(member) + "/log?lines=" + lines + "&after=" + after);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, error) -> {
+          if (error != null) {
+            throw unreachable(error);
+          }
+          answered = true;
+          if (response.statusCode() != 200) {
+            parse(response); // throws for an error status, with the node's reason
+            throw new TandemException(response.statusCode(), "unexpected HTTP " + response.statusCode() + " for a member's log");
+          }
+          var headers = response.headers();
+          return new MemberLog(
+              headers.firstValue("Tandem-Log-Member").orElse(member),
+              headers.firstValueAsLong("Tandem-Log-Pid").orElse(-1),
+              response.body(),
+              headers.firstValueAsLong("Tandem-Log-Next").orElse(after),
+              headers.firstValueAsLong("Tandem-Log-Missed").orElse(0));
+        });
+  }
 }

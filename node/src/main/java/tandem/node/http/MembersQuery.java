@@ -40,9 +40,14 @@ final class MembersQuery {
 
   /** What every member that answers in time says about itself, by cluster address. */
   CompletionStage<Map<String, MemberProtocol.MemberDescription>> described() {
+    return responders().thenCompose(this::describeAll);
+  }
+
+  /** Every member's responder the receptionist knows of now. */
+  CompletionStage<java.util.Set<org.apache.pekko.actor.typed.ActorRef<MemberProtocol.ToMember>>> responders() {
     return Asks.<Receptionist.Command, Receptionist.Listing>ask(
             system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
-        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS)));
+        .thenApply(listing -> listing.getServiceInstances(MemberProtocol.MEMBERS));
   }
 
   /** The HTTP API's URL of the member at this cluster address, if it has one and answers. */

@@ -1,5 +1,7 @@
 package tandem.node.http;
 
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -31,8 +33,9 @@ import tandem.node.pool.WorkerPool;
 import tandem.protocol.api.Json;
 
 /**
- * What is about the node rather than a job: its health, the cluster's members, the jobs it can
- * run ({@code /catalog}), how many local workers it keeps ({@code /workers}) and its stop.
+ * What is about the node rather than a job: its health, the cluster's members and their recent
+ * logs ({@code /members/{member}/log}), the jobs it can run ({@code /catalog}), how many local
+ * workers it keeps ({@code /workers}) and its stop.
  */
 public final class NodeRoutes extends AllDirectives {
   private static final Duration ASK = Duration.ofSeconds(10);
@@ -44,6 +47,7 @@ public final class NodeRoutes extends AllDirectives {
   private final NodeSettings settings;
   private final String address;
   private final MembersQuery members;
+  private final MemberLogs logs;
 
   /** @param pool the node's own workers, or null when it starts none */
   public NodeRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> jobs, ActorRef<WorkerPool.Command> pool,
@@ -55,6 +59,7 @@ public final class NodeRoutes extends AllDirectives {
     this.settings = settings;
     this.address = address;
     this.members = new MembersQuery(system);
+    this.logs = new MemberLogs(system, members);
   }
 
   public Route routes() {
@@ -62,6 +67,9 @@ public final class NodeRoutes extends AllDirectives {
         path("workers", () -> post(this::scale)),
         path("members", () -> get(() -> completeWithFuture(
             members.members().thenApply(m -> JsonResponses.json(StatusCodes.OK, m))))),
+        pathPrefix("members", () -> path(segment().slash("log"), member -> get(() ->
+            parameterOptional("lines", lines -> parameterOptional("after", after ->
+                completeWithFuture(logs.tail(member, lines, after))))))),
         path("catalog", () -> get(() -> complete(JsonResponses.json(StatusCodes.OK, catalog)))),
         path("health", () -> get(this::health)),
         path("metrics", () -> get(this::metrics)),

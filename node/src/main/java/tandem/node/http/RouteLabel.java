@@ -21,6 +21,10 @@ final class RouteLabel {
     if (s[0].equals("dashboard")) {
       return "/dashboard/*";
     }
+    // A member's address may arrive decoded, slashes and all: only the ends are sure.
+    if (s[0].equals("members") && s.length >= 3 && s[s.length - 1].equals("log")) {
+      return "/members/{member}/log";
+    }
     if (!s[0].equals("jobs")) {
       return s.length == 1 && TOP.contains(s[0]) ? "/" + s[0] : "other";
     }

@@ -1,5 +1,6 @@
 package tandem.node.member;
 
+import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -10,7 +11,8 @@ import tandem.protocol.Vitals;
 /**
  * Answers who this process is (address, OS pid, HTTP URL) and how it is doing ({@link Vitals},
  * read when asked, so a process nobody asks spends nothing on them), for {@code tandem members},
- * the dashboard and {@code GET /metrics}.
+ * the dashboard and {@code GET /metrics}; and what it logged lately, from its {@link RecentLog}, for
+ * {@code tandem logs --member}.
  */
 public final class MemberInfo {
   private MemberInfo() {}
@@ -31,7 +33,21 @@ public final class MemberInfo {
                 ask.replyTo().tell(new MemberProtocol.MemberDescription(address, pid, httpUrl, vitals));
                 return Behaviors.same();
               })
+              .onMessage(MemberProtocol.TailLog.class, ask -> {
+                ask.replyTo().tell(tail(address, pid, ask));
+                return Behaviors.same();
+              })
               .build();
         });
+  }
+
+  /** The lines the ring keeps after {@code ask.after()}; one line saying why when there is no ring. */
+  private static MemberProtocol.LogTail tail(String address, long pid, MemberProtocol.TailLog ask) {
+    return RecentLog.installed()
+        .map(ring -> ring.after(ask.after(), Math.max(0, ask.lines())))
+        .map(t -> new MemberProtocol.LogTail(address, pid, t.lines(), t.next(), t.missed()))
+        .orElseGet(() -> new MemberProtocol.LogTail(address, pid, List.of(
+            "(this process keeps no log lines in memory: its Logback configuration has no "
+                + RecentLog.class.getName() + " appender on the root logger, as config/logback.xml has)"), 0, 0));
   }
 }

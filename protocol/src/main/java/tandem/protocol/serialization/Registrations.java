@@ -38,6 +38,8 @@ public final class Registrations {
           new Entry(MemberProtocol.DescribeMember.class, 300),
           new Entry(MemberProtocol.MemberDescription.class, 301),
           new Entry(Vitals.class, 302),
+          new Entry(MemberProtocol.TailLog.class, 310),
+          new Entry(MemberProtocol.LogTail.class, 311),
           new Entry(NodeProtocol.FindJob.class, 400),
           new Entry(NodeProtocol.FoundJob.class, 401));
 

@@ -48,6 +48,7 @@ class KryoSerializerTest {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
     TestProbe<MemberProtocol.MemberDescription> peer = kit.createTestProbe();
     TestProbe<NodeProtocol.FoundJob> found = kit.createTestProbe();
+    TestProbe<MemberProtocol.LogTail> tail = kit.createTestProbe();
     WorkerProtocol.Task task = WorkerProtocol.Task.single(7, "square", ValueCodec.encode(Json.object().put("x", 12)));
     Vitals vitals = Vitals.ofThisProcess(2, 1, 40);
     WorkerProtocol.TaskResult ok = WorkerProtocol.TaskResult.succeeded(7, ValueCodec.encode(BinaryNode.valueOf(new byte[] {0, -1, 2})), "compute-1", 12);
@@ -69,6 +70,9 @@ class KryoSerializerTest {
         new MemberProtocol.DescribeMember(peer.ref()),
         new MemberProtocol.MemberDescription("pekko://tandem@127.0.0.1:2551", 99, "http://x", vitals),
         vitals,
+        new MemberProtocol.TailLog(41, 1000, tail.ref()),
+        new MemberProtocol.LogTail("pekko://tandem@127.0.0.1:2552", 4242,
+            List.of("2026-12-03 10:00:00.000 INFO  t.n.w.Worker - offering 1 slots", "two\n  at x.y(Z.java:1)"), 43, 2),
         new NodeProtocol.FindJob("ab12-7", true, found.ref()),
         new NodeProtocol.FoundJob("ab12-7", null, "pekko://tandem@127.0.0.1:2551"));
   }
@@ -140,6 +144,18 @@ class KryoSerializerTest {
     byte[] bytes = serializer.toBinary(message);
     assertTrue(bytes.length <= 2_000_000, bytes.length + " bytes");
     assertTrue(bytes.length < part.length + 200, "raw, not base64: " + bytes.length);
+    assertEquals(message, serializer.fromBinary(bytes, Object.class));
+  }
+
+  @Test
+  @DisplayName("a log tail of 1,000 lines and 256 KB, in three-byte characters, fits one message")
+  void fullLogTailFitsOneMessage() throws Exception {
+    String line = "\u20ac".repeat(262_144 / 3 / 1000); // 87 euro signs, 261 bytes
+    List<String> lines = java.util.Collections.nCopies(1000, line);
+    Object message = new MemberProtocol.LogTail("pekko://tandem@127.0.0.1:2552", 4242, List.copyOf(lines), 5000, 4000);
+    Serializer serializer = serialization.findSerializerFor(message);
+    byte[] bytes = serializer.toBinary(message);
+    assertTrue(bytes.length < 300_000, bytes.length + " bytes");
     assertEquals(message, serializer.fromBinary(bytes, Object.class));
   }
 
