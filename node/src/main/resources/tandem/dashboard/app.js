@@ -293,12 +293,71 @@ function chart(target, values, now) {
 
 // ---- a job's page ----
 
+// Its logs: read from an offset, so each fetch brings only what is new, until the job is final.
+const LOG_KEPT_CHARS = 262144;
+let logFrom = 0;
+let logBusy = false;
+let logFinal = false;
+let logElement = null;
+
+function resetLogs() {
+  logFrom = 0;
+  logFinal = false;
+  $("job-logs").textContent = "";
+  $("job-logs-note").textContent = "";
+}
+
+function fetchLogs() {
+  const id = selected;
+  if (!id || logBusy || logFinal) return;
+  logBusy = true;
+  const query = "?from=" + logFrom + (logElement === null ? "" : "&element=" + logElement);
+  fetch("/jobs/" + encodeURIComponent(id) + "/logs" + query, { headers: headers() })
+    .then((r) => r.text().then((text) => ({ r, text })))
+    .then(({ r, text }) => {
+      if (selected !== id) return;
+      const pre = $("job-logs");
+      if (!r.ok) {
+        let reason = "the node answered " + r.status;
+        try { reason = JSON.parse(text).error || reason; } catch (notJson) { /* keep the status */ }
+        $("job-logs-note").textContent = reason;
+        logFinal = true;
+        return;
+      }
+      logFrom = Number(r.headers.get("Tandem-Log-Next") || logFrom);
+      const state = r.headers.get("Tandem-Job-State");
+      logFinal = state !== null && state !== "queued" && state !== "running";
+      if (text) pre.textContent = (pre.textContent + text).slice(-LOG_KEPT_CHARS); // as text, never as HTML
+      $("job-logs-note").textContent = pre.textContent ? "" : logFinal ? "it wrote nothing" : "nothing yet";
+    })
+    .catch((error) => { $("job-logs-note").textContent = error.message; })
+    .finally(() => { logBusy = false; });
+}
+
+$("log-element-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const value = $("log-element").value.trim();
+  logElement = value === "" ? null : Number(value);
+  resetLogs();
+  fetchLogs();
+});
+
+$("log-all").addEventListener("click", () => {
+  logElement = null;
+  $("log-element").value = "";
+  resetLogs();
+  fetchLogs();
+});
+
 function open(id) {
   selected = id;
   jobRates = [];
   $("job-panel").hidden = false;
   $("job-id").textContent = id;
   $("job-message").textContent = "";
+  logElement = null;
+  $("log-element").value = "";
+  resetLogs();
   connect(); // the stream now carries this job's whole record too
   // A job another node owns is not in this node's stream: ask for it once.
   fetch("/jobs/" + encodeURIComponent(id), { headers: headers() })
@@ -354,6 +413,8 @@ function renderJob(job, at) {
     row.append(el("td", s.job), el("td", s.kind), el("td", s.id), stateCell(s.state), el("td", ranOn(s.ranOn)), el("td", s.error));
     return row;
   }));
+  $("log-element-form").hidden = !job.map;
+  fetchLogs(); // what it wrote since the last time; nothing once it was final at the last fetch
   if (job.params !== undefined) $("job-params").textContent = JSON.stringify(job.params, null, 2);
   if (job.result !== undefined) $("job-result").textContent = JSON.stringify(job.result, null, 2);
 }

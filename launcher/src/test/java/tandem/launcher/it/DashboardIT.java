@@ -1,6 +1,7 @@
 package tandem.launcher.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -191,10 +192,10 @@ class DashboardIT {
   }
 
   @Test
-  @DisplayName("a failed job's page shows its error; HTML in its parameters is shown as text, never run")
+  @DisplayName("a failed job's page shows its error and its logs; HTML in its parameters and its output is shown as text, never run")
   void failedJobAndHtmlAsText() throws Exception {
     String evil = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";
-    JsonNode failed = client.run("read-file", Json.object().put("path", evil)).join();
+    JsonNode failed = client.run("print", Json.object().put("text", evil).put("lines", 2).put("fail", true)).join();
     assertEquals("failed", failed.path("state").asText(), failed.toString());
     String id = failed.path("id").asText();
     openDashboard();
@@ -203,9 +204,16 @@ class DashboardIT {
     await("its error shown", () -> browser.findElement(By.id("job-fields")).getText().contains(failed.path("error").asText()));
     await("its parameters shown as text", () -> browser.findElement(By.id("job-params")).getText()
         .contains("<script>window.pwned=2</script>") && browser.findElement(By.id("job-params")).getText().contains("<img src=x"));
+    await("its logs shown as text: what it printed, its logger's line and its stderr", () -> {
+      String logs = browser.findElement(By.id("job-logs")).getText();
+      return logs.contains(evil + " 1") && logs.contains(evil + " 2") && logs.contains("INFO printed 2 lines")
+          && logs.contains("giving up, as asked");
+    });
+    assertFalse(browser.findElement(By.id("log-element-form")).isDisplayed(), "no element to pick in a job that is no map");
     assertNotNull(browser.findElement(By.id("job-state")));
     assertEquals(null, ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined ? null : window.pwned;"));
     noScriptErrors();
+    ((JavascriptExecutor) browser).executeScript("document.getElementById('job-panel').scrollIntoView();");
   }
 
   @Test

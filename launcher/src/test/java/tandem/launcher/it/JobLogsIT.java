@@ -110,7 +110,8 @@ class JobLogsIT {
     var options = Json.object().put("retryOnError", true).put("retries", 1);
     JsonNode retried = client.run("print", Json.object().put("text", "again").put("fail", true), options).join();
     String log = client.logs(retried.path("id").asText()).join().text();
-    assertTrue(log.contains("[tandem] attempt 1 failed (IllegalStateException: failed on purpose"), log);
+    assertTrue(log.contains("[tandem] attempt 1 (worker pid "), log);
+    assertTrue(log.contains(" failed (IllegalStateException: failed on purpose"), log);
     assertEquals(2, log.lines().filter(l -> l.equals("again 1")).count(), log);
   }
 

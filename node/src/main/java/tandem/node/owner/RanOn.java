@@ -10,4 +10,9 @@ public record RanOn(String role, String address, long pid, String thread) {
   public RanOn withThread(String name) {
     return new RanOn(role, address, pid, name);
   }
+
+  /** As a job's log names it: {@code worker pid 4242 at pekko://...}. */
+  public String describe() {
+    return role + " pid " + pid + " at " + address;
+  }
 }

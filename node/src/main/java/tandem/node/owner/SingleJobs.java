@@ -196,10 +196,15 @@ final class SingleJobs {
     }
     context.getLog().info("job {} failed on attempt {} and is retried (--retry-on-error): {}",
         job.id(), job.attempts(), error);
-    logs.note(job.seq(), -1, "attempt " + job.attempts() + " failed (" + error + "); starting attempt " + (job.attempts() + 1)
-        + " (--retry-on-error)");
+    logs.note(job.seq(), -1, "attempt " + job.attempts() + where(job) + " failed (" + error + "); starting attempt "
+        + (job.attempts() + 1) + " (--retry-on-error)");
     launch(known.apply(job.job()), job.requeued(), JobInput.trusted(job.params()));
     return true;
+  }
+
+  /** Where the job's attempt ran, for its log: each attempt is noted there with its place. */
+  private static String where(JobRecord job) {
+    return job.ranOn() == null ? "" : " (" + job.ranOn().describe() + ")";
   }
 
   /** A job's reason for failing; after retries on error, how often it failed. */
@@ -233,8 +238,8 @@ final class SingleJobs {
         if (reason != null) {
           finish.accept(job.failed(reason, null, -1, now));
         } else {
-          logs.note(job.seq(), -1, "attempt " + job.attempts() + "'s worker " + lost.worker() + " was lost"
-              + (byMemory ? ", out of memory" : "") + "; starting again");
+          logs.note(job.seq(), -1, "attempt " + job.attempts() + where(job) + " was lost with its worker"
+              + (byMemory ? ", which ran out of memory" : "") + "; starting attempt " + (job.attempts() + 1));
           jobs.put(job.requeued());
           again.add(task);
         }
