@@ -61,13 +61,30 @@ public final class DashboardRoutes extends AllDirectives {
   public Route events() {
     return path("events", () -> get(() -> parameterOptional("job", job -> {
       AtomicLong tasksSent = new AtomicLong(); // this connection's: each task goes to a page once
+      AtomicLong lastEvent = new AtomicLong(); // when this connection's last event was made (nanoTime), or 0
       Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, EVERY, NotUsed.getInstance())
           .mapMaterializedValue(cancellable -> NotUsed.getInstance())
+          .map(tick -> {
+            countMissedTicks(lastEvent);
+            return tick;
+          })
           .mapAsync(1, tick -> state(job.filter(id -> !id.isBlank()), tasksSent))
           .map(state -> ServerSentEvent.create(Json.write(state), "state"))
           .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
       return completeOK(events, EventStreamMarshalling.toEventStream());
     })));
+  }
+
+  /**
+   * Ticks a page was not ready for are dropped by the tick source, never queued; counted here from
+   * the time since the connection's last event (one is due each second).
+   */
+  private void countMissedTicks(AtomicLong lastEvent) {
+    long now = System.nanoTime();
+    long last = lastEvent.getAndSet(now);
+    if (last != 0) {
+      NodeMetrics.get(system).dashboardDropped("events", Math.max(0, Math.round((now - last) / (double) EVERY.toNanos()) - 1));
+    }
   }
 
   /**
@@ -94,7 +111,9 @@ public final class DashboardRoutes extends AllDirectives {
       TaskTimeline timeline = TaskTimeline.get(system);
       out.put("tasksEnded", timeline.count());
       ArrayNode tasks = out.putArray("tasks");
-      for (TaskTimeline.Entry t : timeline.after(tasksSent.get(), TASKS)) {
+      TaskTimeline.Batch batch = timeline.after(tasksSent.get(), TASKS);
+      NodeMetrics.get(system).dashboardDropped("tasks", batch.skipped());
+      for (TaskTimeline.Entry t : batch.entries()) {
         tasks.addArray().add(t.seq()).add(t.job()).add(t.pid()).add(t.thread()).add(t.endMillis()).add(t.runMicros()).add(t.ok());
         tasksSent.set(t.seq());
       }

@@ -58,6 +58,7 @@ public final class NodeMetrics implements Extension, JobEvents {
   private final Histogram taskQueueWait;
   private final Gauge streamConnections;
   private final Counter httpRequests;
+  private final Counter dashboardDropped;
   private final MemberVitals members;
   /** Jobs that reached a final state here, all names together: the dashboard's jobs/s. */
   private final java.util.concurrent.atomic.AtomicLong finishedCount = new java.util.concurrent.atomic.AtomicLong();
@@ -86,6 +87,11 @@ public final class NodeMetrics implements Extension, JobEvents {
         .labelNames("job").classicOnly().classicUpperBounds(SECONDS).register(registry);
     streamConnections = Gauge.builder().name("tandem_stream_connections")
         .help("Open job-stream WebSockets (GET /jobs/stream)").register(registry);
+    dashboardDropped = Counter.builder().name("tandem_dashboard_dropped_total")
+        .help("What dashboard pages did not get because they read slower than it came: events (a page gets one a"
+            + " second while it keeps up) and tasks (ended faster than a page's events carry them, or pushed out of"
+            + " the ring of the last 4,096 first); nothing queues for a slow page")
+        .labelNames("what").register(registry);
     httpRequests = Counter.builder().name("tandem_http_requests_total")
         .help("HTTP requests answered, by route (a template) and status")
         .labelNames("method", "route", "status").register(registry);
@@ -176,6 +182,13 @@ public final class NodeMetrics implements Extension, JobEvents {
 
   public void streamClosed() {
     streamConnections.dec();
+  }
+
+  /** A dashboard page missed {@code count} events or tasks (what: events, tasks), dropped rather than queued. */
+  public void dashboardDropped(String what, long count) {
+    if (count > 0) {
+      dashboardDropped.labelValues(what).inc(count);
+    }
   }
 
   public void httpRequest(String method, String route, int status) {

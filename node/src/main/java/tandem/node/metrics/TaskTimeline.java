@@ -43,7 +43,7 @@ public final class TaskTimeline implements Extension {
   private final Entry[] ring = new Entry[CAPACITY];
   private long next = 1;
 
-  private TaskTimeline() {}
+  TaskTimeline() {}
 
   public synchronized void ended(String job, long pid, String thread, long runMicros, boolean ok) {
     long seq = next++;
@@ -55,13 +55,19 @@ public final class TaskTimeline implements Extension {
     return next - 1;
   }
 
-  /** The tasks after {@code seq}, oldest first, at most {@code max} (the newest of them). */
-  public synchronized List<Entry> after(long seq, int max) {
+  /**
+   * The tasks after {@code seq}, oldest first, at most {@code max} (the newest of them), and how
+   * many after {@code seq} are left out (pushed out of the ring, or beyond {@code max}).
+   */
+  public synchronized Batch after(long seq, int max) {
     long from = Math.max(Math.max(seq + 1, next - CAPACITY), next - max);
     List<Entry> out = new ArrayList<>((int) Math.max(0, next - from));
     for (long s = from; s < next; s++) {
       out.add(ring[(int) (s % CAPACITY)]);
     }
-    return out;
+    return new Batch(out, Math.max(0, from - (seq + 1)));
   }
+
+  /** What {@link #after} found. */
+  public record Batch(List<Entry> entries, long skipped) {}
 }
