@@ -1,5 +1,11 @@
 package tandem.node;
 
+import java.util.Optional;
+import tandem.node.http.SubmissionReader;
+import tandem.node.journal.JobJournal;
+import tandem.node.journal.Journals;
+import tandem.node.journal.Recovery;
+
 import tandem.node.logs.TaskOutput;
 
 import java.time.Duration;
@@ -82,10 +88,14 @@ public final class Guardian {
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)))),
           "tasks");
       ActorRef<TaskScheduler.Command> scheduler = tasksDoor.narrow();
+      Optional<JobJournal> journal = Journals.of(system);
+      SubmissionReader reader = new SubmissionReader(settings, system.settings().config());
       ActorRef<JobManager.Command> jobs = context.spawn(
-          Behaviors.supervise(JobManager.create(catalog, settings, io, scheduler, address))
+          Behaviors.supervise(JobManager.create(catalog, settings, io, scheduler, address, journal,
+                  Recovery.owner(Cluster.get(system).selfMember().uniqueAddress()), reader::read))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
           "jobs");
+      journal.ifPresent(j -> context.spawn(Recovery.create(j, jobs, j.settings().sweepEvery()), "recovery"));
       drainOnShutdown(system, jobs, settings.drainDeadline());
       // A pool even for none yet: 'tandem scale' may ask for some later.
       ActorRef<WorkerPool.Command> pool = null;

@@ -27,8 +27,10 @@ public final class ClusterTarget {
     Path here = Path.of("").toAbsolutePath();
     var started = LocalCluster.in(LocalCluster.defaultDir()).read();
     if (started.isPresent() && !started.get().nodes().isEmpty()) {
+      // The others are where it waits for a job if its node dies meanwhile.
       return new TandemClient(URI.create(started.get().nodes().get(0).url()),
-          "the cluster 'tandem up' started in " + here);
+          "the cluster 'tandem up' started in " + here)
+          .alsoTry(started.get().nodes().stream().map(n -> URI.create(n.url())).toList());
     }
     return new TandemClient(URI.create(DEFAULT_URL), "the default local port");
   }

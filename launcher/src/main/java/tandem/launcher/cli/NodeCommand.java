@@ -43,6 +43,11 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a node of the cluster to join; repeatable")
   List<String> seeds = List.of();
 
+  @Option(names = "--journal", paramLabel = "JDBC-URL", description = "where to record the jobs this node accepts, so"
+      + " another node takes them over if it dies (tandem.journal.url): jdbc:sqlite:FILE, which nodes on one machine"
+      + " share, or jdbc:postgresql://HOST/DB; 'tandem up' gives its nodes .tandem/journal.db")
+  String journal;
+
   @Option(names = "--workers", paramLabel = "N", description = "local worker processes to keep running (default from tandem.node.workers: one per core)")
   Integer workers;
 
@@ -58,6 +63,12 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (httpPort != null) {
       options.put("tandem.http.port", checkPort(httpPort, "--http-port"));
+    }
+    if (journal != null) {
+      if (!journal.isEmpty() && !journal.startsWith("jdbc:sqlite:") && !journal.startsWith("jdbc:postgresql:")) {
+        throw CliException.usage("--journal takes jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB, not " + journal);
+      }
+      options.put("tandem.journal.url", journal);
     }
     if (workers != null) {
       if (workers < 0 || workers > 256) {

@@ -82,6 +82,18 @@ public final class TandemClient {
 
   /** Whether the node answered this client before: if it stops answering, it is gone. */
   private volatile boolean answered;
+  /** Other nodes to wait on a job at when this one is gone: given, and learned from GET /members. */
+  private volatile List<URI> others = List.of();
+  private volatile boolean learned;
+
+  /**
+   * Other nodes of the cluster (their HTTP URLs) that this client waits at for a job if its node
+   * dies meanwhile; it also learns them from the cluster itself before it first waits for a job.
+   */
+  public TandemClient alsoTry(List<URI> nodes) {
+    this.others = List.copyOf(nodes);
+    return this;
+  }
 
   public URI base() {
     return base;
@@ -227,7 +239,8 @@ public final class TandemClient {
 
   /** Like {@link #run(String, ObjectNode)}, with options (see {@link #submit(String, ObjectNode, ObjectNode)}). */
   public CompletableFuture<JsonNode> run(String job, ObjectNode params, ObjectNode options) {
-    return post(job, params, options, true).thenCompose(this::untilFinal);
+    // Accepted first, then waited for by id: if its node dies meanwhile, the id is what another node answers for.
+    return post(job, params, options, false).thenCompose(this::untilFinal);
   }
 
   /**
@@ -239,7 +252,7 @@ public final class TandemClient {
     ObjectNode body = map.deepCopy();
     body.put("job", job);
     body.set("params", shared);
-    return post(body, true).thenCompose(this::untilFinal);
+    return post(body, false).thenCompose(this::untilFinal);
   }
 
   /** Submits a map (see {@link #runMap}) and completes with the job as accepted. */
@@ -334,7 +347,7 @@ public final class TandemClient {
    * parameters) as for {@link #runMap}.
    */
   public CompletableFuture<JsonNode> runPipeline(List<ObjectNode> steps, ObjectNode map) {
-    return post(pipelineBody(steps, map), true).thenCompose(this::untilFinal);
+    return post(pipelineBody(steps, map), false).thenCompose(this::untilFinal);
   }
 
   /** Submits a pipeline (see {@link #runPipeline}) and completes with the job as accepted. */
@@ -363,7 +376,56 @@ public final class TandemClient {
 
   /** The job once it is final. */
   public CompletableFuture<JsonNode> awaitJob(String id) {
-    return send(get("/jobs/" + encode(id) + "?wait=true")).thenCompose(this::untilFinal);
+    return send(get("/jobs/" + encode(id) + "?wait=true")).thenCompose(this::untilFinal)
+        .exceptionallyCompose(error -> unwrap(error) instanceof UnreachableException gone && gone.answeredBefore()
+            ? elsewhere(id, others(), error)
+            : CompletableFuture.failedFuture(unwrap(error)));
+  }
+
+  /**
+   * Its node died while a client waited for job {@code id}: it waits at another node instead, the
+   * first of {@code candidates} that answers. With a journal, the job's new owner (or, until one
+   * takes it over, any node, from the journal) answers for the same id.
+   */
+  private CompletableFuture<JsonNode> elsewhere(String id, List<URI> candidates, Throwable gone) {
+    if (candidates.isEmpty()) {
+      return CompletableFuture.failedFuture(unwrap(gone));
+    }
+    URI next = candidates.get(0);
+    List<URI> rest = candidates.subList(1, candidates.size());
+    TandemClient there = new TandemClient(next, "another node of the cluster (" + base + " is gone)", token).alsoTry(rest);
+    there.learned = true;
+    return there.awaitJob(id).exceptionallyCompose(error -> unwrap(error) instanceof UnreachableException
+        ? elsewhere(id, rest, gone)
+        : CompletableFuture.failedFuture(unwrap(error)));
+  }
+
+  private List<URI> others() {
+    return others.stream().filter(uri -> !uri.equals(base)).distinct().toList();
+  }
+
+  /** Learns the cluster's other nodes once, before the first wait that might outlive this node. */
+  private CompletableFuture<Void> learnOthers() {
+    if (learned) {
+      return CompletableFuture.completedFuture(null);
+    }
+    learned = true;
+    return members().handle((members, error) -> {
+      if (members != null) {
+        List<URI> found = new java.util.ArrayList<>(others);
+        for (JsonNode m : members) {
+          if (m.hasNonNull("httpUrl") && !m.path("httpUrl").asText().isEmpty()) {
+            found.add(URI.create(m.path("httpUrl").asText()));
+          }
+        }
+        others = List.copyOf(found);
+      }
+      return null;
+    });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   /**
@@ -465,7 +527,15 @@ public final class TandemClient {
 
   /** A node answers a waiting request after at most its max-wait; ask again until the job is final. */
   private CompletableFuture<JsonNode> untilFinal(JsonNode job) {
-    return isFinal(job) ? CompletableFuture.completedFuture(job) : awaitJob(job.path("id").asText());
+    if (isFinal(job)) {
+      return CompletableFuture.completedFuture(job);
+    }
+    String id = job.path("id").asText();
+    if (job.has("note")) { // from the journal: its owner is gone and no node took it over yet; ask again shortly
+      return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+          .thenCompose(v -> awaitJob(id));
+    }
+    return learnOthers().thenCompose(v -> awaitJob(id));
   }
 
   private HttpRequest get(String path) {

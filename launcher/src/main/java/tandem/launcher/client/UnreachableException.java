@@ -7,6 +7,14 @@ public final class UnreachableException extends RuntimeException {
   /** @param answeredBefore whether the node answered this client before */
   public UnreachableException(URI url, String how, Throwable cause, boolean answeredBefore) {
     super(describe(url, how, cause, answeredBefore), cause);
+    this.answeredBefore = answeredBefore;
+  }
+
+  private final boolean answeredBefore;
+
+  /** Whether the node answered before: then it is gone, rather than never there. */
+  public boolean answeredBefore() {
+    return answeredBefore;
   }
 
   /**

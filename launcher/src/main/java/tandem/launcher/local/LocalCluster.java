@@ -120,6 +120,16 @@ public final class LocalCluster {
     return out;
   }
 
+  /** Whether a --config file given sets tandem.journal.url (a PostgreSQL one, say), which then wins. */
+  private static boolean journalConfigured(List<String> passOn) {
+    int given = passOn.indexOf("--config");
+    if (given < 0) {
+      return false;
+    }
+    com.typesafe.config.Config file = com.typesafe.config.ConfigFactory.parseFile(new java.io.File(passOn.get(given + 1)));
+    return file.hasPath("tandem.journal.url") && !file.getString("tandem.journal.url").isEmpty();
+  }
+
   private NodeEntry startNode(int index, int workers, NodeEntry seed, List<String> passOn, List<String> jvmOptions) {
     int port = freePort();
     int httpPort = freePort();
@@ -129,6 +139,11 @@ public final class LocalCluster {
       args.addAll(List.of("--seed", "127.0.0.1:" + seed.port()));
     }
     args.addAll(passOn);
+    if (!passOn.contains("--journal") && !journalConfigured(passOn)) {
+      // One journal for the cluster, in its folder: a node that dies has its jobs taken over, and
+      // 'tandem up' here again resumes what a killed cluster left unfinished.
+      args.addAll(List.of("--journal", "jdbc:sqlite:" + dir.resolve("journal.db").toAbsolutePath()));
+    }
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid"); // its own session: the terminal's Ctrl-C and hang-up leave it alone
@@ -188,7 +203,7 @@ public final class LocalCluster {
 
   /**
    * Stops the nodes this folder remembers (politely, then by force after {@code grace}) and the
-   * workers they started, then forgets the folder.
+   * workers they started, then forgets the folder (all but the job journal, {@code journal.db}).
    */
   public StopReport stop(Duration grace) {
     return stop(grace, false);
@@ -239,9 +254,12 @@ public final class LocalCluster {
     }
   }
 
+  /** Forgets the cluster, but not its journal: finished jobs stay readable, and the next 'up' here uses it again. */
   private void deleteFolder() {
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder())
+          .filter(p -> !p.getFileName().toString().startsWith("journal.db"))
+          .forEach(p -> p.toFile().delete()); // the folder itself stays while the journal is in it
     } catch (IOException ignored) {
       // already gone
     }

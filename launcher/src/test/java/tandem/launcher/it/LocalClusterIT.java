@@ -88,7 +88,10 @@ class LocalClusterIT {
     for (long pid : upPids) {
       assertTrue(Dist.gone(pid), "pid " + pid + " survived tandem down");
     }
-    assertFalse(Files.exists(here.resolve(".tandem")), "down removes its state");
+    try (var left = Files.list(here.resolve(".tandem"))) {
+      assertEquals(List.of("journal.db"), left.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("journal.db-"))
+          .toList(), "down removes its state but keeps the job journal");
+    }
     assertEquals(0, dist.run(here, Map.of(), "down").exit(), "down with nothing up is harmless");
   }
 

@@ -94,7 +94,14 @@ class MetricsIT {
     var map = Json.object();
     map.putObject("range").put("key", "x").put("from", 1).put("to", 100);
     client.runMap("square", Json.object(), map).join();
+    // A worker answers for itself once it is Up (the receptionist spreads its responder only then),
+    // which may come after its first tasks: wait for that, bounded.
     String text = scrape();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (sum(samples(text), "tandem_member_resident_memory_bytes", "role=\"worker\"") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      text = scrape();
+    }
     Map<String, Double> after = samples(text);
 
     assertTrue(sum(after, "tandem_jobs_submitted_total", "job=\"square\"", "kind=\"cpu\"")

@@ -1,5 +1,9 @@
 package tandem.node.http;
 
+import tandem.node.journal.JobJournal;
+import tandem.node.journal.JobStore;
+import tandem.node.journal.Journals;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,6 +24,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import tandem.node.Asks;
 import tandem.node.NodeSettings;
 import tandem.node.owner.JobJson;
+import tandem.protocol.api.Json;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
 import tandem.protocol.job.BadInputException;
@@ -131,7 +136,7 @@ public final class JobRoutes extends AllDirectives {
   private CompletableFuture<HttpResponse> fromPeers(String id, boolean wait) {
     return peers.find(id, wait, settings.maxWait()).thenCompose(found -> {
       if (found.isEmpty()) {
-        return done(JsonResponses.unknown(id));
+        return fromJournal(id);
       }
       if (found.get().job() != null) {
         return done(JsonResponses.peerJob(found.get().job(), wait));
@@ -139,6 +144,35 @@ public final class JobRoutes extends AllDirectives {
       String owner = found.get().tooLargeAt();
       return members.httpUrlOf(owner).toCompletableFuture()
           .thenApply(url -> JsonResponses.tooLargeToPass(id, owner, url, wait));
+    });
+  }
+
+  /**
+   * A job no node owns now, as the journal has it: finished (200, as it ended, within the journal's
+   * retention), or unfinished while its owner is gone and no node took it over yet (202: ask again).
+   */
+  private CompletableFuture<HttpResponse> fromJournal(String id) {
+    Optional<JobJournal> journal = Journals.of(system);
+    if (journal.isEmpty()) {
+      return done(JsonResponses.unknown(id));
+    }
+    return journal.get().find(id).handle((row, error) -> {
+      if (error != null) {
+        return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, error.getCause() == null ? error.getMessage()
+            : error.getCause().getMessage());
+      }
+      if (row.isEmpty()) {
+        return JsonResponses.unknown(id);
+      }
+      JobStore.Row r = row.get();
+      if (r.record() != null) {
+        return JsonResponses.json(StatusCodes.OK, Json.read(r.record()));
+      }
+      String owner = r.owner().contains("#") ? r.owner().substring(0, r.owner().indexOf('#')) : r.owner();
+      return JsonResponses.json(StatusCodes.ACCEPTED, Json.object().put("id", r.id()).put("job", r.job())
+          .put("state", r.state()).put("owner", owner)
+          .put("note", "its owner is gone; a node of the cluster takes it over from the journal within "
+              + journal.get().settings().sweepEvery().toSeconds() + " s; ask again"));
     });
   }
 

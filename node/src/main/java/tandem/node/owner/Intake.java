@@ -1,5 +1,8 @@
 package tandem.node.owner;
 
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,11 +44,18 @@ final class Intake {
   private final TimerScheduler<JobManager.Command> timers;
   /** How many workers take this node's tasks, as the scheduler last said. */
   private final IntSupplier workers;
+  /** The journal, which records each job before its submitter hears it was accepted. */
+  private final JobRecording recording;
+  /** The JobManager, told when the journal could not record a job it started. */
+  private final ActorRef<JobManager.Command> self;
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
 
   Intake(KnownJobs known, NodeSettings settings, Admission admission, JobTable jobs, SingleJobs singles, Runs runs,
-      Waiters waiters, TimerScheduler<JobManager.Command> timers, IntSupplier workers) {
+      Waiters waiters, TimerScheduler<JobManager.Command> timers, IntSupplier workers, JobRecording recording,
+      ActorRef<JobManager.Command> self) {
+    this.recording = recording;
+    this.self = self;
     this.known = known;
     this.settings = settings;
     this.admission = admission;
@@ -78,7 +88,7 @@ final class Intake {
       submit.replyTo().tell(new Rejected(known.unknown(submit.job())));
       return;
     }
-    accept(submit.replyTo(), 1, () -> singles.start(found.get(), submit.params(),
+    accept(submit, submit.replyTo(), 1, () -> singles.start(found.get(), submit.params(),
         JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
   }
 
@@ -95,12 +105,12 @@ final class Intake {
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
       return;
     }
-    accept(submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers.getAsInt()),
+    accept(submit, submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers.getAsInt()),
         () -> runs.startMap(submit, workers.getAsInt()));
   }
 
   void submitPipeline(SubmitPipeline submit) {
-    accept(submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
+    accept(submit, submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
   }
 
   /**
@@ -108,7 +118,12 @@ final class Intake {
    * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
-  private void accept(ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+  private void accept(Object submission, ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+    String unrecordable = recording.refusal();
+    if (unrecordable != null) {
+      replyTo.tell(new JobProtocol.Busy(unrecordable));
+      return;
+    }
     SubmitReply refused = admission.refusal(units, jobs.unfinished() + runs.unsettled(workers.getAsInt()));
     if (refused != null) {
       replyTo.tell(refused);
@@ -120,9 +135,24 @@ final class Intake {
       if (timeout != null && !job.state().isFinal()) {
         timers.startSingleTimer(job.seq(), new JobManager.TimedOut(job.seq()), timeout);
       }
+      // Recorded before its submitter hears: a job the journal could not record is refused and cancelled.
+      CompletableFuture<Void> recorded = recording.accepted(job, submission);
       if (!acceptWhenFinal) {
-        replyTo.tell(new Accepted(job));
+        recorded.whenComplete((ok, error) -> {
+          if (error == null) {
+            replyTo.tell(new Accepted(job));
+          } else {
+            String reason = "the job journal could not record it (" + error.getMessage() + "); try again shortly, or another node";
+            self.tell(new JobManager.Unrecorded(job.seq(), reason));
+            replyTo.tell(new JobProtocol.Busy(reason));
+          }
+        });
       } else {
+        recorded.whenComplete((ok, error) -> {
+          if (error != null) {
+            self.tell(new JobManager.Unrecorded(job.seq(), "the job journal could not record it (" + error.getMessage() + ")"));
+          }
+        });
         JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
         if (now.state().isFinal()) {
           replyTo.tell(new Accepted(now));

@@ -1,5 +1,8 @@
 package tandem.node.owner;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,6 +19,10 @@ final class JobIds {
   private final long pid = ProcessHandle.current().pid();
   private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
   private long lastSeq;
+  /** The id the next job takes instead of a new one (a job taken over from the journal), or null. */
+  private String adopting;
+  /** Ids of jobs taken over, by id: they are not of this node's tag. */
+  private final Map<String, Long> adopted = new HashMap<>();
 
   /** @param address this node's cluster address, the owner of every job it accepts */
   JobIds(String address) {
@@ -25,7 +32,32 @@ final class JobIds {
   /** A new job, queued, with the next sequence number and its id. */
   JobRecord queued(String name, JobKind kind, ObjectNode params, long nowNanos) {
     long seq = ++lastSeq;
-    return JobRecord.queued(seq, tag + "-" + seq, name, kind, params, address, nowNanos);
+    String id = tag + "-" + seq;
+    if (adopting != null) {
+      id = adopting;
+      adopted.put(id, seq);
+      adopting = null;
+    }
+    return JobRecord.queued(seq, id, name, kind, params, address, nowNanos);
+  }
+
+  /** The next job queued takes {@code id}: it is taken over from the journal, where clients know it by that id. */
+  void adopt(String id) {
+    adopting = id;
+  }
+
+  /** The adoption is over: whether the job took its id (false when its submission was refused). */
+  boolean adopted() {
+    boolean took = adopting == null;
+    adopting = null;
+    return took;
+  }
+
+  /** Job {@code seq} is forgotten: an adopted id of it too. */
+  void forget(long seq) {
+    if (!adopted.isEmpty()) {
+      adopted.values().removeIf(s -> s == seq);
+    }
   }
 
   /** Where a job ran that runs on this node (an I/O job, or one on the node's threads). */
@@ -35,6 +67,10 @@ final class JobIds {
 
   /** The sequence number in {@code id}. Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */
   OptionalLong seq(String id) {
+    Long taken = adopted.get(id);
+    if (taken != null) {
+      return OptionalLong.of(taken);
+    }
     int dash = id.lastIndexOf('-');
     if (dash < 0 || !id.substring(0, dash).equals(tag)) {
       return OptionalLong.empty();

@@ -30,6 +30,9 @@ public final class JobJson {
     out.put("owner", job.owner());
     ranOn(out, job.ranOn());
     out.put("attempts", job.attempts());
+    if (job.recovered() > 0) {
+      out.put("recovered", job.recovered()); // taken over from the journal this often, after its owner left
+    }
     JobOptions options = job.options();
     ObjectNode how = out.putObject("options");
     how.put("on", options.on() == Placement.BY_KIND ? "kind" : options.on().name().toLowerCase(java.util.Locale.ROOT));

@@ -1,5 +1,8 @@
 package tandem.node.owner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import tandem.node.journal.JobJournal;
+
 import tandem.node.logs.JobLogs;
 
 import tandem.protocol.api.JobState;
@@ -63,7 +66,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
           JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
           JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
-          PipelineEnded, RunStopped, TimedOut, DrainDeadline {}
+          PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
 
@@ -101,6 +104,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** A job's --timeout ran out. */
   record TimedOut(long seq) implements Command {}
 
+  /** The journal could not record job {@code seq}: it was refused to its client, and is cancelled. */
+  record Unrecorded(long seq, String reason) implements Command {}
+
+  /** What became of the submission of a job taken over from the journal. */
+  private record AdoptReplied(String id, String job, SubmitReply reply) implements Command {}
+
+  /** How a submission the journal kept becomes a command again (SubmitRequest's reading, in the HTTP layer). */
+  @FunctionalInterface
+  public interface SubmissionReader {
+    Command read(JsonNode submission, ActorRef<SubmitReply> replyTo);
+  }
+
   /**
    * @param scheduler runs CPU tasks, in workers or on the node's threads
    * @param address this node's cluster address, the owner of every job it accepts
@@ -111,8 +126,27 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       ActorRef<IoRunner.Command> io,
       ActorRef<TaskScheduler.Command> scheduler,
       String address) {
+    return create(catalog, settings, io, scheduler, address, Optional.empty(), address, (tree, replyTo) -> {
+      throw new IllegalStateException("no journal");
+    });
+  }
+
+  /**
+   * @param journal where accepted jobs and their ends are recorded, if the node has a journal
+   * @param journalOwner this node as the journal names owners (address and incarnation)
+   * @param reader how a submission the journal kept is read again, for a job taken over
+   */
+  public static Behavior<Command> create(
+      JobCatalog catalog,
+      NodeSettings settings,
+      ActorRef<IoRunner.Command> io,
+      ActorRef<TaskScheduler.Command> scheduler,
+      String address,
+      Optional<JobJournal> journal,
+      String journalOwner,
+      SubmissionReader reader) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new JobManager(context, timers, catalog, settings, io, scheduler, address)));
+        new JobManager(context, timers, catalog, settings, io, scheduler, address, new JobRecording(journal, journalOwner), reader)));
   }
 
   private final NodeSettings settings;
@@ -131,6 +165,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Intake intake;
 
   private final TimerScheduler<Command> timers;
+  /** The journal, if the node has one. */
+  private final JobRecording recording;
+  private final SubmissionReader reader;
   /** Who waits for the drain to end, once the node is stopping. */
   private final List<ActorRef<Done>> drained = new ArrayList<>();
 
@@ -141,23 +178,32 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       NodeSettings settings,
       ActorRef<IoRunner.Command> io,
       ActorRef<TaskScheduler.Command> scheduler,
-      String address) {
+      String address,
+      JobRecording recording,
+      SubmissionReader reader) {
     super(context);
+    this.recording = recording;
+    this.reader = reader;
+
     this.timers = timers;
     ActorRef<TaskScheduler.Event> taskEvents = context.messageAdapter(TaskScheduler.Event.class, FromTasks::new);
     KnownJobs known = new KnownJobs(catalog);
     this.settings = settings;
     this.address = address;
     this.ids = new JobIds(address);
-    this.jobs = new JobTable(settings.retainFinished(), NodeMetrics.get(context.getSystem()),
-        JobLogs.get(context.getSystem())::forget);
+    JobLogs logs = JobLogs.get(context.getSystem());
+    this.jobs = new JobTable(settings.retainFinished(), NodeMetrics.get(context.getSystem()), seq -> {
+      logs.forget(seq);
+      ids.forget(seq);
+    });
     LossBudget lossBudget = new LossBudget(settings.workerHeapBytes());
     Admission admission = new Admission(settings);
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     this.singles = new SingleJobs(context, jobs, ids, known::get, lossBudget, io, ioReplies, scheduler, taskEvents,
         this::finish, this::stepChanged);
     this.runs = new Runs(context, jobs, ids, singles, known::get, settings, admission, lossBudget, scheduler, this::finish);
-    this.intake = new Intake(known, settings, admission, jobs, singles, runs, waiters, timers, () -> workers);
+    this.intake = new Intake(known, settings, admission, jobs, singles, runs, waiters, timers, () -> workers, recording,
+        context.getSelf());
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
@@ -212,6 +258,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(PipelineEnded.class, ended -> same(() -> runs.pipelineEnded(ended.job())))
         .onMessage(RunStopped.class, stopped -> same(() -> runs.runStopped(stopped.seq())))
         .onMessage(TimedOut.class, this::onTimedOut)
+        .onMessage(Unrecorded.class, this::onUnrecorded)
+        .onMessage(JobProtocol.Adopt.class, this::onAdopt)
+        .onMessage(AdoptReplied.class, this::onAdoptReplied)
         .build();
   }
 
@@ -251,6 +300,69 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     jobs.get(timedOut.seq()).filter(job -> !job.state().isFinal()).ifPresent(job ->
         end(job, job.timedOut("timed out after " + describe(job.options().timeout()) + " (--timeout) while "
             + job.state().label(), System.nanoTime())));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onUnrecorded(Unrecorded unrecorded) {
+    jobs.get(unrecorded.seq()).filter(job -> !job.state().isFinal()).ifPresent(job ->
+        end(job, job.cancelled("not accepted: " + unrecorded.reason(), System.nanoTime())));
+    return Behaviors.same();
+  }
+
+  /**
+   * Takes over a job from the journal: submits it again under its id (a map or pipeline from its
+   * start), marked recovered. One that cannot run again ends failed, saying why.
+   */
+  private Behavior<Command> onAdopt(JobProtocol.Adopt adopt) {
+    String reason = adopt.notReplayable();
+    if (reason == null) {
+      try {
+        // One small listener per takeover (they are rare): its reply comes back with the job it is about.
+        ActorRef<Command> self = getContext().getSelf();
+        ActorRef<SubmitReply> replies = getContext().spawnAnonymous(Behaviors.receive(SubmitReply.class)
+            .onAnyMessage(reply -> {
+              self.tell(new AdoptReplied(adopt.id(), adopt.job(), reply));
+              return Behaviors.stopped();
+            }).build());
+        Command again = reader.read(adopt.submission(), replies);
+        ids.adopt(adopt.id());
+        if (again instanceof Submit submit) {
+          intake.submit(submit);
+        } else if (again instanceof SubmitMap map) {
+          intake.submitMap(map);
+        } else if (again instanceof SubmitPipeline pipeline) {
+          intake.submitPipeline(pipeline);
+        }
+      } catch (RuntimeException e) {
+        reason = "its submission could not be read again: " + e.getMessage();
+      } finally {
+        ids.adopted();
+      }
+    }
+    OptionalLong seq = ids.seq(adopt.id());
+    if (reason == null && seq.isPresent()) {
+      jobs.get(seq.getAsLong()).ifPresent(job -> {
+        jobs.put(job.recovered(adopt.recovered()));
+        JobLogs.get(getContext().getSystem()).note(job.seq(), -1, "taken over from the journal by this node ("
+            + recording.owner() + ") after its owner " + adopt.from() + " left the cluster; run again from its start"
+            + " (takeover " + adopt.recovered() + ")");
+      });
+      getContext().getLog().info("took over job {} ({}) from {}, which left the cluster", adopt.id(), adopt.job(), adopt.from());
+    } else if (reason != null) {
+      recording.failedUnrun(adopt.id(), adopt.job(), "its owner " + adopt.from() + " left the cluster, and "
+          + "this node could not run it again: " + reason);
+    }
+    return Behaviors.same();
+  }
+
+  /** A taken-over job's submission was refused: it ends failed in the journal, saying why. */
+  private Behavior<Command> onAdoptReplied(AdoptReplied replied) {
+    String reason = replied.reply() instanceof JobProtocol.Rejected r ? r.reason()
+        : replied.reply() instanceof JobProtocol.Busy b ? b.reason() : null;
+    if (reason != null) {
+      recording.failedUnrun(replied.id(), replied.job(), "its owner left the cluster, and the node that took it over"
+          + " refused it: " + reason);
+    }
     return Behaviors.same();
   }
 
@@ -343,6 +455,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void finish(JobRecord job) {
     jobs.put(job);
+    recording.finished(job);
     singles.forget(job.seq());
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());

@@ -1,5 +1,7 @@
 package tandem.node.owner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import tandem.node.Reduce;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -80,6 +82,14 @@ public final class JobProtocol {
 
   /** One step of a pipeline as submitted: a job and the parameters given for it. */
   public record PipelineStep(String job, ObjectNode params) {}
+
+  /**
+   * Take over job {@code id} from the journal: its owner {@code from} left the cluster and this
+   * node won the claim. {@code submission} is the request to run it again (null when it cannot be,
+   * and {@code notReplayable} says why); {@code recovered} counts the takeovers so far.
+   */
+  public record Adopt(String id, String job, String from, JsonNode submission, String notReplayable, int recovered)
+      implements JobManager.Command {}
 
   /** The answer to {@link Submit}, {@link SubmitMap} and {@link SubmitPipeline}. */
   public sealed interface SubmitReply extends NoSerializationVerificationNeeded

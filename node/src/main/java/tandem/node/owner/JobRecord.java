@@ -21,6 +21,7 @@ import tandem.protocol.job.JobKind;
  * @param parent the sequence number of the pipeline this job is a step of, or 0
  * @param pipeline a pipeline's steps, or null for any other job
  * @param options how it runs: placement, timeout, retries (resolved against the node's defaults)
+ * @param recovered how often a node took it over from the journal after its owner left (0: never)
  */
 public record JobRecord(
     long seq,
@@ -43,21 +44,29 @@ public record JobRecord(
     MapView map,
     long parent,
     PipelineView pipeline,
-    JobOptions options)
+    JobOptions options,
+    int recovered)
     implements NoSerializationVerificationNeeded {
 
   public static JobRecord queued(
       long seq, String id, String job, JobKind kind, ObjectNode params, String owner, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, null, owner, null, 0,
-        System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null, JobOptions.DEFAULT);
+        System.currentTimeMillis(), nanos, 0, 0, -1, null, 0, null, JobOptions.DEFAULT, 0);
+  }
+
+  /** The same job, taken over from the journal for the {@code n}th time after its owner left. */
+  public JobRecord recovered(int n) {
+    return new JobRecord(
+        seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, pipeline, options, n);
   }
 
   /** The same job, run with these options. */
   public JobRecord withOptions(JobOptions given) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, pipeline, given);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, pipeline, given, recovered);
   }
 
   /** Ran out of time; a result that arrives later is ignored. */
@@ -69,35 +78,35 @@ public record JobRecord(
   public JobRecord withParent(long parentSeq) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline, options);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parentSeq, pipeline, options, recovered);
   }
 
   /** The same job with its pipeline's steps as they stand. */
   public JobRecord withPipeline(PipelineView view) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view, options);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, map, parent, view, options, recovered);
   }
 
   /** The same job as a map over elements. */
   public JobRecord withMap(MapView view) {
     return new JobRecord(
         seq, id, job, kind, params, state, result, bytes, error, owner, ranOn, attempts,
-        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline, options);
+        submittedAtMillis, submittedNanos, startedNanos, finishedNanos, runMicros, view, parent, pipeline, options, recovered);
   }
 
   /** Handed to a worker or the I/O runner. */
   public JobRecord running(RanOn where, long nanos) {
     return new JobRecord(
         seq, id, job, kind, params, JobState.RUNNING, null, null, null, owner, where, attempts + 1,
-        submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline, options);
+        submittedAtMillis, submittedNanos, nanos, 0, -1, map, parent, pipeline, options, recovered);
   }
 
   /** Back in the queue after the worker running it was lost. */
   public JobRecord requeued() {
     return new JobRecord(
         seq, id, job, kind, params, JobState.QUEUED, null, null, null, owner, null, attempts,
-        submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline, options);
+        submittedAtMillis, submittedNanos, 0, 0, -1, map, parent, pipeline, options, recovered);
   }
 
   public JobRecord succeeded(String resultJson, String thread, long micros, long nanos) {
@@ -141,7 +150,7 @@ public record JobRecord(
     RanOn where = ranOn == null || thread == null ? ranOn : ranOn.withThread(thread);
     return new JobRecord(
         seq, id, job, kind, params, end, value == null ? null : value.json(), value == null ? null : value.bytes(), reason, owner, where, attempts,
-        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline, options);
+        submittedAtMillis, submittedNanos, startedNanos == 0 ? nanos : startedNanos, nanos, micros, map, parent, pipeline, options, recovered);
   }
 
   /** Milliseconds from submission until it finished (or until now while it is not final). */

@@ -1,0 +1,227 @@
+package tandem.node.journal;
+
+import com.typesafe.config.Config;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's journal of the jobs it owns (see {@link JobStore}): what it accepted, recorded before
+ * a client hears it was accepted, and how each ended. One writer thread takes every write that
+ * waits and commits them in one transaction (group commit): a burst of a thousand jobs costs one
+ * commit, not a thousand. When the store cannot be written, {@link #refusal} says why, so the node
+ * refuses new jobs (503) instead of accepting what it could not record; the writer tries again
+ * every two seconds, and the failure and the recovery are logged once each. Ends that could not
+ * be written are kept (up to 100,000) and written once the store takes writes again.
+ */
+public final class JobJournal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobJournal.class);
+  private static final int BATCH = 1000;
+  private static final int KEPT_ENDS = 100_000;
+  private static final Duration RETRY = Duration.ofSeconds(2);
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+  /**
+   * A write and who waits for it. Its row is made on the writer thread: encoding a submission or a
+   * job's record costs the JobManager nothing.
+   */
+  private record Pending(Supplier<JobStore.Accepted> accepted, Supplier<JobStore.Finished> finished, CompletableFuture<Void> done) {}
+
+  private final JobStore store;
+  private final String where;
+  private final JournalSettings settings;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(200_000);
+  /** Ends not written yet because the store failed; the writer thread's only. */
+  private final ArrayDeque<JobStore.Finished> unwritten = new ArrayDeque<>();
+  private final Thread writer;
+  /** Reads (a job by id, orphans, claims) off the callers' threads: actors and HTTP never wait on JDBC. */
+  private final ExecutorService readers = Executors.newFixedThreadPool(2, runnable -> {
+    Thread t = new Thread(runnable, "tandem-journal-reader");
+    t.setDaemon(true);
+    return t;
+  });
+  private static final String OPENING = "the journal is opening";
+  private volatile String trouble = OPENING;
+  private volatile boolean closed;
+  private boolean schema;
+  private long lastPurge;
+
+  public JobJournal(JournalSettings settings) {
+    this.settings = settings;
+    this.where = settings.shownUrl();
+    this.store = new JobStore(settings.url(), settings.user(), settings.password());
+    this.writer = new Thread(this::write, "tandem-journal-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  public static Optional<JobJournal> fromConfig(Config config) {
+    JournalSettings settings = JournalSettings.from(config);
+    return settings.url().isEmpty() ? Optional.empty() : Optional.of(new JobJournal(settings));
+  }
+
+  public JournalSettings settings() {
+    return settings;
+  }
+
+  /** Null while the journal takes writes; else why the node should refuse a new job, and what to do. */
+  public String refusal() {
+    String now = trouble;
+    return now == null ? null : "the job journal (" + where + ") cannot be written (" + now + "): this node takes no"
+        + " job it could not record; try again shortly, or another node";
+  }
+
+  /** Records an accepted job; completes once it is committed, or fails with why it could not be. */
+  public CompletableFuture<Void> accepted(Supplier<JobStore.Accepted> accepted) {
+    return enqueue(new Pending(accepted, null, new CompletableFuture<>()));
+  }
+
+  /** Records a job's end; it is written when the store can take it (kept meanwhile). */
+  public void finished(Supplier<JobStore.Finished> finished) {
+    enqueue(new Pending(null, finished, new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<Void> enqueue(Pending pending) {
+    if (!queue.offer(pending)) {
+      pending.done().completeExceptionally(new IllegalStateException("the journal's queue is full (200,000 writes wait)"));
+    }
+    return pending.done();
+  }
+
+  public CompletableFuture<Optional<JobStore.Row>> find(String id) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.find(id);
+      } catch (SQLException e) {
+        throw new IllegalStateException("the job journal (" + where + ") cannot be read: " + e.getMessage(), e);
+      }
+    }, readers);
+  }
+
+  /** The store, for the {@link Recovery}'s sweeps (on its own thread). */
+  JobStore store() {
+    return store;
+  }
+
+  ExecutorService readers() {
+    return readers;
+  }
+
+  private void write() {
+    List<Pending> batch = new ArrayList<>(BATCH);
+    while (!closed) {
+      try {
+        Pending first = queue.poll(RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        batch.clear();
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, BATCH - 1);
+        }
+        if (first == null && trouble == null && unwritten.isEmpty()) {
+          purgeNowAndThen();
+          continue;
+        }
+        commit(batch);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("the journal's writer failed unexpectedly; it carries on", e);
+      }
+    }
+  }
+
+  /** One transaction: this batch, and any ends that waited for the store; or, with neither, a probe. */
+  private void commit(List<Pending> batch) {
+    List<JobStore.Finished> retried = new ArrayList<>(unwritten);
+    List<JobStore.Finished> ends = new ArrayList<>();
+    List<JobStore.Accepted> accepted = new ArrayList<>();
+    for (Pending p : batch) {
+      if (p.accepted() != null) {
+        accepted.add(p.accepted().get());
+      } else {
+        ends.add(p.finished().get());
+      }
+    }
+    try {
+      if (!schema) {
+        store.createSchema();
+        schema = true;
+      }
+      store.transaction(List.of((s, c) -> {
+        for (JobStore.Accepted a : accepted) {
+          s.insert(c, a);
+        }
+        for (JobStore.Finished f : retried) {
+          s.finish(c, f);
+        }
+        for (JobStore.Finished f : ends) {
+          s.finish(c, f);
+        }
+        if (batch.isEmpty() && retried.isEmpty()) {
+          s.probe(c);
+        }
+      }));
+      unwritten.clear();
+      batch.forEach(p -> p.done().complete(null));
+      if (trouble != null) {
+        LOG.info("the job journal ({}) takes writes{}; this node takes jobs", where,
+            trouble.equals(OPENING) ? "" : " again");
+        trouble = null;
+      }
+    } catch (SQLException | RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      for (JobStore.Finished f : ends) {
+        if (unwritten.size() < KEPT_ENDS) {
+          unwritten.add(f);
+        }
+      }
+      batch.forEach(p -> p.done().completeExceptionally(e));
+      if (trouble == null || trouble.equals(OPENING)) {
+        LOG.error("the job journal ({}) cannot be written: {}; this node refuses new jobs until it can, and tries again"
+            + " every {} s", where, reason, RETRY.toSeconds());
+      }
+      trouble = reason;
+    }
+  }
+
+  private void purgeNowAndThen() {
+    long now = System.currentTimeMillis();
+    if (now - lastPurge < PURGE_EVERY.toMillis()) {
+      return;
+    }
+    lastPurge = now;
+    try {
+      int gone = store.purge(now - settings.retainFor().toMillis(), settings.retainFinished());
+      if (gone > 0) {
+        LOG.debug("the job journal forgot {} finished jobs (tandem.journal.retain-for / retain-finished)", gone);
+      }
+    } catch (SQLException e) {
+      LOG.warn("the job journal could not forget old jobs: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    writer.interrupt();
+    try {
+      writer.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    readers.shutdownNow();
+    store.close();
+  }
+}

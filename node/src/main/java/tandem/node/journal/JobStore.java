@@ -1,0 +1,232 @@
+package tandem.node.journal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The journal's rows, over JDBC: one table of jobs, each with its owner (a node's address and
+ * incarnation), its submission as it can be run again, and once final its record and result. The
+ * same SQL runs on SQLite (one file every node on a machine shares, in WAL mode: a process killed
+ * mid-write leaves the last whole transaction, which SQLite finds when it next opens the file) and
+ * on PostgreSQL, through a small HikariCP pool that reconnects after an outage.
+ */
+public final class JobStore implements AutoCloseable {
+  /** What the journal knows of one job. */
+  public record Row(String id, String owner, String job, String state, byte[] submission, String notReplayable,
+      String record, byte[] result, long submittedAt, Long finishedAt, int recovered) {}
+
+  /** An accepted job as written. */
+  public record Accepted(String id, String owner, String job, String state, byte[] submission, String notReplayable,
+      long submittedAt) {}
+
+  /** A final job as written: its record as the HTTP API shows it, and a bytes result raw (or null). */
+  public record Finished(String id, String owner, String state, String record, byte[] result, long finishedAt) {}
+
+  private final HikariDataSource pool;
+  private final boolean sqlite;
+
+  /** Opens the pool; connections are made when first used, so a store that is down does not stop a node's start. */
+  public JobStore(String url, String user, String password) {
+    this.sqlite = url.startsWith("jdbc:sqlite:");
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (!user.isEmpty()) {
+      config.setUsername(user);
+      config.setPassword(password);
+    }
+    config.setPoolName("tandem-journal");
+    config.setMaximumPoolSize(sqlite ? 2 : 4);
+    config.setMinimumIdle(1);
+    config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(5_000);
+    if (sqlite) {
+      // WAL: readers never wait for the writer, and a commit is an append; NORMAL syncs at checkpoints,
+      // so a killed process loses nothing committed (a power cut may lose the last commits).
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "NORMAL");
+      config.addDataSourceProperty("busy_timeout", "5000");
+    }
+    this.pool = new HikariDataSource(config);
+  }
+
+  /** Makes the table if it is missing. */
+  public void createSchema() throws SQLException {
+    String bytes = sqlite ? "BLOB" : "BYTEA";
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS tandem_jobs ("
+          + "id VARCHAR(100) PRIMARY KEY, owner VARCHAR(400) NOT NULL, job VARCHAR(2000) NOT NULL,"
+          + " state VARCHAR(20) NOT NULL, submission " + bytes + ", not_replayable VARCHAR(1000), record TEXT,"
+          + " result " + bytes + ", submitted_at BIGINT NOT NULL, finished_at BIGINT, recovered INTEGER NOT NULL DEFAULT 0)");
+      s.execute("CREATE INDEX IF NOT EXISTS tandem_jobs_finished ON tandem_jobs (finished_at)");
+      s.execute("CREATE TABLE IF NOT EXISTS tandem_probe (k VARCHAR(20) PRIMARY KEY, v BIGINT NOT NULL)");
+    }
+  }
+
+  /** Runs {@code writes} in one transaction: all of them are recorded, or none. */
+  public void transaction(List<Write> writes) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Write w : writes) {
+          w.apply(this, c);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** One write of a transaction. */
+  @FunctionalInterface
+  public interface Write {
+    void apply(JobStore store, Connection c) throws SQLException;
+  }
+
+  /** Records an accepted job; one recovered by another owner is taken over (same id, new owner). */
+  void insert(Connection c, Accepted a) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO tandem_jobs (id, owner, job, state, submission, not_replayable,"
+        + " submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner,"
+        + " state = excluded.state")) {
+      p.setString(1, a.id());
+      p.setString(2, a.owner());
+      p.setString(3, a.job());
+      p.setString(4, a.state());
+      setBytes(p, 5, a.submission());
+      p.setString(6, a.notReplayable());
+      p.setLong(7, a.submittedAt());
+      p.executeUpdate();
+    }
+  }
+
+  /** Records a job's end, by its owner only: a node that lost its job to another records nothing. */
+  void finish(Connection c, Finished f) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("UPDATE tandem_jobs SET state = ?, record = ?, result = ?, finished_at = ?"
+        + " WHERE id = ? AND owner = ? AND finished_at IS NULL")) {
+      p.setString(1, f.state());
+      p.setString(2, f.record());
+      setBytes(p, 3, f.result());
+      p.setLong(4, f.finishedAt());
+      p.setString(5, f.id());
+      p.setString(6, f.owner());
+      p.executeUpdate();
+    }
+  }
+
+  /** A write that changes nothing a job needs: whether the store takes writes again. */
+  void probe(Connection c) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO tandem_probe (k, v) VALUES ('probe', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")) {
+      p.setLong(1, System.currentTimeMillis());
+      p.executeUpdate();
+    }
+  }
+
+  private static void setBytes(PreparedStatement p, int index, byte[] bytes) throws SQLException {
+    if (bytes == null) {
+      p.setNull(index, Types.BINARY);
+    } else {
+      p.setBytes(index, bytes);
+    }
+  }
+
+  public Optional<Row> find(String id) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE id = ?")) {
+      p.setString(1, id);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(row(r)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Unfinished jobs whose owner is none of {@code live}: their node is gone, and someone should take them over. */
+  public List<Row> orphans(Set<String> live, int limit) throws SQLException {
+    List<Row> out = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE finished_at IS NULL"
+            + " ORDER BY submitted_at")) {
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next() && out.size() < limit) {
+          if (!live.contains(r.getString("owner"))) {
+            out.add(row(r));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes over job {@code id} from {@code from}: true for exactly one of any nodes that try at once,
+   * since only one conditional update finds the old owner still there.
+   */
+  public boolean claim(String id, String from, String to) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement("UPDATE tandem_jobs SET owner = ?, recovered = recovered + 1"
+            + " WHERE id = ? AND owner = ? AND finished_at IS NULL")) {
+      p.setString(1, to);
+      p.setString(2, id);
+      p.setString(3, from);
+      return p.executeUpdate() == 1;
+    }
+  }
+
+  /** Forgets finished jobs that finished before {@code before} (epoch ms), and beyond the newest {@code keep}; how many. */
+  public int purge(long before, int keep) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      long cutoff = before;
+      try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM tandem_jobs WHERE finished_at IS NOT NULL"
+          + " ORDER BY finished_at DESC LIMIT 1 OFFSET ?")) {
+        p.setInt(1, keep);
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next()) {
+            cutoff = Math.max(cutoff, r.getLong(1) + 1);
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM tandem_jobs WHERE finished_at IS NOT NULL AND finished_at < ?")) {
+        p.setLong(1, cutoff);
+        return p.executeUpdate();
+      }
+    }
+  }
+
+  /** How many jobs the journal holds, finished or not. */
+  public long count() throws SQLException {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM tandem_jobs")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static final String COLUMNS =
+      "id, owner, job, state, submission, not_replayable, record, result, submitted_at, finished_at, recovered";
+
+  private static Row row(ResultSet r) throws SQLException {
+    long finished = r.getLong("finished_at");
+    Long finishedAt = r.wasNull() ? null : finished;
+    return new Row(r.getString("id"), r.getString("owner"), r.getString("job"), r.getString("state"),
+        r.getBytes("submission"), r.getString("not_replayable"), r.getString("record"), r.getBytes("result"),
+        r.getLong("submitted_at"), finishedAt, r.getInt("recovered"));
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,108 @@
+package tandem.node.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import tandem.node.owner.JobManager;
+import tandem.node.owner.JobProtocol;
+import tandem.protocol.ValueCodec;
+
+/**
+ * Takes over the unfinished jobs of nodes that left the cluster: when this node sees a node
+ * removed (downed, or gone), and every {@code tandem.journal.sweep-every} (which also finds the
+ * jobs of a whole cluster that was killed and started again), it looks in the journal for
+ * unfinished jobs whose owner is no member, claims each (a conditional update: of nodes that try
+ * at once, exactly one wins a job), and hands those it won to its JobManager to run again under
+ * their ids. Only once this node is Up: a node still joining does not know every member yet, and
+ * would take jobs from live nodes.
+ */
+public final class Recovery {
+  private Recovery() {}
+
+  interface Command {}
+
+  private enum Sweep implements Command { INSTANCE }
+
+  private record Left(ClusterEvent.MemberRemoved removed) implements Command {}
+
+  private record Swept(int taken, Throwable error) implements Command {}
+
+  /** How the journal names an owner: its address and incarnation, so a node started again is a new owner. */
+  public static String owner(UniqueAddress node) {
+    return node.address() + "#" + node.longUid();
+  }
+
+  public static Behavior<Command> create(JobJournal journal, ActorRef<JobManager.Command> jobs, Duration every) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Cluster cluster = Cluster.get(context.getSystem());
+      cluster.subscriptions().tell(Subscribe.create(
+          context.messageAdapter(ClusterEvent.MemberRemoved.class, Left::new), ClusterEvent.MemberRemoved.class));
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, every);
+      boolean[] sweeping = {false};
+      String me = owner(cluster.selfMember().uniqueAddress());
+      return Behaviors.receive(Command.class)
+          .onMessage(Swept.class, swept -> {
+            sweeping[0] = false;
+            if (swept.error() != null) {
+              context.getLog().warn("could not look for jobs to take over in the journal: {}", swept.error().getMessage());
+            } else if (swept.taken() > 0) {
+              context.getLog().info("took over {} unfinished jobs of nodes that left the cluster", swept.taken());
+            }
+            return Behaviors.same();
+          })
+          .onAnyMessage(reason -> {
+            if (!sweeping[0] && cluster.selfMember().status() == MemberStatus.up()) {
+              sweeping[0] = true;
+              context.pipeToSelf(CompletableFuture.supplyAsync(() -> sweep(journal, cluster, me, jobs), journal.readers()),
+                  (taken, error) -> new Swept(taken == null ? 0 : taken, error));
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
+  /** Claims what it can of the orphans now, and hands each won to the JobManager; how many. */
+  private static int sweep(JobJournal journal, Cluster cluster, String me, ActorRef<JobManager.Command> jobs) {
+    Set<String> live = new HashSet<>();
+    live.add(me);
+    for (Member member : cluster.state().getMembers()) {
+      if (member.hasRole("node")) {
+        live.add(owner(member.uniqueAddress()));
+      }
+    }
+    int taken = 0;
+    try {
+      for (JobStore.Row row : journal.store().orphans(live, 1000)) {
+        if (journal.store().claim(row.id(), row.owner(), me)) {
+          JsonNode submission = null;
+          String notReplayable = row.notReplayable();
+          if (notReplayable == null) {
+            try {
+              submission = ValueCodec.decode(row.submission());
+            } catch (RuntimeException e) {
+              notReplayable = "its submission in the journal cannot be read (" + e.getMessage() + ")";
+            }
+          }
+          jobs.tell(new JobProtocol.Adopt(row.id(), row.job(), row.owner(), submission, notReplayable, row.recovered() + 1));
+          taken++;
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return taken;
+  }
+}
