@@ -1,0 +1,94 @@
+package tandem.node.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JobJournalTest {
+  private Path dir;
+  private JobJournal journal;
+
+  @BeforeEach
+  void open() throws Exception {
+    dir = Files.createTempDirectory("journal");
+    journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("journal.db"), "", "", Duration.ofDays(7), 1000,
+        1 << 20, 1 << 20, Duration.ofSeconds(10)));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    journal.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static JobStore.Accepted accepted(String id) {
+    return new JobStore.Accepted(id, "me#1", "square", "queued", null, null, System.currentTimeMillis());
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 20 s: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aBurstOfJobsIsRecordedAndEachAcceptanceWaitsForItsCommit() throws Exception {
+    List<CompletableFuture<Void>> written = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      String id = "b-" + i;
+      written.add(journal.accepted(() -> accepted(id)));
+    }
+    CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertNull(journal.refusal());
+    journal.finished(() -> new JobStore.Finished("b-7", "me#1", "succeeded", "{\"id\":\"b-7\"}", null, 1));
+    await("the end recorded", () -> journal.find("b-7").join().map(r -> r.record() != null).orElse(false));
+    assertEquals(2000, journal.store().count());
+  }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("a journal that cannot be written refuses, says why, and takes writes again once it can; an end is kept meanwhile")
+  void refusesWhileTheStoreCannotBeWrittenThenRecovers() throws Exception {
+    journal.accepted(() -> accepted("first")).get(30, TimeUnit.SECONDS);
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("journal.db"));
+        Statement s = other.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 100");
+      s.execute("BEGIN EXCLUSIVE"); // another process holds the write lock
+      CompletableFuture<Void> refused = journal.accepted(() -> accepted("second"));
+      ExecutionException error = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
+      assertTrue(String.valueOf(error.getCause().getMessage()).contains("locked"), error.getCause().toString());
+      String refusal = journal.refusal();
+      assertNotNull(refusal);
+      assertTrue(refusal.contains("cannot be written") && refusal.contains("try again"), refusal);
+      journal.finished(() -> new JobStore.Finished("first", "me#1", "succeeded", "{}", null, 1));
+      s.execute("ROLLBACK");
+    }
+    await("the journal takes writes again", () -> journal.refusal() == null);
+    await("the end kept meanwhile is written", () -> journal.find("first").join().map(r -> r.finishedAt() != null).orElse(false));
+    journal.accepted(() -> accepted("third")).get(30, TimeUnit.SECONDS);
+    assertTrue(journal.find("second").join().isEmpty(), "what was refused is not recorded");
+  }
+}
