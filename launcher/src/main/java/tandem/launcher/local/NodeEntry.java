@@ -9,7 +9,22 @@ public record NodeEntry(int index, long pid, int port, int httpPort, String url,
   public Optional<ProcessHandle> handle() {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
+        .filter(p -> !zombie(p.pid()))
         .filter(p -> p.info().commandLine().map(NodeEntry::isTandem).orElse(true));
+  }
+
+  /**
+   * Whether the process is dead but not reaped (a node killed after 'tandem up' exited is init's
+   * child, and in a container init may never reap it): the JDK counts it alive.
+   */
+  static boolean zombie(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      int end = stat.lastIndexOf(')');
+      return end > 0 && end + 2 < stat.length() && (stat.charAt(end + 2) == 'Z' || stat.charAt(end + 2) == 'X');
+    } catch (java.io.IOException | RuntimeException e) {
+      return false; // no /proc here: as the JDK says
+    }
   }
 
   /**

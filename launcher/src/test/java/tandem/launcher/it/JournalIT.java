@@ -1,0 +1,141 @@
+package tandem.launcher.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tandem.launcher.client.TandemClient;
+import tandem.protocol.api.Json;
+
+/** The job journal with real processes: a killed cluster started again resumes its jobs; a killed node's jobs move on. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JournalIT {
+  private static final Pattern NODE_LINE = Pattern.compile("node (\\d+): (http://\\S+)\\s+\\(cluster \\S+, pid (\\d+),");
+  private Dist dist;
+  private final List<Long> pids = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    dist = new Dist();
+  }
+
+  @AfterAll
+  void stop() {
+    if (dist != null) {
+      dist.killAll(pids);
+    }
+  }
+
+  private record Node(String url, long pid) {}
+
+  private List<Node> up(Path here, int nodes) throws Exception {
+    Dist.Result up = dist.run(here, Map.of(), "up", "--nodes", String.valueOf(nodes), "--workers", "1");
+    assertEquals(0, up.exit(), up.toString());
+    List<Node> out = new ArrayList<>();
+    Matcher m = NODE_LINE.matcher(up.out());
+    while (m.find()) {
+      Node node = new Node(m.group(2), Long.parseLong(m.group(3)));
+      out.add(node);
+      pids.add(node.pid());
+      ProcessHandle.of(node.pid()).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+    }
+    assertEquals(nodes, out.size(), up.toString());
+    return out;
+  }
+
+  /** kill -9 a node and its workers, and wait until they are gone. */
+  private void kill(Node node) throws InterruptedException {
+    List<ProcessHandle> all = new ArrayList<>();
+    ProcessHandle.of(node.pid()).ifPresent(p -> {
+      p.descendants().forEach(all::add);
+      all.add(p);
+    });
+    all.forEach(ProcessHandle::destroyForcibly);
+    UpCluster.await(Duration.ofSeconds(15), () -> all.stream().allMatch(p -> Dist.gone(p.pid())), "node pid " + node.pid() + " gone");
+  }
+
+  private static void awaitRunning(TandemClient client, String id) throws InterruptedException {
+    UpCluster.await(Duration.ofSeconds(30), () -> "running".equals(client.job(id).join().path("state").asText()), id + " running");
+  }
+
+  private JsonNode status(Path here, String id, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("status", id, "--json"));
+    args.addAll(List.of(more));
+    Dist.Result status = dist.run(here, Map.of(), args.toArray(String[]::new));
+    assertEquals(0, status.exit(), status.toString());
+    return Json.read(status.out());
+  }
+
+  @Test
+  @DisplayName("kill -9 every process of a tandem up cluster mid-run, tandem up again: its job and its map finish under their ids, marked recovered")
+  void aKilledClusterResumes() throws Exception {
+    Path here = Files.createDirectories(dist.work().resolve("restart"));
+    Node node = up(here, 1).get(0);
+    TandemClient client = new TandemClient(URI.create(node.url()));
+    String job = client.submit("print", Json.object().put("text", "again").put("lines", 16).put("pause", 250)).join().path("id").asText();
+    var map = Json.object().put("chunk", 1);
+    map.putObject("range").put("key", "ms").put("from", 100).put("to", 119);
+    String mapId = client.submitMap("spin", Json.object(), map).join().path("id").asText();
+    awaitRunning(client, job);
+
+    kill(node);
+    up(here, 1);
+    JsonNode done = status(here, job, "--wait");
+    assertEquals("succeeded", done.path("state").asText(), done.toString());
+    assertEquals(16, done.path("result").asInt(), done.toString());
+    assertEquals(1, done.path("recovered").asInt(), done.toString());
+    JsonNode mapDone = status(here, mapId, "--wait");
+    assertEquals("succeeded", mapDone.path("state").asText(), mapDone.toString());
+    assertEquals(20, mapDone.path("map").path("done").asInt(), mapDone.toString());
+    Dist.Result logs = dist.run(here, Map.of(), "logs", job);
+    assertTrue(logs.out().contains("taken over from the journal by this node"), logs.toString());
+
+    // Finished, and no node owns it any more: the journal answers for it.
+    assertEquals(0, dist.run(here, Map.of(), "down").exit());
+    up(here, 1);
+    JsonNode kept = status(here, job);
+    assertEquals("succeeded", kept.path("state").asText(), kept.toString());
+    assertEquals(16, kept.path("result").asInt(), kept.toString());
+    assertEquals(0, dist.run(here, Map.of(), "down").exit());
+  }
+
+  @Test
+  @DisplayName("kill -9 the node that owns a job: another node takes it over, and the CLI waiting on it carries on to its result")
+  void anotherNodeTakesOverAndTheClientCarriesOn() throws Exception {
+    Path here = Files.createDirectories(dist.work().resolve("failover"));
+    List<Node> nodes = up(here, 2);
+    Node owner = nodes.get(0);
+    Node survivor = nodes.get(1);
+    TandemClient client = new TandemClient(URI.create(owner.url()));
+    Dist.Background waiting = dist.start("waiting-submit", "submit", "print", "text=carry", "lines=20", "pause=300",
+        "--node", owner.url());
+    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
+    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
+    awaitRunning(client, id);
+
+    kill(owner);
+    assertTrue(waiting.process().waitFor(120, TimeUnit.SECONDS), "the waiting CLI finished");
+    String out = Files.readString(waiting.log());
+    assertEquals(0, waiting.process().exitValue(), out);
+    assertTrue(out.startsWith("20\n"), out);
+    JsonNode moved = status(here, id, "--node", survivor.url());
+    assertEquals(1, moved.path("recovered").asInt(), moved.toString());
+    assertTrue(!moved.path("owner").asText().isEmpty() && survivor.url().length() > 0, moved.toString());
+    assertEquals(0, dist.run(here, Map.of(), "down").exit());
+  }
+}
