@@ -39,6 +39,11 @@ public final class BenchCluster implements AutoCloseable {
 
   /** Starts one node with {@code workers} worker processes and waits until every worker takes work. */
   public static BenchCluster start(int workers, List<String> nodeJvmOptions) {
+    return start(workers, nodeJvmOptions, List.of());
+  }
+
+  /** @param passOn what its node is started with besides ({@code --journal ""}: none) */
+  public static BenchCluster start(int workers, List<String> nodeJvmOptions, List<String> passOn) {
     Path dir;
     try {
       dir = Files.createTempDirectory("tandem-bench");
@@ -46,7 +51,7 @@ public final class BenchCluster implements AutoCloseable {
       throw CliException.usage("cannot create a folder for the benchmark's cluster: " + e.getMessage());
     }
     LocalCluster cluster = LocalCluster.in(dir);
-    ClusterState state = cluster.start(1, workers, List.of(), nodeJvmOptions, READY);
+    ClusterState state = cluster.start(1, workers, passOn, nodeJvmOptions, READY);
     try {
       TandemClient client = new TandemClient(URI.create(state.nodes().get(0).url()));
       awaitWorkers(client, workers);

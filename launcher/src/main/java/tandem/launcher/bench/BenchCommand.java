@@ -78,7 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
             + (peer == null ? "" : "; Python " + peer.python() + " measured in this run");
         List<Figure> figures;
         try {
-          figures = new Suite(cluster, reps, WorkerJvm.options(config), progress, peer).run();
+          // A second node like the first but without a journal, for the journal's cost side by side.
+          java.util.function.Supplier<BenchCluster> withoutJournal = node != null ? null
+              : () -> BenchCluster.start(workers, NodeJvm.options(config), java.util.List.of("--journal", ""));
+          figures = new Suite(cluster, reps, WorkerJvm.options(config), progress, peer, withoutJournal).run();
         } catch (Suite.Unfinished unfinished) {
           // What was measured before the failing row, and the node's log to see why it failed.
           String partial = setting + "; STOPPED EARLY: " + unfinished.getMessage();

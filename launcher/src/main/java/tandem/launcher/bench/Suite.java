@@ -50,7 +50,12 @@ final class Suite {
   /** What Python measured in this run ({@code --vs-python}), or null: then the peer column holds figures measured before. */
   private final PythonPeer python;
 
-  Suite(BenchCluster cluster, int reps, List<String> workerJvmOptions, Progress progress, PythonPeer python) {
+  /** Starts a node like the suite's but without a journal; null when the suite runs on a node it did not start. */
+  private final java.util.function.Supplier<BenchCluster> withoutJournal;
+
+  Suite(BenchCluster cluster, int reps, List<String> workerJvmOptions, Progress progress, PythonPeer python,
+      java.util.function.Supplier<BenchCluster> withoutJournal) {
+    this.withoutJournal = withoutJournal;
     this.python = python;
     this.cluster = cluster;
     this.client = cluster.client();
@@ -123,6 +128,11 @@ final class Suite {
       figures.addAll(roundTrips(channel));
     }
     figures.add(repeat("round trip p50 through the CLI (its JVM start included)", "ms", Double.NaN, false, "-", this::cliRoundTrip));
+    if (withoutJournal != null) {
+      figures.addAll(journalCost());
+    } else {
+      progress.say("the journal's cost needs a node bench starts itself; skipped");
+    }
     figures.addAll(ioWaits());
     int bytes = WireSize.smallJobBytes();
     figures.add(Figure.of("bytes on the wire for a small job message (RunTasks, one noop task)", "B",
@@ -132,6 +142,53 @@ final class Suite {
     } else {
       progress.say("worker start-up is measured only on a cluster bench starts itself; skipped");
     }
+  }
+
+  /**
+   * The journal's cost: this node records every job (as 'tandem up' nodes do); a second node like it
+   * has no journal. The same rows on both, alternating run by run, so the machine's noise falls on
+   * both alike: jobs one by one over the job channel, and a map of 1,000,000 squares summed.
+   */
+  private List<Figure> journalCost() {
+    progress.say("starting a second node, without a journal...");
+    try (BenchCluster plain = withoutJournal.get()) {
+      TandemClient other = plain.client();
+      List<Double> jobsOn = new ArrayList<>();
+      List<Double> jobsOff = new ArrayList<>();
+      List<Double> mapOn = new ArrayList<>();
+      List<Double> mapOff = new ArrayList<>();
+      try (JobChannel on = client.openChannel().join(); JobChannel off = other.openChannel().join()) {
+        warmUpChannel(off);
+        squaresSummed(other); // its first map compiles the hot paths
+        for (int i = 0; i < reps; i++) {
+          progress.say("the journal's cost %d/%d: jobs one by one and a map of 1,000,000 squares, with and without it", i + 1, reps);
+          jobsOn.add(individualNoops(x -> on.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS));
+          jobsOff.add(individualNoops(x -> off.run("noop", Json.object().put("x", x)), INDIVIDUAL_TASKS));
+          mapOn.add(squaresSummed(client));
+          mapOff.add(squaresSummed(other));
+        }
+      }
+      List<Double> jobsCost = new ArrayList<>();
+      List<Double> mapCost = new ArrayList<>();
+      for (int i = 0; i < reps; i++) {
+        jobsCost.add(100 * (1 - jobsOn.get(i) / jobsOff.get(i)));
+        mapCost.add(100 * (mapOn.get(i) / mapOff.get(i) - 1));
+      }
+      return List.of(
+          Figure.of("jobs one by one (job channel), journal on (SQLite, as tandem up's nodes)", "tasks/s", jobsOn, Double.NaN, true, "-"),
+          Figure.of("  the same on a node without a journal", "tasks/s", jobsOff, Double.NaN, true, "-"),
+          Figure.of("  throughput the journal costs", "%", jobsCost, 30, false, "-"),
+          Figure.of("map square of 1,000,000 --reduce sum, journal on: wall", "s", mapOn, Double.NaN, false, "-"),
+          Figure.of("  the same on a node without a journal", "s", mapOff, Double.NaN, false, "-"),
+          Figure.of("  wall time the journal adds", "%", mapCost, 10, false, "-"));
+    }
+  }
+
+  private double squaresSummed(TandemClient on) {
+    ObjectNode map = Json.object();
+    map.putObject("range").put("key", "x").put("from", 1).put("to", 1_000_000);
+    map.put("reduce", "sum");
+    return timed(() -> BenchCluster.succeeded(on.runMap("square", Json.object(), map).join()));
   }
 
   /** Serial (the whole workload as one task in one worker) against the same in balanced chunks on every worker. */
