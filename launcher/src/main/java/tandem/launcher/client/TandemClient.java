@@ -239,8 +239,9 @@ public final class TandemClient {
 
   /** Like {@link #run(String, ObjectNode)}, with options (see {@link #submit(String, ObjectNode, ObjectNode)}). */
   public CompletableFuture<JsonNode> run(String job, ObjectNode params, ObjectNode options) {
-    // Accepted first, then waited for by id: if its node dies meanwhile, the id is what another node answers for.
-    return post(job, params, options, false).thenCompose(this::untilFinal);
+    // Accepted first, then waited for by id: if its node dies meanwhile, the id is what another node
+    // answers for, and the other nodes are known before (once per client), not asked of a dead one.
+    return learnOthers().thenCompose(v -> post(job, params, options, false)).thenCompose(this::untilFinal);
   }
 
   /**
@@ -252,7 +253,7 @@ public final class TandemClient {
     ObjectNode body = map.deepCopy();
     body.put("job", job);
     body.set("params", shared);
-    return post(body, false).thenCompose(this::untilFinal);
+    return learnOthers().thenCompose(v -> post(body, false)).thenCompose(this::untilFinal);
   }
 
   /** Submits a map (see {@link #runMap}) and completes with the job as accepted. */
@@ -347,7 +348,7 @@ public final class TandemClient {
    * parameters) as for {@link #runMap}.
    */
   public CompletableFuture<JsonNode> runPipeline(List<ObjectNode> steps, ObjectNode map) {
-    return post(pipelineBody(steps, map), false).thenCompose(this::untilFinal);
+    return learnOthers().thenCompose(v -> post(pipelineBody(steps, map), false)).thenCompose(this::untilFinal);
   }
 
   /** Submits a pipeline (see {@link #runPipeline}) and completes with the job as accepted. */

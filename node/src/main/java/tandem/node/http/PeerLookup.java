@@ -18,6 +18,12 @@ import tandem.protocol.NodeProtocol;
  */
 final class PeerLookup {
   private static final Duration FIND = Duration.ofSeconds(3);
+  /**
+   * The longest one wait at another node lasts before this node answers with the job as it stands
+   * (the client asks again): an owner that dies meanwhile never answers, and its job may be taken
+   * over by then, so a waiting client should not sit out all of max-wait on it.
+   */
+  private static final Duration PEER_WAIT = Duration.ofSeconds(5);
   private final ActorSystem<?> system;
 
   PeerLookup(ActorSystem<?> system) {
@@ -40,7 +46,8 @@ final class PeerLookup {
         .thenCompose(listing -> {
           List<CompletableFuture<Optional<Found>>> asks = listing.getServiceInstances(NodeProtocol.PEERS).stream()
               .map(peer -> Asks.<NodeProtocol.ToPeer, NodeProtocol.FoundJob>ask(
-                      system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo), wait ? maxWait : FIND)
+                      system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo),
+                      wait ? (maxWait.compareTo(PEER_WAIT) < 0 ? maxWait : PEER_WAIT) : FIND)
                   .thenApply(PeerLookup::found)
                   .exceptionallyCompose(error -> wait ? find(id, false, maxWait) : CompletableFuture.completedFuture(Optional.empty())))
               .collect(Collectors.toList());

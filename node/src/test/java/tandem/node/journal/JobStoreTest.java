@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,28 +19,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The journal's SQL on a real SQLite file, as several nodes on one machine share it. */
-class JobStoreTest {
-  private Path dir;
-  private String url;
+/**
+ * The journal's SQL on a real store: what every store must do. {@link SqliteJobStoreTest} runs it
+ * on a SQLite file, as several nodes on one machine share it; {@link PostgresJobStoreTest} on the
+ * PostgreSQL server .ci/run starts.
+ */
+abstract class JobStoreTest {
   private final List<JobStore> stores = new ArrayList<>();
+
+  /** A new, empty store's JDBC URL, user and password. */
+  abstract String[] emptyStore() throws Exception;
+
+  private String[] where;
 
   @BeforeEach
   void open() throws Exception {
-    dir = Files.createTempDirectory("journal");
-    url = "jdbc:sqlite:" + dir.resolve("journal.db");
+    where = emptyStore();
   }
 
   @AfterEach
-  void close() throws Exception {
+  void closeStores() {
     stores.forEach(JobStore::close);
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
-  private JobStore store() throws Exception {
-    JobStore store = new JobStore(url, "", "");
+  JobStore store() throws Exception {
+    JobStore store = new JobStore(where[0], where[1], where[2]);
     store.createSchema();
     stores.add(store);
     return store;
