@@ -83,6 +83,23 @@ final class Dist implements AutoCloseable {
     return pb;
   }
 
+  /** A node a test started with {@link #node}: its HTTP URL and a client for it. */
+  record Node(String url, tandem.launcher.client.TandemClient client) {}
+
+  /**
+   * {@code tandem node} on free ports with {@code workers} worker processes (and {@code more}
+   * options), once it counts them all.
+   */
+  Node node(String name, int workers, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("node", "--port", "0", "--http-port", "0", "--workers", String.valueOf(workers)));
+    args.addAll(List.of(more));
+    Background started = start(name, args.toArray(String[]::new));
+    String url = started.await(java.util.regex.Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
+    var client = new tandem.launcher.client.TandemClient(java.net.URI.create(url));
+    awaitWorkers(client, workers, Duration.ofSeconds(60));
+    return new Node(url, client);
+  }
+
   /** Waits until the node counts {@code count} workers, or fails saying what it counts. */
   static void awaitWorkers(TandemClient client, int count, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();

@@ -30,10 +30,9 @@ class JobLogsIT {
   @BeforeAll
   void start() throws Exception {
     dist = new Dist();
-    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "2");
-    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
-    client = new TandemClient(URI.create(url));
-    Dist.awaitWorkers(client, 2, Duration.ofSeconds(60));
+    Dist.Node node = dist.node("node", 2);
+    url = node.url();
+    client = node.client();
   }
 
   @AfterAll

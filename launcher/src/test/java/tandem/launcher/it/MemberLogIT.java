@@ -42,10 +42,9 @@ class MemberLogIT {
   @BeforeAll
   void start() throws Exception {
     dist = new Dist();
-    Dist.Background started = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1");
-    url = started.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
-    client = new TandemClient(URI.create(url));
-    Dist.awaitWorkers(client, 1, Duration.ofSeconds(60));
+    Dist.Node started = dist.node("node", 1);
+    url = started.url();
+    client = started.client();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (node == null || worker == null || !node.path("pid").isNumber() || !worker.path("pid").isNumber()) {
       assertTrue(System.nanoTime() < deadline, "both members with pids in /members");

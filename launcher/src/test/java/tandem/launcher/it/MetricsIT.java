@@ -36,10 +36,9 @@ class MetricsIT {
   @BeforeAll
   void start() throws Exception {
     dist = new Dist();
-    Dist.Background node = dist.start("node", "node", "--port", "0", "--http-port", "0", "--workers", "1");
-    url = node.await(Pattern.compile("http (http://\\S+),"), Duration.ofSeconds(60)).group(1);
-    client = new TandemClient(URI.create(url));
-    Dist.awaitWorkers(client, 1, Duration.ofSeconds(60));
+    Dist.Node node = dist.node("node", 1);
+    url = node.url();
+    client = node.client();
   }
 
   @AfterAll
