@@ -174,12 +174,12 @@ public final class JobJournal implements AutoCloseable {
         }
       }));
       unwritten.clear();
-      batch.forEach(p -> p.done().complete(null));
-      if (trouble != null) {
+      if (trouble != null) { // before anyone hears: a caller that saw its write done sees the journal well too
         LOG.info("the job journal ({}) takes writes{}; this node takes jobs", where,
             trouble.equals(OPENING) ? "" : " again");
         trouble = null;
       }
+      batch.forEach(p -> p.done().complete(null));
     } catch (SQLException | RuntimeException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       for (JobStore.Finished f : ends) {
@@ -187,12 +187,12 @@ public final class JobJournal implements AutoCloseable {
           unwritten.add(f);
         }
       }
-      batch.forEach(p -> p.done().completeExceptionally(e));
       if (trouble == null || trouble.equals(OPENING)) {
         LOG.error("the job journal ({}) cannot be written: {}; this node refuses new jobs until it can, and tries again"
             + " every {} s", where, reason, RETRY.toSeconds());
       }
-      trouble = reason;
+      trouble = reason; // before anyone hears of the failure: a caller told of it is refused from then on
+      batch.forEach(p -> p.done().completeExceptionally(e));
     }
   }
 
