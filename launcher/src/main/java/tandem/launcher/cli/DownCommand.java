@@ -25,7 +25,7 @@ final class DownCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    LocalCluster.StopReport report = cluster.stop(Duration.ofSeconds(graceSeconds));
+    LocalCluster.StopReport report = cluster.stop(Duration.ofSeconds(graceSeconds), false, true); // the journal stays
     out.printf("stopped %d node(s) and %d worker(s)%s%n", report.nodes(), report.workers(),
         report.clean() ? "" : "; some did not exit, see 'pgrep -af tandem'");
     out.flush();

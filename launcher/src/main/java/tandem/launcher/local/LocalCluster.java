@@ -203,14 +203,23 @@ public final class LocalCluster {
 
   /**
    * Stops the nodes this folder remembers (politely, then by force after {@code grace}) and the
-   * workers they started, then forgets the folder (all but the job journal, {@code journal.db}).
+   * workers they started, then forgets the folder.
    */
   public StopReport stop(Duration grace) {
-    return stop(grace, false);
+    return stop(grace, false, false);
   }
 
   /** @param keepLogs whether the logs stay (a start or a benchmark that failed names them) */
   public StopReport stop(Duration grace, boolean keepLogs) {
+    return stop(grace, keepLogs, false);
+  }
+
+  /**
+   * @param keepLogs whether the logs stay (a start or a benchmark that failed names them)
+   * @param keepJournal whether the job journal stays ('tandem down': finished jobs stay readable,
+   *     and the next 'up' here uses it again); a demo's or benchmark's folder goes whole
+   */
+  public StopReport stop(Duration grace, boolean keepLogs, boolean keepJournal) {
     Optional<ClusterState> state = read();
     if (state.isEmpty()) {
       return new StopReport(0, 0, false);
@@ -231,7 +240,7 @@ public final class LocalCluster {
         // a later 'up' reads no live nodes from it anyway
       }
     } else {
-      deleteFolder();
+      deleteFolder(keepJournal);
     }
     return new StopReport(nodes.size(), workers.size(), clean);
   }
@@ -254,12 +263,12 @@ public final class LocalCluster {
     }
   }
 
-  /** Forgets the cluster, but not its journal: finished jobs stay readable, and the next 'up' here uses it again. */
-  private void deleteFolder() {
+  /** Forgets the cluster; with {@code keepJournal}, all but its journal (the folder stays while the journal is in it). */
+  private void deleteFolder(boolean keepJournal) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder())
-          .filter(p -> !p.getFileName().toString().startsWith("journal.db"))
-          .forEach(p -> p.toFile().delete()); // the folder itself stays while the journal is in it
+          .filter(p -> !keepJournal || !p.getFileName().toString().startsWith("journal.db"))
+          .forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // already gone
     }
