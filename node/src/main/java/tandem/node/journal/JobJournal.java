@@ -156,7 +156,11 @@ public final class JobJournal implements AutoCloseable {
     }
     try {
       if (!schema) {
-        store.createSchema();
+        String damage = store.createSchema();
+        if (damage != null) {
+          LOG.error("the job journal ({}) is damaged beyond a torn last write: {}; the rows SQLite can still read are"
+              + " served, and a write that fails refuses jobs (move the file away to start a new journal)", where, damage);
+        }
         schema = true;
       }
       store.transaction(List.of((s, c) -> {

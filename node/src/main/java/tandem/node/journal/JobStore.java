@@ -59,10 +59,29 @@ public final class JobStore implements AutoCloseable {
     this.pool = new HikariDataSource(config);
   }
 
-  /** Makes the table if it is missing. */
-  public void createSchema() throws SQLException {
+  /**
+   * Makes the table if it is missing. A SQLite file is checked first: a process killed mid-write
+   * leaves a torn end of its write-ahead log, which SQLite drops on opening (everything up to the
+   * last whole transaction stays); anything else wrong with the file is returned, to be logged.
+   *
+   * @return what the check found wrong, or null when the file is sound (or not SQLite)
+   */
+  public String createSchema() throws SQLException {
     String bytes = sqlite ? "BLOB" : "BYTEA";
+    String damage = null;
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      if (sqlite) {
+        StringBuilder found = new StringBuilder();
+        try (ResultSet r = s.executeQuery("PRAGMA quick_check(20)")) {
+          while (r.next()) {
+            String line = r.getString(1);
+            if (!"ok".equals(line)) {
+              found.append(found.length() == 0 ? "" : "; ").append(line);
+            }
+          }
+        }
+        damage = found.length() == 0 ? null : found.toString();
+      }
       s.execute("CREATE TABLE IF NOT EXISTS tandem_jobs ("
           + "id VARCHAR(100) PRIMARY KEY, owner VARCHAR(400) NOT NULL, job VARCHAR(2000) NOT NULL,"
           + " state VARCHAR(20) NOT NULL, submission " + bytes + ", not_replayable VARCHAR(1000), record TEXT,"
@@ -70,6 +89,7 @@ public final class JobStore implements AutoCloseable {
       s.execute("CREATE INDEX IF NOT EXISTS tandem_jobs_finished ON tandem_jobs (finished_at)");
       s.execute("CREATE TABLE IF NOT EXISTS tandem_probe (k VARCHAR(20) PRIMARY KEY, v BIGINT NOT NULL)");
     }
+    return damage;
   }
 
   /** Runs {@code writes} in one transaction: all of them are recorded, or none. */
