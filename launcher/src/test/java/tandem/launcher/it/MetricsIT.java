@@ -26,8 +26,9 @@ import tandem.protocol.api.Json;
 /** GET /metrics on a real node with a worker: Prometheus text that parses, counters that move as jobs run. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
-  /** One sample line of the text format: name, labels, value. */
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");
+  /** One sample line of the text format: name, labels (whose quoted values may hold braces: route="/jobs/{id}"), value. */
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*\\})? (\\S+)$");
   private final HttpClient http = HttpClient.newHttpClient();
   private Dist dist;
   private String url;
