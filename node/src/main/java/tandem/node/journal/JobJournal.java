@@ -164,15 +164,9 @@ public final class JobJournal implements AutoCloseable {
         schema = true;
       }
       store.transaction(List.of((s, c) -> {
-        for (JobStore.Accepted a : accepted) {
-          s.insert(c, a);
-        }
-        for (JobStore.Finished f : retried) {
-          s.finish(c, f);
-        }
-        for (JobStore.Finished f : ends) {
-          s.finish(c, f);
-        }
+        s.insertAll(c, accepted);
+        s.finishAll(c, retried);
+        s.finishAll(c, ends);
         if (batch.isEmpty() && retried.isEmpty()) {
           s.probe(c);
         }

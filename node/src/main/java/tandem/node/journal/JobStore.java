@@ -116,33 +116,58 @@ public final class JobStore implements AutoCloseable {
     void apply(JobStore store, Connection c) throws SQLException;
   }
 
+  private static final String INSERT = "INSERT INTO tandem_jobs (id, owner, job, state, submission, not_replayable,"
+      + " submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner,"
+      + " state = excluded.state";
+  private static final String FINISH = "UPDATE tandem_jobs SET state = ?, record = ?, result = ?, finished_at = ?"
+      + " WHERE id = ? AND owner = ? AND finished_at IS NULL";
+
   /** Records an accepted job; one recovered by another owner is taken over (same id, new owner). */
   void insert(Connection c, Accepted a) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO tandem_jobs (id, owner, job, state, submission, not_replayable,"
-        + " submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner,"
-        + " state = excluded.state")) {
-      p.setString(1, a.id());
-      p.setString(2, a.owner());
-      p.setString(3, a.job());
-      p.setString(4, a.state());
-      setBytes(p, 5, a.submission());
-      p.setString(6, a.notReplayable());
-      p.setLong(7, a.submittedAt());
-      p.executeUpdate();
+    insertAll(c, List.of(a));
+  }
+
+  /** Records accepted jobs, one statement prepared for all of them (a batch of a thousand is one round). */
+  void insertAll(Connection c, List<Accepted> all) throws SQLException {
+    if (all.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement(INSERT)) {
+      for (Accepted a : all) {
+        p.setString(1, a.id());
+        p.setString(2, a.owner());
+        p.setString(3, a.job());
+        p.setString(4, a.state());
+        setBytes(p, 5, a.submission());
+        p.setString(6, a.notReplayable());
+        p.setLong(7, a.submittedAt());
+        p.addBatch();
+      }
+      p.executeBatch();
     }
   }
 
   /** Records a job's end, by its owner only: a node that lost its job to another records nothing. */
   void finish(Connection c, Finished f) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("UPDATE tandem_jobs SET state = ?, record = ?, result = ?, finished_at = ?"
-        + " WHERE id = ? AND owner = ? AND finished_at IS NULL")) {
-      p.setString(1, f.state());
-      p.setString(2, f.record());
-      setBytes(p, 3, f.result());
-      p.setLong(4, f.finishedAt());
-      p.setString(5, f.id());
-      p.setString(6, f.owner());
-      p.executeUpdate();
+    finishAll(c, List.of(f));
+  }
+
+  /** Records jobs' ends, one statement prepared for all of them. */
+  void finishAll(Connection c, List<Finished> all) throws SQLException {
+    if (all.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement(FINISH)) {
+      for (Finished f : all) {
+        p.setString(1, f.state());
+        p.setString(2, f.record());
+        setBytes(p, 3, f.result());
+        p.setLong(4, f.finishedAt());
+        p.setString(5, f.id());
+        p.setString(6, f.owner());
+        p.addBatch();
+      }
+      p.executeBatch();
     }
   }
 
