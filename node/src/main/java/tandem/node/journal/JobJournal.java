@@ -121,6 +121,7 @@ public final class JobJournal implements AutoCloseable {
 
   private void write() {
     List<Pending> batch = new ArrayList<>(BATCH);
+    commit(batch); // at once: the node takes jobs as soon as its journal is open, not after the first 2 s wait
     while (!closed) {
       try {
         Pending first = queue.poll(RETRY.toMillis(), TimeUnit.MILLISECONDS);
