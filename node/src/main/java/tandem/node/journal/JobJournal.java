@@ -31,7 +31,8 @@ public final class JobJournal implements AutoCloseable {
   private static final int BATCH = 1000;
   private static final int KEPT_ENDS = 100_000;
   private static final Duration RETRY = Duration.ofSeconds(2);
-  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+  /** How often finished jobs past their retention are removed: often enough that each removal is short. */
+  private static final Duration PURGE_EVERY = Duration.ofSeconds(10);
 
   /**
    * A write and who waits for it. Its row is made on the writer thread: encoding a submission or a
@@ -130,11 +131,12 @@ public final class JobJournal implements AutoCloseable {
           batch.add(first);
           queue.drainTo(batch, BATCH - 1);
         }
-        if (first == null && trouble == null && unwritten.isEmpty()) {
-          purgeNowAndThen();
-          continue;
+        if (first != null || trouble != null || !unwritten.isEmpty()) {
+          commit(batch);
         }
-        commit(batch);
+        if (trouble == null) {
+          purgeNowAndThen(); // busy or idle: under a steady stream of jobs the journal stays within its retention
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
