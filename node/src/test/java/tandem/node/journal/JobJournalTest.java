@@ -29,7 +29,7 @@ class JobJournalTest {
   @BeforeEach
   void open() throws Exception {
     dir = Files.createTempDirectory("journal");
-    journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("journal.db"), "", "", Duration.ofDays(7), 1000,
+    journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("journal.db"), "", "", Duration.ofDays(7), 100_000,
         1 << 20, 1 << 20, Duration.ofSeconds(10)));
   }
 
@@ -62,13 +62,46 @@ class JobJournalTest {
     for (int i = 0; i < 2000; i++) {
       String id = "b-" + i;
       written.add(journal.accepted(() -> accepted(id)));
-      journal.finished(() -> new JobStore.Finished(id, "me#1", "succeeded", "{\"id\":\"" + id + "\",\"result\":1}", null, 1));
+      journal.finished(() -> new JobStore.Finished(id, "me#1", "succeeded", "{\"id\":\"" + id + "\",\"result\":1}", null,
+          System.currentTimeMillis()));
     }
     CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     System.out.printf("journal: 2,000 jobs accepted (and 2,000 ends queued) in %.0f ms%n", (System.nanoTime() - start) / 1e6);
     assertNull(journal.refusal());
     await("the ends recorded", () -> journal.find("b-1999").join().map(r -> r.record() != null).orElse(false));
     assertEquals(2000, journal.store().count());
+  }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("finished jobs beyond the retention are removed while jobs keep coming")
+  void keepsItsRetentionUnderAStreamOfJobs() throws Exception {
+    journal.close();
+    journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("kept.db"), "", "", Duration.ofDays(7), 100,
+        1 << 20, 1 << 20, Duration.ofSeconds(10)));
+    // Removal runs every 10 s: between two, what came meanwhile is held too. Written until a removal
+    // is seen (the count drops) after the first 1,000, at about 1,000 jobs a second, never idle.
+    long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+    int n = 0;
+    long held = 0;
+    long most = 0;
+    boolean removed = false;
+    while (System.nanoTime() < deadline && !removed) {
+      List<CompletableFuture<Void>> written = new ArrayList<>();
+      for (int i = 0; i < 100; i++, n++) {
+        String id = "k-" + n;
+        written.add(journal.accepted(() -> accepted(id)));
+        journal.finished(() -> new JobStore.Finished(id, "me#1", "succeeded", "{}", null, System.currentTimeMillis()));
+      }
+      CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      long now = journal.store().count();
+      removed = n > 1000 && now < held;
+      held = now;
+      most = Math.max(most, now);
+      Thread.sleep(100);
+    }
+    assertTrue(removed, n + " jobs written and none removed; " + held + " held");
+    assertTrue(held <= 100 + 2_000, "just after a removal, the 100 kept and what came since: " + held);
+    assertTrue(most <= 100 + 15_000, "at most the 100 kept and 10 s of jobs: " + most);
   }
 
   @Test
@@ -85,7 +118,7 @@ class JobJournalTest {
       String refusal = journal.refusal();
       assertNotNull(refusal);
       assertTrue(refusal.contains("cannot be written") && refusal.contains("try again"), refusal);
-      journal.finished(() -> new JobStore.Finished("first", "me#1", "succeeded", "{}", null, 1));
+      journal.finished(() -> new JobStore.Finished("first", "me#1", "succeeded", "{}", null, System.currentTimeMillis()));
       s.execute("ROLLBACK");
     }
     await("the journal takes writes again", () -> journal.refusal() == null);
