@@ -111,6 +111,17 @@ public final class JobJournal implements AutoCloseable {
     }, readers);
   }
 
+  /** Unfinished jobs {@code owner} holds (a JobManager that started again had them), read off the caller's thread. */
+  public CompletableFuture<List<JobStore.Row>> unfinishedOf(String owner) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.unfinishedOf(owner, 100_000);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }, readers);
+  }
+
   /** The store, for the {@link Recovery}'s sweeps (on its own thread). */
   JobStore store() {
     return store;

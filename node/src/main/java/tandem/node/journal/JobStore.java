@@ -224,6 +224,23 @@ public final class JobStore implements AutoCloseable {
     return out;
   }
 
+  /** Unfinished jobs {@code owner} holds, oldest first: what a node's JobManager that started again had. */
+  public List<Row> unfinishedOf(String owner, int limit) throws SQLException {
+    List<Row> out = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE finished_at IS NULL"
+            + " AND owner = ? ORDER BY submitted_at LIMIT ?")) {
+      p.setString(1, owner);
+      p.setInt(2, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(row(r));
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Takes over job {@code id} from {@code from}: true for exactly one of any nodes that try at once,
    * since only one conditional update finds the old owner still there.

@@ -74,6 +74,24 @@ public final class Recovery {
     }));
   }
 
+  /**
+   * A journal row as the JobManager takes it over: its submission read back (or why it cannot be).
+   *
+   * @param from whom it is taken from, for its log
+   */
+  public static JobProtocol.Adopt adoption(JobStore.Row row, String from, int recovered) {
+    JsonNode submission = null;
+    String notReplayable = row.notReplayable();
+    if (notReplayable == null) {
+      try {
+        submission = ValueCodec.decode(row.submission());
+      } catch (RuntimeException e) {
+        notReplayable = "its submission in the journal cannot be read (" + e.getMessage() + ")";
+      }
+    }
+    return new JobProtocol.Adopt(row.id(), row.job(), from, submission, notReplayable, recovered);
+  }
+
   /** Claims what it can of the orphans now, and hands each won to the JobManager; how many. */
   private static int sweep(JobJournal journal, Cluster cluster, String me, ActorRef<JobManager.Command> jobs) {
     Set<String> live = new HashSet<>();
@@ -87,16 +105,7 @@ public final class Recovery {
     try {
       for (JobStore.Row row : journal.store().orphans(live, 1000)) {
         if (journal.store().claim(row.id(), row.owner(), me)) {
-          JsonNode submission = null;
-          String notReplayable = row.notReplayable();
-          if (notReplayable == null) {
-            try {
-              submission = ValueCodec.decode(row.submission());
-            } catch (RuntimeException e) {
-              notReplayable = "its submission in the journal cannot be read (" + e.getMessage() + ")";
-            }
-          }
-          jobs.tell(new JobProtocol.Adopt(row.id(), row.job(), row.owner(), submission, notReplayable, row.recovered() + 1));
+          jobs.tell(adoption(row, row.owner() + ", which left the cluster", row.recovered() + 1));
           taken++;
         }
       }

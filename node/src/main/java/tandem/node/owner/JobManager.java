@@ -66,7 +66,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
           JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
           JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
-          PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied {}
+          PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied, OwnRows {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
 
@@ -106,6 +106,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** The journal could not record job {@code seq}: it was refused to its client, and is cancelled. */
   record Unrecorded(long seq, String reason) implements Command {}
+
+  /** The journal's unfinished jobs of this node, read as the JobManager starts. */
+  private record OwnRows(java.util.List<tandem.node.journal.JobStore.Row> rows, Throwable error) implements Command {}
 
   /** What became of the submission of a job taken over from the journal. */
   private record AdoptReplied(String id, String job, SubmitReply reply) implements Command {}
@@ -208,6 +211,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
     context.getSystem().receptionist().tell(Receptionist.register(
         NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
+    // Started again by its supervisor, it forgot its jobs; the journal has them under this node's name.
+    context.pipeToSelf(recording.ownUnfinished(), OwnRows::new);
   }
 
   /** Serving: takes new jobs. Every handler returns {@code same}, so it serves either phase. */
@@ -261,6 +266,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Unrecorded.class, this::onUnrecorded)
         .onMessage(JobProtocol.Adopt.class, this::onAdopt)
         .onMessage(AdoptReplied.class, this::onAdoptReplied)
+        .onMessage(OwnRows.class, this::onOwnRows)
         .build();
   }
 
@@ -344,13 +350,27 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       jobs.get(seq.getAsLong()).ifPresent(job -> {
         jobs.put(job.recovered(adopt.recovered()));
         JobLogs.get(getContext().getSystem()).note(job.seq(), -1, "taken over from the journal by this node ("
-            + recording.owner() + ") after its owner " + adopt.from() + " left the cluster; run again from its start"
-            + " (takeover " + adopt.recovered() + ")");
+            + recording.owner() + ") from " + adopt.from() + "; run again from its start (takeover " + adopt.recovered() + ")");
       });
-      getContext().getLog().info("took over job {} ({}) from {}, which left the cluster", adopt.id(), adopt.job(), adopt.from());
+      getContext().getLog().info("took over job {} ({}) from {}", adopt.id(), adopt.job(), adopt.from());
     } else if (reason != null) {
       recording.failedUnrun(adopt.id(), adopt.job(), "its owner " + adopt.from() + " left the cluster, and "
           + "this node could not run it again: " + reason);
+    }
+    return Behaviors.same();
+  }
+
+  /** This node's own unfinished jobs in the journal that it does not know (any more): run again. */
+  private Behavior<Command> onOwnRows(OwnRows own) {
+    if (own.error() != null) {
+      getContext().getLog().warn("could not read this node's unfinished jobs from the journal: {}", own.error().getMessage());
+      return Behaviors.same();
+    }
+    for (tandem.node.journal.JobStore.Row row : own.rows()) {
+      if (lookup(row.id()).isEmpty()) {
+        onAdopt(tandem.node.journal.Recovery.adoption(row, "this node's own job manager, which had started again",
+            row.recovered() + 1));
+      }
     }
     return Behaviors.same();
   }

@@ -32,6 +32,14 @@ final class JobRecording {
     return owner;
   }
 
+  /**
+   * The unfinished jobs the journal says this node owns: none for a node just started (its owner
+   * name is new), and those its JobManager had when it is started again by its supervisor.
+   */
+  CompletableFuture<java.util.List<JobStore.Row>> ownUnfinished() {
+    return journal.map(j -> j.unfinishedOf(owner)).orElse(CompletableFuture.completedFuture(java.util.List.of()));
+  }
+
   /** Why the node takes no job now (its journal cannot be written), or null. */
   String refusal() {
     return journal.map(JobJournal::refusal).orElse(null);
