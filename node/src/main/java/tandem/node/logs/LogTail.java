@@ -23,7 +23,8 @@ public final class LogTail implements LogSink {
   private final long cap;
   /** Told how much more (or, negative, less) this tail holds, for a node's total. */
   private final LongConsumer held;
-  private final ArrayDeque<Piece> pieces = new ArrayDeque<>();
+  // Small to start: every task in a worker has a tail, and most write nothing.
+  private final ArrayDeque<Piece> pieces = new ArrayDeque<>(2);
   /** The offset of the first byte kept. */
   private long start;
   /** The offset after the last byte written. */

@@ -103,7 +103,7 @@ public final class TaskRunner {
   }
 
   private JsonNode runOne(Job job, ObjectNode params, Logger log) throws Exception {
-    JobInput input = JobInput.trusted(params).withLog(log);
+    JobInput input = JobInput.trusted(params, log); // one object per element: a map may have millions
     if (job instanceof CpuJob cpu) {
       return cpu.compute(input);
     }

@@ -66,6 +66,11 @@ public final class JobInput {
     return new JobInput(params, UNCAPTURED);
   }
 
+  /** Parameters checked already, with the job's log lines going to {@code log}. */
+  public static JobInput trusted(ObjectNode params, Logger log) {
+    return new JobInput(params, log);
+  }
+
   /** The same parameters, with log lines going to {@code to}. */
   public JobInput withLog(Logger to) {
     return new JobInput(params, to);
