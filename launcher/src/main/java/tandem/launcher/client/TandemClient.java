@@ -10,7 +10,6 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -151,18 +150,27 @@ public final class TandemClient {
    */
   public CompletableFuture<JobLog> logs(String id, long from, Long element) {
     String query = "?from=" + from + (element == null ? "" : "&element=" + element);
-    return http.sendAsync(get("/jobs/" + encode(id) + "/logs" + query), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+    return sendText(get("/jobs/" + encode(id) + "/logs" + query)).thenApply(response -> new JobLog(response.body(),
+        response.headers().firstValueAsLong("Tandem-Log-Next").orElse(from),
+        response.headers().firstValue("Tandem-Job-State").orElse("unknown")));
+  }
+
+  /**
+   * A request answered with text (a log): its response once the node answered 200; an error status
+   * fails with the node's reason, as {@link #send} does for JSON.
+   */
+  private CompletableFuture<HttpResponse<String>> sendText(HttpRequest request) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
         .handle((response, error) -> {
           if (error != null) {
             throw unreachable(error);
           }
           answered = true;
           if (response.statusCode() != 200) {
-            parse(response); // throws with the node's reason
+            parse(response); // throws for an error status, with the node's reason
+            throw new TandemException(response.statusCode(), "unexpected HTTP " + response.statusCode() + " for " + request.uri().getPath());
           }
-          HttpHeaders headers = response.headers();
-          return new JobLog(response.body(), headers.firstValueAsLong("Tandem-Log-Next").orElse(from),
-              headers.firstValue("Tandem-Job-State").orElse("unknown"));
+          return response;
         });
   }
 
@@ -596,23 +604,14 @@ public final class TandemClient {
    */
   public CompletableFuture<MemberLog> memberLog(String member, long after, int lines) {
     HttpRequest request = get("/members/" + encode(member) + "/log?lines=" + lines + "&after=" + after);
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-        .handle((response, error) -> {
-          if (error != null) {
-            throw unreachable(error);
-          }
-          answered = true;
-          if (response.statusCode() != 200) {
-            parse(response); // throws for an error status, with the node's reason
-            throw new TandemException(response.statusCode(), "unexpected HTTP " + response.statusCode() + " for a member's log");
-          }
-          var headers = response.headers();
-          return new MemberLog(
-              headers.firstValue("Tandem-Log-Member").orElse(member),
-              headers.firstValueAsLong("Tandem-Log-Pid").orElse(-1),
-              response.body(),
-              headers.firstValueAsLong("Tandem-Log-Next").orElse(after),
-              headers.firstValueAsLong("Tandem-Log-Missed").orElse(0));
-        });
+    return sendText(request).thenApply(response -> {
+      var headers = response.headers();
+      return new MemberLog(
+          headers.firstValue("Tandem-Log-Member").orElse(member),
+          headers.firstValueAsLong("Tandem-Log-Pid").orElse(-1),
+          response.body(),
+          headers.firstValueAsLong("Tandem-Log-Next").orElse(after),
+          headers.firstValueAsLong("Tandem-Log-Missed").orElse(0));
+    });
   }
 }
