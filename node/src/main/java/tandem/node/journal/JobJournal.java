@@ -77,10 +77,13 @@ public final class JobJournal implements AutoCloseable {
     return settings;
   }
 
-  /** Null while the journal takes writes; else why the node should refuse a new job, and what to do. */
+  /**
+   * Null while the journal takes writes, or is still opening (a job accepted then waits in the queue
+   * for the first commit, which answers it either way); else why the node should refuse a new job.
+   */
   public String refusal() {
     String now = trouble;
-    return now == null ? null : "the job journal (" + where + ") cannot be written (" + now + "): this node takes no"
+    return now == null || now.equals(OPENING) ? null : "the job journal (" + where + ") cannot be written (" + now + "): this node takes no"
         + " job it could not record; try again shortly, or another node";
   }
 
