@@ -3,12 +3,14 @@ package tandem.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -18,7 +20,6 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
-import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.node.NodeSettings;
 import tandem.node.metrics.NodeMetrics;
@@ -55,8 +56,11 @@ final class JobStream {
    * hold about 11,000 at most.
    */
   static final int MAX_LINES = 65_536;
-  /** An answer the node owes once a job is final; a job that lasts longer is answered 504. */
-  private static final Duration LONGEST = Duration.ofHours(24);
+  /**
+   * Jobs handed to the JobManager in one message at most; a message's lines beyond it go in
+   * further ones, each waiting for room in the window.
+   */
+  static final int BATCH = 512;
   private static final String EXAMPLE = "{\"tag\": 1, \"job\": \"square\", \"params\": {\"x\": 3}}";
 
   /** One line of a message to submit, or the reason the message could not be read. */
@@ -76,9 +80,6 @@ final class JobStream {
     }
   }
 
-  /** A job that outlasts {@link #LONGEST}: the connection stops waiting for it. */
-  private static final JsonResponses.Refusal OUTLASTED = new JsonResponses.Refusal(StatusCodes.GATEWAY_TIMEOUT,
-      "no answer within " + LONGEST.toHours() + " h; GET /jobs lists the job");
 
   private final ActorSystem<?> system;
   private final ActorRef<JobManager.Command> jobs;
@@ -96,18 +97,50 @@ final class JobStream {
 
   Flow<Message, Message, NotUsed> flow() {
     NodeMetrics metrics = NodeMetrics.get(system);
-    return Flow.<Message>create()
+    AnswerWindow window = new AnswerWindow(WINDOW);
+    // Answers are offered here by the JobManager as jobs end; the window keeps them within its bound.
+    Pair<BoundedSourceQueue<Answer>, Source<Answer, NotUsed>> answers =
+        Source.<Answer>queue(WINDOW + BATCH).preMaterialize(materializer);
+    BoundedSourceQueue<Answer> queue = answers.first();
+    Sink<Message, NotUsed> in = Flow.<Message>create()
+        .watchTermination((notUsed, done) -> {
+          // The client sent all it will: the connection closes once every job it sent is answered.
+          // One that broke stops at once.
+          done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+              queue.fail(failure);
+            } else {
+              window.whenAllAnswered(queue::complete);
+            }
+          });
+          return NotUsed.getInstance();
+        })
+        .mapAsync(1, this::lines)
+        .mapConcat(JobStream::batches)
+        .mapAsync(1, batch -> window.take(batch.size()).thenApply(room -> batch))
+        .to(Sink.foreach(batch -> submit(batch, queue)));
+    Source<Message, NotUsed> out = answers.second()
+        .map(answer -> {
+          window.answered();
+          return render(answer); // here, not on the JobManager's thread that offered it
+        })
+        .batch(WINDOW, first -> new StringBuilder(first), (all, next) -> all.append('\n').append(next))
+        .map(all -> (Message) TextMessage.create(all.toString()));
+    return Flow.fromSinkAndSource(in, out)
         .watchTermination((notUsed, done) -> {
           metrics.streamOpened();
           done.whenComplete((ok, failure) -> metrics.streamClosed());
           return NotUsed.getInstance();
-        })
-        .mapAsync(1, this::lines)
-        .mapConcat(lines -> lines)
-        .mapAsyncUnordered(WINDOW, this::submit)
-        .map(JobStream::render) // here, not on the JobManager's thread that completes the answer
-        .batch(WINDOW, first -> new StringBuilder(first), (answers, next) -> answers.append('\n').append(next))
-        .map(answers -> (Message) TextMessage.create(answers.toString()));
+        });
+  }
+
+  /** A message's lines in batches of at most {@link #BATCH}: each waits for room in the window on its own. */
+  private static List<List<Line>> batches(List<Line> lines) {
+    List<List<Line>> batches = new ArrayList<>(lines.size() / BATCH + 1);
+    for (int from = 0; from < lines.size(); from += BATCH) {
+      batches.add(lines.subList(from, Math.min(lines.size(), from + BATCH)));
+    }
+    return batches;
   }
 
   private CompletionStage<List<Line>> lines(Message message) {
@@ -152,38 +185,57 @@ final class JobStream {
     return lines;
   }
 
-  /** Hands one line's submission to the JobManager; the answer comes once the job is final. */
-  private CompletionStage<Answer> submit(Line line) {
+  /**
+   * Hands a batch's submissions to the JobManager in one message; each is answered through the
+   * queue once its job is final. A line that cannot be read is answered at once.
+   */
+  private void submit(List<Line> batch, BoundedSourceQueue<Answer> queue) {
+    List<JobProtocol.SubmitBatch.Entry> entries = new ArrayList<>(batch.size());
+    for (Line line : batch) {
+      Object taken = submission(line, queue);
+      if (taken instanceof Answer answer) {
+        offer(queue, answer);
+      } else {
+        entries.add((JobProtocol.SubmitBatch.Entry) taken);
+      }
+    }
+    if (!entries.isEmpty()) {
+      jobs.tell(new JobProtocol.SubmitBatch(entries));
+    }
+  }
+
+  /** One line as the JobManager's entry that answers it, or the answer to a line that cannot be read. */
+  private Object submission(Line line, BoundedSourceQueue<Answer> queue) {
     if (line.problem() != null) {
-      return done(Answer.badInput(null, line.problem()));
+      return Answer.badInput(null, line.problem());
     }
     JsonNode tree;
     try {
       tree = JsonShape.read(line.text(), limits);
     } catch (BadInputException e) {
-      return done(Answer.badInput(JsonShape.tag(line.text()), e.getMessage()));
+      return Answer.badInput(JsonShape.tag(line.text()), e.getMessage());
     }
     JsonNode tag = tree != null && tree.isObject() ? ((ObjectNode) tree).remove("tag") : null;
     if (tag == null || !(tag.isNumber() || tag.isTextual())) {
-      return done(Answer.badInput(null, "each job needs a \"tag\", a number or text, to match its answer: " + EXAMPLE));
+      return Answer.badInput(null, "each job needs a \"tag\", a number or text, to match its answer: " + EXAMPLE);
     }
     SubmitRequest request;
     try {
       request = SubmitRequest.of(tree, limits);
     } catch (BadInputException e) {
-      return done(Answer.badInput(tag, e.getMessage()));
+      return Answer.badInput(tag, e.getMessage());
     }
-    return Asks.<JobManager.Command, JobProtocol.SubmitReply>ask(
-            system, jobs, replyTo -> new JobProtocol.SubmitUntilFinal(request.command(replyTo)), LONGEST)
-        .handle((reply, failure) -> {
-          if (failure != null) {
-            return Answer.of(tag, JsonResponses.failure(failure, OUTLASTED, settings.maxBodyBytes()));
-          }
-          if (reply instanceof JobProtocol.Accepted accepted) {
-            return new Answer(tag, accepted.job(), null);
-          }
-          return Answer.of(tag, JsonResponses.refused(reply));
-        });
+    return new JobProtocol.SubmitBatch.Entry(request.command(null), reply -> offer(queue, reply instanceof JobProtocol.Accepted accepted
+        ? new Answer(tag, accepted.job(), null)
+        : Answer.of(tag, JsonResponses.refused(reply))));
+  }
+
+  /**
+   * Queues an answer for the client. The window keeps the queue from filling; an answer for a
+   * connection that has closed meanwhile is dropped (its job ran; {@code GET /jobs/{id}} has it).
+   */
+  private static void offer(BoundedSourceQueue<Answer> queue, Answer answer) {
+    queue.offer(answer);
   }
 
   private static String render(Answer answer) {

@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -70,47 +71,77 @@ final class Intake {
   void submitUntilFinal(SubmitUntilFinal wrapped) {
     acceptWhenFinal = true;
     try {
-      if (wrapped.submit() instanceof Submit submit) {
-        submit(submit);
-      } else if (wrapped.submit() instanceof SubmitMap map) {
-        submitMap(map);
-      } else {
-        submitPipeline((SubmitPipeline) wrapped.submit());
-      }
+      take(wrapped.submit(), wrapped.replyTo()::tell);
     } finally {
       acceptWhenFinal = false;
     }
   }
 
-  void submit(Submit submit) {
-    Optional<Job> found = known.find(submit.job());
-    if (found.isEmpty()) {
-      submit.replyTo().tell(new Rejected(known.unknown(submit.job())));
-      return;
+  /** A job-stream message's jobs, each answered once final; their tasks reach the scheduler together. */
+  void submitBatch(JobProtocol.SubmitBatch batch) {
+    acceptWhenFinal = true;
+    singles.holdTasks();
+    try {
+      for (JobProtocol.SubmitBatch.Entry entry : batch.entries()) {
+        take(entry.submit(), entry.reply());
+      }
+    } finally {
+      singles.sendHeldTasks();
+      acceptWhenFinal = false;
     }
-    accept(submit, submit.replyTo(), 1, () -> singles.start(found.get(), submit.params(),
-        JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
+  }
+
+  private void take(JobManager.Command submission, Consumer<SubmitReply> reply) {
+    if (submission instanceof Submit submit) {
+      submit(submit, reply);
+    } else if (submission instanceof SubmitMap map) {
+      submitMap(map, reply);
+    } else {
+      submitPipeline((SubmitPipeline) submission, reply);
+    }
+  }
+
+  void submit(Submit submit) {
+    submit(submit, submit.replyTo()::tell);
   }
 
   void submitMap(SubmitMap submit) {
+    submitMap(submit, submit.replyTo()::tell);
+  }
+
+  void submitPipeline(SubmitPipeline submit) {
+    submitPipeline(submit, submit.replyTo()::tell);
+  }
+
+  private void submit(Submit submit, Consumer<SubmitReply> reply) {
+    Optional<Job> found = known.find(submit.job());
+    if (found.isEmpty()) {
+      reply.accept(new Rejected(known.unknown(submit.job())));
+      return;
+    }
+    accept(submit, reply, 1, () -> singles.start(found.get(), submit.params(),
+        JobInput.checked(found.get(), submit.params()), 0, submit.options().resolved(settings)));
+  }
+
+  private void submitMap(SubmitMap submit, Consumer<SubmitReply> reply) {
     Optional<Job> found = known.find(submit.job());
     if (found.isPresent() && found.get().kind() == JobKind.IO && submit.options().on() != Placement.PROCESSES) {
       if (submit.elements() instanceof UploadedElements) {
-        submit.replyTo().tell(new JobProtocol.Rejected("'" + submit.job() + "' is an I/O job: its map runs as a pipeline"
+        reply.accept(new JobProtocol.Rejected("'" + submit.job() + "' is an I/O job: its map runs as a pipeline"
             + " of one step, which takes its inputs in the submission (--values, or inputs inline), not uploaded"));
         return;
       }
       // I/O jobs run on the node, one job per element: a pipeline of one step does just that.
       submitPipeline(new SubmitPipeline(List.of(new PipelineStep(submit.job(), submit.shared())),
-          submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()));
+          submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()), reply);
       return;
     }
-    accept(submit, submit.replyTo(), admission.units(submit.elements(), submit.reduce(), workers.getAsInt()),
+    accept(submit, reply, admission.units(submit.elements(), submit.reduce(), workers.getAsInt()),
         () -> runs.startMap(submit, workers.getAsInt()));
   }
 
-  void submitPipeline(SubmitPipeline submit) {
-    accept(submit, submit.replyTo(), submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
+  private void submitPipeline(SubmitPipeline submit, Consumer<SubmitReply> reply) {
+    accept(submit, reply, submit.elements() == null ? 1 : submit.elements().size(), () -> runs.startPipeline(submit));
   }
 
   /**
@@ -118,15 +149,15 @@ final class Intake {
    * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
    * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
    */
-  private void accept(Object submission, ActorRef<SubmitReply> replyTo, int units, Supplier<JobRecord> start) {
+  private void accept(Object submission, Consumer<SubmitReply> reply, int units, Supplier<JobRecord> start) {
     String unrecordable = recording.refusal();
     if (unrecordable != null) {
-      replyTo.tell(new JobProtocol.Busy(unrecordable));
+      reply.accept(new JobProtocol.Busy(unrecordable));
       return;
     }
     SubmitReply refused = admission.refusal(units, jobs.unfinished() + runs.unsettled(workers.getAsInt()));
     if (refused != null) {
-      replyTo.tell(refused);
+      reply.accept(refused);
       return;
     }
     try {
@@ -140,11 +171,11 @@ final class Intake {
       if (!acceptWhenFinal) {
         recorded.whenComplete((ok, error) -> {
           if (error == null) {
-            replyTo.tell(new Accepted(job));
+            reply.accept(new Accepted(job));
           } else {
             String reason = "the job journal could not record it (" + error.getMessage() + "); try again shortly, or another node";
             self.tell(new JobManager.Unrecorded(job.seq(), reason));
-            replyTo.tell(new JobProtocol.Busy(reason));
+            reply.accept(new JobProtocol.Busy(reason));
           }
         });
       } else {
@@ -155,13 +186,13 @@ final class Intake {
         });
         JobRecord now = jobs.get(job.seq()).orElse(job); // it may have ended already
         if (now.state().isFinal()) {
-          replyTo.tell(new Accepted(now));
+          reply.accept(new Accepted(now));
         } else {
-          waiters.add(job.seq(), done -> replyTo.tell(new Accepted(done)));
+          waiters.add(job.seq(), done -> reply.accept(new Accepted(done)));
         }
       }
     } catch (BadInputException e) {
-      replyTo.tell(new Rejected(e.getMessage()));
+      reply.accept(new Rejected(e.getMessage()));
     }
   }
 

@@ -64,7 +64,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
-          JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
+          JobProtocol.SubmitBatch, JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
           JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
           PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied, OwnRows {}
 
@@ -223,6 +223,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(SubmitMap.class, submit -> same(() -> intake.submitMap(submit)))
         .onMessage(SubmitPipeline.class, submit -> same(() -> intake.submitPipeline(submit)))
         .onMessage(SubmitUntilFinal.class, submit -> same(() -> intake.submitUntilFinal(submit)))
+        .onMessage(JobProtocol.SubmitBatch.class, batch -> same(() -> intake.submitBatch(batch)))
         .onMessage(Drain.class, this::onDrain));
   }
 
@@ -233,12 +234,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(SubmitMap.class, submit -> stopping(submit.replyTo()))
         .onMessage(SubmitPipeline.class, submit -> stopping(submit.replyTo()))
         .onMessage(SubmitUntilFinal.class, submit -> stopping(submit.replyTo()))
+        .onMessage(JobProtocol.SubmitBatch.class, batch -> {
+          batch.entries().forEach(entry -> entry.reply().accept(STOPPING));
+          return Behaviors.same();
+        })
         .onMessage(Drain.class, this::onDrainAgain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline()));
   }
 
+  private static final Busy STOPPING = new Busy("this node is stopping and takes no more jobs; submit to another node");
+
   private Behavior<Command> stopping(ActorRef<SubmitReply> replyTo) {
-    replyTo.tell(new Busy("this node is stopping and takes no more jobs; submit to another node"));
+    replyTo.tell(STOPPING);
     return Behaviors.same();
   }
 

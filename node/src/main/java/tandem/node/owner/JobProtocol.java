@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,6 +78,22 @@ public final class JobProtocol {
         return single.replyTo();
       }
       return submit instanceof SubmitMap map ? map.replyTo() : ((SubmitPipeline) submit).replyTo();
+    }
+  }
+
+  /**
+   * The jobs of one job-stream message, each taken as under {@link SubmitUntilFinal} and answered
+   * through its own {@code reply} (on the JobManager's thread: it must not block). One message to
+   * the JobManager and one hand-over to the scheduler carry the lot; a message and an ask each
+   * cost more than a small job does. Each entry's submission has no {@code replyTo} (null).
+   */
+  public record SubmitBatch(List<Entry> entries) implements JobManager.Command {
+    public record Entry(JobManager.Command submit, Consumer<SubmitReply> reply) {
+      public Entry {
+        if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
+          throw new IllegalArgumentException("not a submission: " + submit);
+        }
+      }
     }
   }
 

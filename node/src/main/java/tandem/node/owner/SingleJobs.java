@@ -53,6 +53,9 @@ final class SingleJobs {
   private final JobLogs logs;
   /** How many workers each single job still unfinished ran out of memory, by its seq; none: absent. */
   private final Map<Long, Integer> memoryLosses = new HashMap<>();
+  /** While {@link #holdTasks} holds: tasks for workers and for the node's threads not yet sent; else null. */
+  private List<Task> held;
+  private List<Task> heldForThreads;
 
   /**
    * @param ioReplies where the I/O runner answers, adapted into the JobManager's messages
@@ -105,7 +108,34 @@ final class SingleJobs {
   }
 
   private void run(List<Task> tasks, Placement on) {
-    scheduler.tell(TaskScheduler.Enqueue.of(tasks, on == Placement.THREADS, taskEvents));
+    if (held != null) {
+      (on == Placement.THREADS ? heldForThreads : held).addAll(tasks);
+    } else {
+      scheduler.tell(TaskScheduler.Enqueue.of(tasks, on == Placement.THREADS, taskEvents));
+    }
+  }
+
+  /**
+   * From now until {@link #sendHeldTasks}, the tasks of the jobs started are kept, then handed to
+   * the scheduler in one message (one each for workers and for the node's threads) rather than one
+   * per job: a job stream's message of many small jobs costs the scheduler one message.
+   */
+  void holdTasks() {
+    held = new ArrayList<>();
+    heldForThreads = new ArrayList<>();
+  }
+
+  void sendHeldTasks() {
+    List<Task> forWorkers = held;
+    List<Task> forThreads = heldForThreads;
+    held = null;
+    heldForThreads = null;
+    if (forWorkers != null && !forWorkers.isEmpty()) {
+      scheduler.tell(TaskScheduler.Enqueue.of(forWorkers, false, taskEvents));
+    }
+    if (forThreads != null && !forThreads.isEmpty()) {
+      scheduler.tell(TaskScheduler.Enqueue.of(forThreads, true, taskEvents));
+    }
   }
 
   /** Stops a single job where it is: out of the queue, or interrupted where it runs. */
