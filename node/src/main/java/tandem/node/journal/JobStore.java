@@ -122,6 +122,39 @@ public final class JobStore implements AutoCloseable {
   private static final String FINISH = "UPDATE tandem_jobs SET state = ?, record = ?, result = ?, finished_at = ?"
       + " WHERE id = ? AND owner = ? AND finished_at IS NULL";
 
+  private static final String INSERT_ENDED = "INSERT INTO tandem_jobs (id, owner, job, state, submission, not_replayable,"
+      + " submitted_at, record, result, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+      + " owner = excluded.owner, state = excluded.state, record = excluded.record, result = excluded.result,"
+      + " finished_at = excluded.finished_at";
+
+  /**
+   * Records jobs accepted and ended since the last write, each as one finished row: a small job
+   * often ends before its acceptance is written, and one statement for it costs half of two.
+   */
+  void insertEndedAll(Connection c, List<Accepted> accepted, List<Finished> ends) throws SQLException {
+    if (accepted.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement(INSERT_ENDED)) {
+      for (int i = 0; i < accepted.size(); i++) {
+        Accepted a = accepted.get(i);
+        Finished f = ends.get(i);
+        p.setString(1, a.id());
+        p.setString(2, a.owner());
+        p.setString(3, a.job());
+        p.setString(4, f.state());
+        setBytes(p, 5, a.submission());
+        p.setString(6, a.notReplayable());
+        p.setLong(7, a.submittedAt());
+        p.setString(8, f.record());
+        setBytes(p, 9, f.result());
+        p.setLong(10, f.finishedAt());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
   /** Records an accepted job; one recovered by another owner is taken over (same id, new owner). */
   void insert(Connection c, Accepted a) throws SQLException {
     insertAll(c, List.of(a));
