@@ -41,7 +41,8 @@ public final class JobJournal implements AutoCloseable {
    * A write and who waits for it. Its row is made on the writer thread: encoding a submission or a
    * job's record costs the JobManager nothing.
    */
-  private record Pending(Supplier<JobStore.Accepted> accepted, Supplier<JobStore.Finished> finished, CompletableFuture<Void> done) {}
+  private record Pending(Supplier<JobStore.Accepted> accepted, Supplier<JobStore.Finished> finished,
+      JobStore.SettledChunk chunk, CompletableFuture<Void> done) {}
 
   private final JobStore store;
   private final String where;
@@ -92,12 +93,31 @@ public final class JobJournal implements AutoCloseable {
 
   /** Records an accepted job; completes once it is committed, or fails with why it could not be. */
   public CompletableFuture<Void> accepted(Supplier<JobStore.Accepted> accepted) {
-    return enqueue(new Pending(accepted, null, new CompletableFuture<>()));
+    return enqueue(new Pending(accepted, null, null, new CompletableFuture<>()));
   }
 
   /** Records a job's end; it is written when the store can take it (kept meanwhile). */
   public void finished(Supplier<JobStore.Finished> finished) {
-    enqueue(new Pending(null, finished, new CompletableFuture<>()));
+    enqueue(new Pending(null, finished, null, new CompletableFuture<>()));
+  }
+
+  /**
+   * Records a map's settled chunk, so a node that takes the map over runs only what is left. Best
+   * effort: one that cannot be written (the store is down, the queue full) runs again after a takeover.
+   */
+  public void chunkSettled(JobStore.SettledChunk chunk) {
+    queue.offer(new Pending(null, null, chunk, new CompletableFuture<>()));
+  }
+
+  /** Map {@code id}'s settled chunks, read off the caller's thread. */
+  public CompletableFuture<List<JobStore.SettledChunk>> settledChunks(String id) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.settledChunks(id);
+      } catch (SQLException e) {
+        throw new IllegalStateException("the job journal (" + where + ") cannot be read: " + e.getMessage(), e);
+      }
+    }, readers);
   }
 
   private CompletableFuture<Void> enqueue(Pending pending) {
@@ -171,8 +191,11 @@ public final class JobJournal implements AutoCloseable {
     // A job accepted and ended within this batch is written once, as a finished row.
     List<JobStore.Accepted> endedAccepted = new ArrayList<>();
     List<JobStore.Finished> endedEnds = new ArrayList<>();
+    List<JobStore.SettledChunk> chunks = new ArrayList<>();
     for (Pending p : batch) {
-      if (p.accepted() != null) {
+      if (p.chunk() != null) {
+        chunks.add(p.chunk());
+      } else if (p.accepted() != null) {
         JobStore.Accepted a = p.accepted().get();
         acceptedHere.put(a.id(), accepted.size());
         accepted.add(a);
@@ -202,6 +225,7 @@ public final class JobJournal implements AutoCloseable {
       store.transaction(List.of((s, c) -> {
         s.insertAll(c, accepted);
         s.insertEndedAll(c, endedAccepted, endedEnds);
+        s.insertChunks(c, chunks);
         s.finishAll(c, retried);
         s.finishAll(c, ends);
         if (batch.isEmpty() && retried.isEmpty()) {

@@ -29,6 +29,13 @@ public final class JobStore implements AutoCloseable {
   public record Accepted(String id, String owner, String job, String state, byte[] submission, String notReplayable,
       long submittedAt) {}
 
+  /**
+   * Elements [{@code offset}, {@code offset + count}) of map {@code id} settled: their results as
+   * the worker sent them ({@code result}: the chunk's results, or their fold), or the chunk's
+   * {@code error}. A map taken over from the journal runs only the elements no chunk covers.
+   */
+  public record SettledChunk(String id, int offset, int count, byte[] result, String error) {}
+
   /** A final job as written: its record as the HTTP API shows it, and a bytes result raw (or null). */
   public record Finished(String id, String owner, String state, String record, byte[] result, long finishedAt) {}
 
@@ -87,6 +94,8 @@ public final class JobStore implements AutoCloseable {
           + " state VARCHAR(20) NOT NULL, submission " + bytes + ", not_replayable VARCHAR(1000), record TEXT,"
           + " result " + bytes + ", submitted_at BIGINT NOT NULL, finished_at BIGINT, recovered INTEGER NOT NULL DEFAULT 0)");
       s.execute("CREATE INDEX IF NOT EXISTS tandem_jobs_finished ON tandem_jobs (finished_at)");
+      s.execute("CREATE TABLE IF NOT EXISTS tandem_map_chunks (id VARCHAR(100) NOT NULL, first_index INTEGER NOT NULL,"
+          + " element_count INTEGER NOT NULL, result " + bytes + ", error TEXT, PRIMARY KEY (id, first_index))");
       s.execute("CREATE TABLE IF NOT EXISTS tandem_probe (k VARCHAR(20) PRIMARY KEY, v BIGINT NOT NULL)");
     }
     return damage;
@@ -153,6 +162,40 @@ public final class JobStore implements AutoCloseable {
       }
       p.executeBatch();
     }
+  }
+
+  /** Records maps' settled chunks; one already there (the same elements, written twice) stays as it was. */
+  void insertChunks(Connection c, List<SettledChunk> all) throws SQLException {
+    if (all.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO tandem_map_chunks (id, first_index, element_count, result, error)"
+        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, first_index) DO NOTHING")) {
+      for (SettledChunk chunk : all) {
+        p.setString(1, chunk.id());
+        p.setInt(2, chunk.offset());
+        p.setInt(3, chunk.count());
+        setBytes(p, 4, chunk.result());
+        p.setString(5, chunk.error());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  /** Map {@code id}'s settled chunks, by their first element. */
+  public List<SettledChunk> settledChunks(String id) throws SQLException {
+    List<SettledChunk> out = new ArrayList<>();
+    try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement(
+        "SELECT first_index, element_count, result, error FROM tandem_map_chunks WHERE id = ? ORDER BY first_index")) {
+      p.setString(1, id);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new SettledChunk(id, r.getInt(1), r.getInt(2), r.getBytes(3), r.getString(4)));
+        }
+      }
+    }
+    return out;
   }
 
   /** Records an accepted job; one recovered by another owner is taken over (same id, new owner). */
@@ -302,10 +345,16 @@ public final class JobStore implements AutoCloseable {
           }
         }
       }
+      int gone;
       try (PreparedStatement p = c.prepareStatement("DELETE FROM tandem_jobs WHERE finished_at IS NOT NULL AND finished_at < ?")) {
         p.setLong(1, cutoff);
-        return p.executeUpdate();
+        gone = p.executeUpdate();
       }
+      // A map's settled chunks serve only its takeover: once it is final (or forgotten), they go.
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("DELETE FROM tandem_map_chunks WHERE id NOT IN (SELECT id FROM tandem_jobs WHERE finished_at IS NULL)");
+      }
+      return gone;
     }
   }
 

@@ -76,10 +76,13 @@ final class ChunkMaker {
     return (int) Math.max(1, Math.min(most, (elements.size() + takers * 4L - 1) / (takers * 4L)));
   }
 
-  /** The chunk of the given elements that starts at {@code from}: as many as a chunk takes, or those left. */
-  Chunk given(int from) {
+  /**
+   * The chunk of the given elements that starts at {@code from}: as many as a chunk takes, or those
+   * left before {@code before} (where elements that settled before a takeover begin).
+   */
+  Chunk given(int from, int before) {
     List<ObjectNode> given = plan.given();
-    int end = (int) Math.min(given.size(), (long) from + perChunk);
+    int end = (int) Math.min(Math.min(given.size(), before), (long) from + perChunk);
     JsonNode part;
     if (given instanceof RangeElements range) { // its bounds only: the worker makes the elements
       part = ChunkForm.range(range.key(), range.from() + from * range.step(), range.step(), end - from, plan.shared(), fold);

@@ -21,6 +21,8 @@ final class JobIds {
   private long lastSeq;
   /** The id the next job takes instead of a new one (a job taken over from the journal), or null. */
   private String adopting;
+  /** How often the job being adopted has been taken over, this time included. */
+  private int adoptions;
   /** Ids of jobs taken over, by id: they are not of this node's tag. */
   private final Map<String, Long> adopted = new HashMap<>();
 
@@ -33,17 +35,27 @@ final class JobIds {
   JobRecord queued(String name, JobKind kind, ObjectNode params, long nowNanos) {
     long seq = ++lastSeq;
     String id = tag + "-" + seq;
+    int recovered = 0;
     if (adopting != null) {
       id = adopting;
+      recovered = adoptions;
       adopted.put(id, seq);
       adopting = null;
     }
-    return JobRecord.queued(seq, id, name, kind, params, address, nowNanos);
+    JobRecord job = JobRecord.queued(seq, id, name, kind, params, address, nowNanos);
+    // Born marked: a map or pipeline keeps its own copy of its record, and reports it as it goes.
+    return recovered > 0 ? job.recovered(recovered) : job;
   }
 
   /** The next job queued takes {@code id}: it is taken over from the journal, where clients know it by that id. */
-  void adopt(String id) {
+  void adopt(String id, int takeovers) {
     adopting = id;
+    adoptions = takeovers;
+  }
+
+  /** Whether the next job queued is taken over from the journal (see {@link #adopt}). */
+  boolean adopting() {
+    return adopting != null;
   }
 
   /** The adoption is over: whether the job took its id (false when its submission was refused). */

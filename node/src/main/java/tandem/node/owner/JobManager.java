@@ -204,7 +204,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     ActorRef<IoRunner.Finished> ioReplies = context.messageAdapter(IoRunner.Finished.class, IoFinished::new);
     this.singles = new SingleJobs(context, jobs, ids, known::get, lossBudget, io, ioReplies, scheduler, taskEvents,
         this::finish, this::stepChanged);
-    this.runs = new Runs(context, jobs, ids, singles, known::get, settings, admission, lossBudget, scheduler, this::finish);
+    this.runs = new Runs(context, jobs, ids, singles, known::get, settings, admission, lossBudget, scheduler, this::finish,
+        recording);
     this.intake = new Intake(known, settings, admission, jobs, singles, runs, waiters, timers, () -> workers, recording,
         context.getSelf());
     scheduler.tell(new TaskScheduler.FollowFleet(
@@ -323,8 +324,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   /**
-   * Takes over a job from the journal: submits it again under its id (a map or pipeline from its
-   * start), marked recovered. One that cannot run again ends failed, saying why.
+   * Takes over a job from the journal: submits it again under its id (a pipeline from its start, a
+   * map but for the chunks that settled before, as recorded), marked recovered. One that cannot run again ends failed, saying why.
    */
   private Behavior<Command> onAdopt(JobProtocol.Adopt adopt) {
     String reason = adopt.notReplayable();
@@ -338,7 +339,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
               return Behaviors.stopped();
             }).build());
         Command again = reader.read(adopt.submission(), replies);
-        ids.adopt(adopt.id());
+        ids.adopt(adopt.id(), adopt.recovered());
         if (again instanceof Submit submit) {
           intake.submit(submit);
         } else if (again instanceof SubmitMap map) {
@@ -355,9 +356,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     OptionalLong seq = ids.seq(adopt.id());
     if (reason == null && seq.isPresent()) {
       jobs.get(seq.getAsLong()).ifPresent(job -> {
-        jobs.put(job.recovered(adopt.recovered()));
         JobLogs.get(getContext().getSystem()).note(job.seq(), -1, "taken over from the journal by this node ("
-            + recording.owner() + ") from " + adopt.from() + "; run again from its start (takeover " + adopt.recovered() + ")");
+            + recording.owner() + ") from " + adopt.from() + " (takeover " + adopt.recovered() + "); it runs again"
+            + (job.map() != null && !job.map().streamed() ? ", but for the elements that settled before" : " from its start"));
       });
       getContext().getLog().info("took over job {} ({}) from {}", adopt.id(), adopt.job(), adopt.from());
     } else if (reason != null) {

@@ -77,6 +77,19 @@ final class JobRecording {
     }));
   }
 
+  /**
+   * Where map {@code map} records its settled chunks; {@code takeover} when this run takes it over
+   * from the journal. A map whose results stream to their reader, or whose inputs are uploaded,
+   * runs from its start after a takeover: nothing is recorded for it.
+   */
+  MapJournal forMap(JobRecord map, boolean takeover) {
+    MapView view = map.map();
+    if (journal.isEmpty() || map.parent() != 0 || view == null || view.streamed() || view.receiving()) {
+      return MapJournal.NONE;
+    }
+    return new MapJournal(journal.get(), map.id(), takeover);
+  }
+
   /** Records {@code job}'s end (a pipeline's steps are not recorded). */
   void finished(JobRecord job) {
     if (journal.isEmpty() || job.parent() != 0) {

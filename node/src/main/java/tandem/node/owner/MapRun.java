@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import tandem.node.journal.JobStore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,7 +37,10 @@ import tandem.protocol.job.Job;
 final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks, Unread, Upload,
-      NoUpload {}
+      NoUpload, Resumed {}
+
+  /** What settled of this map before it was taken over, read from the journal (or why it could not be). */
+  private record Resumed(List<JobStore.SettledChunk> settled, Throwable error) implements Command {}
 
   /** A client asks for the elements that settled after those it has. */
   record Follow(JobProtocol.MapResults ask) implements Command {}
@@ -87,9 +92,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
    * @param jobs told {@link JobManager.MapChanged} and, at the end, {@link JobManager.MapEnded}
    */
   static Behavior<Command> create(Plan plan, JobRecord record, int window, Unreads unreads, LossBudget budget,
-      AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs) {
+      AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler, ActorRef<JobManager.Command> jobs,
+      MapJournal journal) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new MapRun(context, timers, plan, record, window, unreads, budget, taskIds, scheduler, jobs)));
+        new MapRun(context, timers, plan, record, window, unreads, budget, taskIds, scheduler, jobs, journal)));
   }
 
   private final Plan plan;
@@ -112,12 +118,22 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   private int sent;
   /** The inputs as they are uploaded, for a map whose elements come that way; else null. */
   private final MapUpload upload;
+  /** Where settled chunks are recorded, for a node that takes this map over. */
+  private final MapJournal journal;
+  /**
+   * Elements that settled before this run took the map over: each range's first index and the
+   * index past its end. They are not sent again.
+   */
+  private final TreeMap<Integer, Integer> settledBefore = new TreeMap<>();
+  /** True while a taken-over map reads what settled before: it sends nothing until then. */
+  private boolean resuming;
 
   private MapRun(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan, JobRecord record, int window,
       Unreads unreads, LossBudget budget, AtomicLong taskIds, ActorRef<TaskScheduler.Command> scheduler,
-      ActorRef<JobManager.Command> jobs) {
+      ActorRef<JobManager.Command> jobs, MapJournal journal) {
     super(context);
     this.timers = timers;
+    this.journal = journal;
     this.unreads = unreads;
     this.plan = plan;
     this.budget = budget;
@@ -132,7 +148,51 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
     if (upload != null) {
       timers.startSingleTimer(NoUpload.TIMED_OUT, NoUpload.TIMED_OUT, UPLOAD_START);
     }
-    sendMore();
+    if (journal.resumes()) {
+      resuming = true;
+      context.pipeToSelf(journal.settled(), Resumed::new);
+    } else {
+      sendMore();
+    }
+  }
+
+  /**
+   * A taken-over map's elements that settled before count as settled now, from what their chunks
+   * sent then; the rest go out. A range that overlaps one already counted (written twice, by an
+   * owner that had split a lost chunk) is skipped.
+   */
+  private Behavior<Command> onResumed(Resumed resumed) {
+    resuming = false;
+    long now = System.nanoTime();
+    String id = tally.record().id();
+    if (resumed.error() != null) {
+      getContext().getLog().warn("map {} could not read what settled before its takeover ({}); it runs from its start",
+          id, resumed.error().getMessage());
+      logs.note(tally.record().seq(), -1, "what settled before the takeover could not be read ("
+          + resumed.error().getMessage() + "); every element runs again");
+      return afterChange(Optional.empty());
+    }
+    int elements = 0;
+    int end = 0;
+    Optional<JobRecord> ended = Optional.empty();
+    for (JobStore.SettledChunk settled : resumed.settled()) {
+      if (settled.offset() < end || settled.count() <= 0 || (long) settled.offset() + settled.count() > plan.given().size()) {
+        continue;
+      }
+      end = settled.offset() + settled.count();
+      settledBefore.put(settled.offset(), end);
+      elements += settled.count();
+      Chunk chunk = new Chunk(tally.record().seq(), settled.offset(), settled.count(), null, 0, 0);
+      ended = tally.chunkDone(chunk, settled.result(), settled.error(), now);
+      if (ended.isPresent()) {
+        break;
+      }
+    }
+    getContext().getLog().info("map {} resumes: {} of its {} elements had settled before the takeover", id, elements,
+        plan.given().size());
+    logs.note(tally.record().seq(), -1, "resumed: " + elements + " of " + plan.given().size()
+        + " elements had settled before the takeover and do not run again");
+    return afterChange(ended);
   }
 
   /** Sends the next chunks, until {@link #window} of them are out or none is left. */
@@ -145,8 +205,14 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       }
       upload.answerIfRoom(); // what went out made room
     } else {
-      while (chunks.size() < window && sent < given.size() && !waitsForReader()) {
-        Chunk chunk = chunkMaker.given(sent);
+      while (!resuming && chunks.size() < window && sent < given.size() && !waitsForReader()) {
+        Map.Entry<Integer, Integer> settled = settledBefore.floorEntry(sent);
+        if (settled != null && settled.getValue() > sent) {
+          sent = settled.getValue(); // settled before the takeover
+          continue;
+        }
+        Integer next = settledBefore.higherKey(sent);
+        Chunk chunk = chunkMaker.given(sent, next == null ? given.size() : next);
         tasks.add(out(chunk));
         sent += chunk.count();
       }
@@ -199,6 +265,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         .onMessage(NoUpload.class, timedOut -> onNoUpload())
         .onMessage(Stop.class, stop -> stopped(stop.ended()))
         .onMessage(FromTasks.class, this::onFromTasks)
+        .onMessage(Resumed.class, this::onResumed)
         .build();
   }
 
@@ -221,7 +288,10 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         if (chunk != null && upload != null && chunk.startedAt() != 0) {
           upload.ran(chunk.count(), now - chunk.startedAt());
         }
-        ended = chunk == null ? ended : tally.chunkDone(chunk, result.result(), result.error(), now);
+        if (chunk != null) {
+          journal.record(chunk, result.result(), result.error());
+          ended = tally.chunkDone(chunk, result.result(), result.error(), now);
+        }
         if (ended.isPresent()) {
           break;
         }
@@ -325,6 +395,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
       scheduler.tell(new TaskScheduler.Enqueue(again, plan.on() == Placement.THREADS, true, taskEvents));
     }
     for (Map.Entry<Chunk, String> e : spent.entrySet()) {
+      journal.record(e.getKey(), null, e.getValue());
       Optional<JobRecord> ended = tally.chunkDone(e.getKey(), null, e.getValue(), now);
       if (ended.isPresent()) {
         return ended;
@@ -389,6 +460,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
           return Behaviors.same();
         })
         .onMessage(NoUpload.class, late -> Behaviors.same())
+        .onMessage(Resumed.class, late -> Behaviors.same())
         .build();
   }
 }

@@ -50,10 +50,14 @@ final class Runs {
   /** The pipelines running, each by its own {@link PipelineRun}, by seq. */
   private final Map<Long, ActorRef<PipelineRun.Command>> pipelines = new HashMap<>();
 
+  /** The journal, where each map records its settled chunks (and a taken-over map finds them). */
+  private final JobRecording recording;
+
   Runs(ActorContext<JobManager.Command> context, JobTable jobs, JobIds ids, SingleJobs singles,
       Function<String, Job> known, NodeSettings settings, Admission admission, LossBudget lossBudget,
-      ActorRef<TaskScheduler.Command> scheduler, Consumer<JobRecord> finish) {
+      ActorRef<TaskScheduler.Command> scheduler, Consumer<JobRecord> finish, JobRecording recording) {
     this.context = context;
+    this.recording = recording;
     this.jobs = jobs;
     this.ids = ids;
     this.singles = singles;
@@ -71,6 +75,7 @@ final class Runs {
    * @param workers how many workers take this node's tasks now
    */
   JobRecord startMap(SubmitMap submit, int workers) {
+    boolean takeover = ids.adopting();
     Job job = known.apply(submit.job());
     JobOptions options = submit.options().resolved(settings);
     List<ObjectNode> elements = submit.elements();
@@ -97,7 +102,7 @@ final class Runs {
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = context.spawn(
         MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.streamWindow(), settings.unreadTimeout()), lossBudget,
-            chunkIds, scheduler, context.getSelf()),
+            chunkIds, scheduler, context.getSelf(), recording.forMap(record, takeover)),
         "map-" + record.seq());
     context.watchWith(run, new JobManager.RunStopped(record.seq()));
     maps.put(record.seq(), run);

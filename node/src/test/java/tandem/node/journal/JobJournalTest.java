@@ -30,7 +30,7 @@ class JobJournalTest {
   void open() throws Exception {
     dir = Files.createTempDirectory("journal");
     journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("journal.db"), "", "", Duration.ofDays(7), 100_000,
-        1 << 20, 1 << 20, Duration.ofSeconds(10)));
+        1 << 20, 1 << 20, 64 << 20, Duration.ofSeconds(10)));
   }
 
   @AfterEach
@@ -83,7 +83,7 @@ class JobJournalTest {
   void keepsItsRetentionUnderAStreamOfJobs() throws Exception {
     journal.close();
     journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("kept.db"), "", "", Duration.ofDays(7), 100,
-        1 << 20, 1 << 20, Duration.ofSeconds(10)));
+        1 << 20, 1 << 20, 64 << 20, Duration.ofSeconds(10)));
     // Removal runs every 10 s: between two, what came meanwhile is held too. Written until a removal
     // is seen (the count drops) after the first 1,000, at about 1,000 jobs a second, never idle.
     long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();

@@ -143,4 +143,24 @@ abstract class JobStoreTest {
     assertEquals(2, store.purge(1008, 100));
     assertTrue(store.find("running").isPresent());
   }
+
+  @Test
+  void keepsAMapsSettledChunksWhileItRunsAndForgetsThemOnceItEnds() throws Exception {
+    JobStore store = store();
+    store.transaction(List.of((s, c) -> s.insert(c, accepted("m-1", "n#1")), (s, c) -> s.insertChunks(c, List.of(
+        new JobStore.SettledChunk("m-1", 10, 5, new byte[] {1, 2}, null),
+        new JobStore.SettledChunk("m-1", 0, 10, null, "lost 4 times")))));
+    // Written twice (an owner that lost its worker retried): the first stays.
+    store.transaction(List.of((s, c) -> s.insertChunks(c, List.of(new JobStore.SettledChunk("m-1", 0, 3, null, "again")))));
+    List<JobStore.SettledChunk> settled = store.settledChunks("m-1");
+    assertEquals(List.of(0, 10), settled.stream().map(JobStore.SettledChunk::offset).toList(), "by first element");
+    assertEquals("lost 4 times", settled.get(0).error());
+    assertEquals(10, settled.get(0).count());
+    assertEquals(2, settled.get(1).result().length);
+    store.purge(0, 100);
+    assertEquals(2, store.settledChunks("m-1").size(), "kept while the map runs");
+    store.transaction(List.of((s, c) -> s.finish(c, new JobStore.Finished("m-1", "n#1", "succeeded", "{}", null, 7))));
+    store.purge(0, 100);
+    assertEquals(List.of(), store.settledChunks("m-1"), "gone once it ended");
+  }
 }

@@ -39,16 +39,19 @@ class ChunkMakerTest {
   @DisplayName("a range's chunk is its bounds, to be folded as the map says; the last chunk takes what is left")
   void makesRangeChunks() {
     ChunkMaker maker = maker(new RangeElements("x", 10, 2, 10), Json.object(), 4, Reduce.SUM);
-    Chunk first = maker.given(0);
+    Chunk first = maker.given(0, Integer.MAX_VALUE);
     JsonNode params = ValueCodec.decode(first.task().params());
     assertEquals(4, ChunkForm.count(params));
     assertEquals("sum", ChunkForm.fold(params));
     assertEquals(List.of(10L, 12L, 14L, 16L), xs(first));
     assertEquals(101, first.task().taskId(), "ids from the node's counter");
-    Chunk last = maker.given(8);
+    Chunk last = maker.given(8, Integer.MAX_VALUE);
     assertEquals(7, last.seq());
     assertEquals(8, last.offset());
     assertEquals(List.of(26L, 28L), xs(last));
+    Chunk beforeSettled = maker.given(1, 3); // elements 3 and on settled before a takeover
+    assertEquals(1, beforeSettled.offset());
+    assertEquals(List.of(12L, 14L), xs(beforeSettled));
   }
 
   @Test
@@ -56,10 +59,10 @@ class ChunkMakerTest {
   void makesListedChunks() {
     List<ObjectNode> given = List.of(Json.object().put("x", 1), Json.object().put("x", 2), Json.object().put("x", 3));
     ChunkMaker maker = maker(given, Json.object().put("y", 5), 2, null);
-    JsonNode params = ValueCodec.decode(maker.given(0).task().params());
+    JsonNode params = ValueCodec.decode(maker.given(0, Integer.MAX_VALUE).task().params());
     assertTrue(params.isArray(), "no fold: a plain list");
     assertEquals(Json.object().put("y", 5).put("x", 1), params.get(0));
-    Chunk rest = maker.given(2);
+    Chunk rest = maker.given(2, Integer.MAX_VALUE);
     assertEquals(1, rest.count());
     assertEquals(List.of(3L), xs(rest));
   }
@@ -82,7 +85,7 @@ class ChunkMakerTest {
       given.add(Json.object().put("x", i));
     }
     ChunkMaker maker = maker(given, Json.object(), 160, null);
-    Chunk lost = maker.given(0).started(1).started(2);
+    Chunk lost = maker.given(0, Integer.MAX_VALUE).started(1).started(2);
     List<Chunk> parts = maker.split(lost, MapRun.SPLIT_PARTS);
     assertEquals(16, parts.size());
     for (int p = 0; p < parts.size(); p++) {

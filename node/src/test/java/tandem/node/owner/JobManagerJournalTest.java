@@ -45,7 +45,7 @@ class JobManagerJournalTest {
   void open() throws Exception {
     dir = Files.createTempDirectory("journal");
     journal = new JobJournal(new JournalSettings("jdbc:sqlite:" + dir.resolve("journal.db"), "", "", Duration.ofDays(7),
-        100_000, 1 << 20, 1 << 20, Duration.ofSeconds(10)));
+        100_000, 1 << 20, 1 << 20, 64 << 20, Duration.ofSeconds(10)));
   }
 
   @AfterEach
@@ -116,5 +116,38 @@ class JobManagerJournalTest {
     assertEquals("failed", unrun.state());
     assertTrue(unrun.record().contains("its inputs were uploaded"), unrun.record());
     assertEquals(List.of(), journal.unfinishedOf(OWNER).get(10, TimeUnit.SECONDS), "nothing left unfinished");
+  }
+
+  @Test
+  @DisplayName("started again, a map it owned runs only the elements no recorded chunk covers, and keeps what they recorded")
+  void resumesAMapFromItsSettledChunks() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = Json.object().put("job", "square").put("chunk", 5).put("on", "threads");
+    tree.set("params", Json.object());
+    com.fasterxml.jackson.databind.node.ArrayNode inputs = tree.putArray("inputs");
+    for (int x = 1; x <= 20; x++) {
+      inputs.addObject().put("x", x);
+    }
+    journal.accepted(() -> new JobStore.Accepted("old-9", OWNER, "square", "running", ValueCodec.encode(tree), null,
+        System.currentTimeMillis())).get(10, TimeUnit.SECONDS);
+    // Elements 0-4 and 10-14 settled before: recorded as results no square gives, so a rerun would show.
+    for (int offset : new int[] {0, 10}) {
+      com.fasterxml.jackson.databind.node.ArrayNode results = Json.NODES.arrayNode();
+      for (int i = 0; i < 5; i++) {
+        results.addObject().put("ok", -(offset + i));
+      }
+      journal.chunkSettled(new JobStore.SettledChunk("old-9", offset, 5, ValueCodec.encode(results), null));
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (journal.settledChunks("old-9").get(10, TimeUnit.SECONDS).size() < 2) {
+      assertTrue(System.nanoTime() < deadline, "the chunks were not written within 10 s");
+      Thread.sleep(20);
+    }
+    jobManager();
+    JobStore.Row resumed = awaitEnded("old-9");
+    assertEquals("succeeded", resumed.state(), resumed.record());
+    List<Integer> results = new java.util.ArrayList<>();
+    Json.read(resumed.record()).path("result").forEach(r -> results.add(r.asInt()));
+    assertEquals(List.of(0, -1, -2, -3, -4, 36, 49, 64, 81, 100, -10, -11, -12, -13, -14, 256, 289, 324, 361, 400), results);
+    assertEquals(1, Json.read(resumed.record()).path("recovered").asInt(), resumed.record());
   }
 }
