@@ -63,13 +63,20 @@ public final class JobChannel implements AutoCloseable {
   /** Why the channel no longer works, or null while it does. */
   private volatile RuntimeException broken;
 
-  private JobChannel(URI url) {
+  /** Each accepted job's id by its tag, until it is answered: what to wait for elsewhere should the node die. */
+  private final Map<Long, String> ids = new ConcurrentHashMap<>();
+  /** The client that opened this channel, which knows the cluster's other nodes. */
+  private final TandemClient client;
+
+  private JobChannel(URI url, TandemClient client) {
     this.url = url;
+    this.client = client;
   }
 
-  static CompletableFuture<JobChannel> open(HttpClient http, URI base, String how, String token) {
-    URI url = URI.create(base.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/jobs/stream");
-    JobChannel channel = new JobChannel(url);
+  static CompletableFuture<JobChannel> open(HttpClient http, URI base, String how, String token, TandemClient client) {
+    // ids: the node says each job's id once accepted, in one line per message of jobs.
+    URI url = URI.create(base.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/jobs/stream?ids=true");
+    JobChannel channel = new JobChannel(url, client);
     WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
@@ -205,10 +212,15 @@ public final class JobChannel implements AutoCloseable {
 
   private void answered(String text) {
     JsonNode answer = Json.read(text);
+    if (answer.has("accepted")) {
+      answer.get("accepted").forEach(pair -> ids.put(pair.get(0).asLong(), pair.get(1).asText()));
+      return;
+    }
     if (!answer.has("tag")) {
       breakWith(new TandemException(answer.path("status").asInt(400), answer.path("error").asText(text)));
       return;
     }
+    ids.remove(answer.path("tag").asLong());
     CompletableFuture<JsonNode> future = waiting.remove(answer.path("tag").asLong());
     if (future == null) {
       return;
@@ -221,16 +233,34 @@ public final class JobChannel implements AutoCloseable {
     }
   }
 
-  /** Fails every job still waiting, and every later one, with {@code why}. */
+  /**
+   * Fails every job still waiting, and every later one, with {@code why}; but when the node is gone
+   * (not when this channel was closed), a job it had accepted is waited for at another node, and
+   * its future holds the job once final there.
+   */
   private void breakWith(RuntimeException why) {
     if (broken == null) {
       broken = why;
     }
     outbox.clear();
     queued.set(0);
+    boolean carryOn = why instanceof UnreachableException;
     waiting.keySet().forEach(tag -> {
       CompletableFuture<JsonNode> future = waiting.remove(tag);
-      if (future != null) {
+      String id = ids.remove(tag);
+      if (future == null) {
+        return;
+      }
+      if (carryOn && id != null) {
+        client.carryOn(id, why).whenComplete((job, error) -> {
+          if (error != null) {
+            future.completeExceptionally(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error);
+          } else {
+            future.complete(job);
+          }
+        });
+      } else {
         future.completeExceptionally(why);
       }
     });

@@ -220,10 +220,17 @@ public final class TandemClient {
 
   /**
    * Opens a {@link JobChannel}: one connection on which any number of jobs travel at once, each
-   * answered when it is final. The way to submit many small jobs one by one.
+   * answered when it is final. The way to submit many small jobs one by one. Should its node die,
+   * the jobs it had accepted are waited for at the cluster's other nodes (with a journal, one
+   * takes them over), like {@link #awaitJob}.
    */
   public CompletableFuture<JobChannel> openChannel() {
-    return JobChannel.open(http, base, how, token);
+    return learnOthers().thenCompose(v -> JobChannel.open(http, base, how, token, this));
+  }
+
+  /** Waits for job {@code id} at the other nodes this client knows: its own node is {@code gone}. */
+  CompletableFuture<JsonNode> carryOn(String id, Throwable gone) {
+    return elsewhere(id, others(), gone);
   }
 
   /** Submits a job; the future holds the job as accepted (queued or running). */
@@ -392,20 +399,40 @@ public final class TandemClient {
   }
 
   /**
+   * How long a client whose node died while it waited for a job keeps looking for a node that
+   * answers for it: long enough for the cluster to remove the dead node and for another to take
+   * the job over, or for a restarted node to come back.
+   */
+  static final java.time.Duration CARRY_ON = java.time.Duration.ofSeconds(60);
+
+  /**
    * Its node died while a client waited for job {@code id}: it waits at another node instead, the
    * first of {@code candidates} that answers. With a journal, the job's new owner (or, until one
-   * takes it over, any node, from the journal) answers for the same id.
+   * takes it over, any node, from the journal) answers for the same id. When none answers, it
+   * tries every node it knows again, twice a second, for {@link #CARRY_ON}.
    */
   private CompletableFuture<JsonNode> elsewhere(String id, List<URI> candidates, Throwable gone) {
+    return elsewhere(id, candidates, gone, System.nanoTime() + CARRY_ON.toNanos());
+  }
+
+  private CompletableFuture<JsonNode> elsewhere(String id, List<URI> candidates, Throwable gone, long deadline) {
     if (candidates.isEmpty()) {
-      return CompletableFuture.failedFuture(unwrap(gone));
+      if (System.nanoTime() > deadline) {
+        return CompletableFuture.failedFuture(unwrap(gone));
+      }
+      List<URI> everyone = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base)).distinct().toList();
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+          .thenCompose(v -> elsewhere(id, everyone, gone, deadline));
     }
     URI next = candidates.get(0);
     List<URI> rest = candidates.subList(1, candidates.size());
-    TandemClient there = new TandemClient(next, "another node of the cluster (" + base + " is gone)", token).alsoTry(rest);
+    // It knows every node this client knows, the dead one too: that may come back.
+    List<URI> known = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base))
+        .filter(uri -> !uri.equals(next)).distinct().toList();
+    TandemClient there = new TandemClient(next, "another node of the cluster (" + base + " is gone)", token).alsoTry(known);
     there.learned = true;
     return there.awaitJob(id).exceptionallyCompose(error -> unwrap(error) instanceof UnreachableException
-        ? elsewhere(id, rest, gone)
+        ? elsewhere(id, rest, gone, deadline)
         : CompletableFuture.failedFuture(unwrap(error)));
   }
 

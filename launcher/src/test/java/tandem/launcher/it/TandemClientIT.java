@@ -293,21 +293,7 @@ class TandemClientIT {
   @DisplayName("on the raw job stream, malformed JSON, a missing tag, bad parameters and a binary message each get a one-line error, and the connection serves on")
   void jobStreamAnswersBadLines() throws Exception {
     java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-    java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/jobs/stream"), new java.net.http.WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              lines.addAll(List.of(partial.toString().split("\n")));
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        }).join();
+    java.net.http.WebSocket socket = openStream("", lines);
     try {
       socket.sendText("{not json", true).join();
       assertTrue(Json.read(next(lines)).path("error").asText().startsWith("malformed JSON"));
@@ -331,6 +317,46 @@ class TandemClientIT {
     } finally {
       socket.abort();
     }
+  }
+
+  @Test
+  @DisplayName("on the job stream with ?ids=true, a job's id comes as soon as it is accepted, then its answer")
+  void jobStreamSaysIdsOnAcceptance() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = openStream("?ids=true", lines);
+    try {
+      socket.sendText("{\"tag\": 9, \"job\": \"sleep\", \"params\": {\"ms\": 300}}\n{\"tag\": 10, \"job\": \"nope\"}", true).join();
+      java.util.Map<String, JsonNode> byKind = new java.util.HashMap<>();
+      for (int i = 0; i < 3; i++) {
+        JsonNode line = Json.read(next(lines));
+        byKind.put(line.has("accepted") ? "accepted" : line.path("tag").asText(), line);
+      }
+      JsonNode accepted = byKind.get("accepted");
+      assertEquals(1, accepted.path("accepted").size(), "the refused job has no id: " + byKind);
+      assertEquals(9, accepted.path("accepted").get(0).get(0).asInt(), accepted.toString());
+      assertEquals(byKind.get("9").path("id").asText(), accepted.path("accepted").get(0).get(1).asText(), byKind.toString());
+      assertEquals(400, byKind.get("10").path("status").asInt(), byKind.toString());
+    } finally {
+      socket.abort();
+    }
+  }
+
+  private java.net.http.WebSocket openStream(String query, java.util.concurrent.BlockingQueue<String> lines) {
+    return java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/jobs/stream" + query), new java.net.http.WebSocket.Listener() {
+          private final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              lines.addAll(List.of(partial.toString().split("\n")));
+              partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+        }).join();
   }
 
   private static String next(java.util.concurrent.BlockingQueue<String> lines) throws InterruptedException {

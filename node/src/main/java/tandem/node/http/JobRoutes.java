@@ -67,7 +67,8 @@ public final class JobRoutes extends AllDirectives {
   public Route routes() {
     return pathPrefix("jobs", () -> concat(
         pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
-        path("stream", () -> get(() -> handleWebSocketMessages(stream.flow()))),
+        path("stream", () -> get(() -> parameterOptional("ids", ids ->
+            handleWebSocketMessages(stream.flow(ids.map(v -> !v.equals("false") && !v.equals("0")).orElse(false)))))),
         pathPrefix(segment(), id -> concat(
             pathEndOrSingleSlash(() -> get(() -> job(id))),
             path("results", () -> get(() -> parameterOptional("after", after ->

@@ -1,6 +1,7 @@
 package tandem.node.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.util.ArrayList;
@@ -37,7 +38,9 @@ import tandem.protocol.job.BadInputException;
  * {@code result} when it did not succeed; {@code GET /jobs/{id}} has the whole record), or
  * {@code {tag, status, error}} with the HTTP status the same mistake would get. Answers
  * come as jobs end, not in the order they were sent. A bad line is answered and the connection
- * serves on.
+ * serves on. With {@code ?ids=true} the node also tells each job's id once it is accepted ({@code
+ * {"accepted": [[tag, id], ...]}}, a line per batch), so a client can wait for its jobs at
+ * another node should this one die.
  *
  * <p>Lines share a message only when they would otherwise wait: a client sends what queued up
  * while its last send was on the wire, and the node puts into one message the answers that are
@@ -70,9 +73,18 @@ final class JobStream {
    * What one line gets back: the final job, or the status and reason {@link JsonResponses} gives
    * the same mistake over plain HTTP.
    */
-  private record Answer(JsonNode tag, JobRecord job, JsonResponses.Refusal refusal) {
+  private record Answer(JsonNode tag, JobRecord job, JsonResponses.Refusal refusal, ArrayNode accepted) {
+    Answer(JsonNode tag, JobRecord job, JsonResponses.Refusal refusal) {
+      this(tag, job, refusal, null);
+    }
+
     static Answer of(JsonNode tag, JsonResponses.Refusal refusal) {
       return new Answer(tag, null, refusal);
+    }
+
+    /** The ids of a batch's jobs accepted and not final yet, as {@code [tag, id]} pairs. */
+    static Answer accepted(ArrayNode pairs) {
+      return new Answer(null, null, null, pairs);
     }
 
     static Answer badInput(JsonNode tag, String reason) {
@@ -95,7 +107,12 @@ final class JobStream {
     this.materializer = Materializer.matFromSystem(system);
   }
 
-  Flow<Message, Message, NotUsed> flow() {
+  /**
+   * @param ids whether the client wants each job's id as soon as it is accepted (a line {@code
+   *     {"accepted": [[tag, id], ...]}} per batch, for the jobs not final by then), so that it can
+   *     wait for them at another node should this one die
+   */
+  Flow<Message, Message, NotUsed> flow(boolean ids) {
     NodeMetrics metrics = NodeMetrics.get(system);
     AnswerWindow window = new AnswerWindow(WINDOW);
     // Answers are offered here by the JobManager as jobs end; the window keeps them within its bound.
@@ -117,8 +134,9 @@ final class JobStream {
         })
         .mapAsync(1, this::lines)
         .mapConcat(JobStream::batches)
-        .mapAsync(1, batch -> window.take(batch.size()).thenApply(room -> batch))
-        .to(Sink.foreach(batch -> submit(batch, queue)));
+        // With ids, a batch may owe one line more: its acceptances.
+        .mapAsync(1, batch -> window.take(batch.size() + (ids ? 1 : 0)).thenApply(room -> batch))
+        .to(Sink.foreach(batch -> submit(batch, queue, ids ? window : null)));
     Source<Message, NotUsed> out = answers.second()
         .map(answer -> {
           window.answered();
@@ -189,23 +207,34 @@ final class JobStream {
    * Hands a batch's submissions to the JobManager in one message; each is answered through the
    * queue once its job is final. A line that cannot be read is answered at once.
    */
-  private void submit(List<Line> batch, BoundedSourceQueue<Answer> queue) {
+  private void submit(List<Line> batch, BoundedSourceQueue<Answer> queue, AnswerWindow ids) {
     List<JobProtocol.SubmitBatch.Entry> entries = new ArrayList<>(batch.size());
+    // Filled on the JobManager's thread as it takes the batch, then offered from there in one line.
+    ArrayNode accepted = ids == null ? null : Json.NODES.arrayNode();
     for (Line line : batch) {
-      Object taken = submission(line, queue);
+      Object taken = submission(line, queue, accepted);
       if (taken instanceof Answer answer) {
         offer(queue, answer);
       } else {
         entries.add((JobProtocol.SubmitBatch.Entry) taken);
       }
     }
-    if (!entries.isEmpty()) {
-      jobs.tell(new JobProtocol.SubmitBatch(entries));
+    Runnable afterAll = () -> {
+      if (accepted != null && !accepted.isEmpty()) {
+        offer(queue, Answer.accepted(accepted));
+      } else if (ids != null) {
+        ids.answered(); // the line it made room for is not needed
+      }
+    };
+    if (entries.isEmpty()) {
+      afterAll.run();
+    } else {
+      jobs.tell(new JobProtocol.SubmitBatch(entries, afterAll));
     }
   }
 
   /** One line as the JobManager's entry that answers it, or the answer to a line that cannot be read. */
-  private Object submission(Line line, BoundedSourceQueue<Answer> queue) {
+  private Object submission(Line line, BoundedSourceQueue<Answer> queue, ArrayNode accepted) {
     if (line.problem() != null) {
       return Answer.badInput(null, line.problem());
     }
@@ -225,9 +254,10 @@ final class JobStream {
     } catch (BadInputException e) {
       return Answer.badInput(tag, e.getMessage());
     }
-    return new JobProtocol.SubmitBatch.Entry(request.command(null), reply -> offer(queue, reply instanceof JobProtocol.Accepted accepted
-        ? new Answer(tag, accepted.job(), null)
-        : Answer.of(tag, JsonResponses.refused(reply))));
+    return new JobProtocol.SubmitBatch.Entry(request.command(null), reply -> offer(queue, reply instanceof JobProtocol.Accepted done
+        ? new Answer(tag, done.job(), null)
+        : Answer.of(tag, JsonResponses.refused(reply))),
+        accepted == null ? null : job -> accepted.add(Json.NODES.arrayNode().add(tag).add(job.id())));
   }
 
   /**
@@ -240,6 +270,10 @@ final class JobStream {
 
   private static String render(Answer answer) {
     ObjectNode out = Json.object();
+    if (answer.accepted() != null) {
+      out.set("accepted", answer.accepted());
+      return Json.write(out);
+    }
     if (answer.tag() != null) {
       out.set("tag", answer.tag());
     }

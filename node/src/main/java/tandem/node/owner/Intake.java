@@ -51,6 +51,8 @@ final class Intake {
   private final ActorRef<JobManager.Command> self;
   /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
   private boolean acceptWhenFinal;
+  /** While a {@link JobProtocol.SubmitBatch} entry is taken: who hears its job's id once accepted, or null. */
+  private Consumer<JobRecord> onAccepted;
 
   Intake(KnownJobs known, NodeSettings settings, Admission admission, JobTable jobs, SingleJobs singles, Runs runs,
       Waiters waiters, TimerScheduler<JobManager.Command> timers, IntSupplier workers, JobRecording recording,
@@ -83,11 +85,14 @@ final class Intake {
     singles.holdTasks();
     try {
       for (JobProtocol.SubmitBatch.Entry entry : batch.entries()) {
+        onAccepted = entry.accepted();
         take(entry.submit(), entry.reply());
       }
     } finally {
+      onAccepted = null;
       singles.sendHeldTasks();
       acceptWhenFinal = false;
+      batch.afterAll().run();
     }
   }
 
@@ -189,6 +194,9 @@ final class Intake {
           reply.accept(new Accepted(now));
         } else {
           waiters.add(job.seq(), done -> reply.accept(new Accepted(done)));
+          if (onAccepted != null) {
+            onAccepted.accept(now);
+          }
         }
       }
     } catch (BadInputException e) {

@@ -87,8 +87,12 @@ public final class JobProtocol {
    * the JobManager and one hand-over to the scheduler carry the lot; a message and an ask each
    * cost more than a small job does. Each entry's submission has no {@code replyTo} (null).
    */
-  public record SubmitBatch(List<Entry> entries) implements JobManager.Command {
-    public record Entry(JobManager.Command submit, Consumer<SubmitReply> reply) {
+  public record SubmitBatch(List<Entry> entries, Runnable afterAll) implements JobManager.Command {
+    /**
+     * @param accepted told each job accepted and not final yet (its id is known from then on), or
+     *     null; {@code afterAll} runs once every entry has been taken
+     */
+    public record Entry(JobManager.Command submit, Consumer<SubmitReply> reply, Consumer<JobRecord> accepted) {
       public Entry {
         if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
           throw new IllegalArgumentException("not a submission: " + submit);
