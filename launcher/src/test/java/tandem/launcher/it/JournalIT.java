@@ -130,6 +130,34 @@ class JournalIT {
   }
 
   @Test
+  @DisplayName("a node stopped gracefully with a job past its drain deadline hands the job over: another node runs it, and the CLI waiting on it carries on")
+  void aStoppingNodeHandsItsJobsOver() throws Exception {
+    Path here = Files.createDirectories(dist.work().resolve("hand-over"));
+    Path config = here.resolve("short-drain.conf");
+    Files.writeString(config, "tandem.node.drain-deadline = 1s\n");
+    List<Node> nodes = up(here, 2, "--config", config.toString());
+    Node owner = nodes.get(0);
+    TandemClient client = new TandemClient(URI.create(owner.url()));
+    Dist.Background waiting = dist.start("waiting-hand-over", "submit", "print", "text=handed", "lines=16", "pause=250",
+        "--node", owner.url());
+    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
+    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
+    awaitRunning(client, id);
+
+    ProcessHandle node = ProcessHandle.of(owner.pid()).orElseThrow();
+    new ProcessBuilder("kill", "-TERM", String.valueOf(owner.pid())).start().waitFor();
+    assertTrue(node.onExit().get(60, TimeUnit.SECONDS) != null, "the node stopped");
+    assertTrue(waiting.process().waitFor(120, TimeUnit.SECONDS), "the waiting CLI finished");
+    String out = Files.readString(waiting.log());
+    assertEquals(0, waiting.process().exitValue(), out);
+    assertTrue(out.startsWith("16\n"), out);
+    JsonNode moved = status(here, id, "--node", nodes.get(1).url());
+    assertEquals("succeeded", moved.path("state").asText(), moved.toString());
+    assertEquals(1, moved.path("recovered").asInt(), moved.toString());
+    assertEquals(0, dist.run(here, Map.of(), "down").exit());
+  }
+
+  @Test
   @DisplayName("the same with the journal on a real PostgreSQL server (the one .ci/run starts)")
   void failoverWithPostgres() throws Exception {
     String[] server = postgres();
@@ -166,11 +194,23 @@ class JournalIT {
     Node owner = nodes.get(0);
     Node survivor = nodes.get(1);
     TandemClient client = new TandemClient(URI.create(owner.url()));
+    // A job on the Java client's job channel, and one the CLI waits on.
+    tandem.launcher.client.JobChannel channel = client.openChannel().join();
+    java.util.concurrent.CompletableFuture<JsonNode> viaChannel =
+        channel.run("print", Json.object().put("text", "channel").put("lines", 12).put("pause", 250));
     Dist.Background waiting = dist.start("waiting-submit-" + here.getFileName(), "submit", "print", "text=carry", "lines=12",
         "pause=250", "--node", owner.url());
-    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
-    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
-    awaitRunning(client, id);
+    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "both jobs accepted");
+    String id = null;
+    String channelId = null;
+    for (JsonNode job : client.jobs(5).join().path("jobs")) {
+      if (job.path("params").path("text").asText().equals("carry")) {
+        id = job.path("id").asText();
+      } else {
+        channelId = job.path("id").asText();
+      }
+    }
+    awaitRunning(client, channelId);
 
     kill(owner);
     long killedAt = System.nanoTime();
@@ -181,6 +221,12 @@ class JournalIT {
     JsonNode moved = status(here, id, "--node", survivor.url());
     assertEquals(1, moved.path("recovered").asInt(), moved.toString());
     assertEquals("succeeded", moved.path("state").asText(), moved.toString());
+    JsonNode channelled = viaChannel.get(120, TimeUnit.SECONDS);
+    assertEquals("succeeded", channelled.path("state").asText(), channelled.toString());
+    assertEquals(12, channelled.path("result").asInt(), channelled.toString());
+    assertEquals(channelId, channelled.path("id").asText(), channelled.toString());
+    assertEquals(1, channelled.path("recovered").asInt(), "the channel's job, taken over: " + channelled);
+    channel.close();
     System.out.printf("journal: the CLI waiting on %s had its result %.1f s after its owner was killed%n", id,
         (System.nanoTime() - killedAt) / 1e9);
   }

@@ -237,6 +237,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(SubmitUntilFinal.class, submit -> stopping(submit.replyTo()))
         .onMessage(JobProtocol.SubmitBatch.class, batch -> {
           batch.entries().forEach(entry -> entry.reply().accept(STOPPING));
+          batch.afterAll().run();
           return Behaviors.same();
         })
         .onMessage(Drain.class, this::onDrainAgain)
@@ -300,14 +301,49 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
   }
 
+  /**
+   * The drain deadline passed with jobs unfinished. Without a journal they are cancelled. With one
+   * they are handed over: stopped here but not recorded as ended, so the journal still has them
+   * unfinished under this node; once it has left the cluster, another node takes them over (or,
+   * when this was the last, the next node started on the journal), and a client waiting on one
+   * carries on there.
+   */
   private Behavior<Command> onDrainDeadline() {
     long now = System.nanoTime();
     List<JobRecord> left = jobs.unfinishedJobs();
-    getContext().getLog().warn("stopping: the drain deadline passed; cancelling {} unfinished jobs", left.size());
-    left.forEach(job -> jobs.get(job.seq()).filter(j -> !j.state().isFinal())
-        .ifPresent(j -> end(j, j.cancelled("the node stopped before it finished (tandem.node.drain-deadline passed)", now))));
+    boolean handOver = recording.on();
+    getContext().getLog().warn("stopping: the drain deadline passed; {} {} unfinished jobs", handOver
+        ? "handing over (through the journal, to the node that takes them over)" : "cancelling", left.size());
+    for (JobRecord job : left) {
+      jobs.get(job.seq()).filter(j -> !j.state().isFinal() && j.parent() == 0).ifPresent(j -> {
+        if (handOver) {
+          handOver(j, now);
+        } else {
+          end(j, j.cancelled("the node stopped before it finished (tandem.node.drain-deadline passed)", now));
+        }
+      });
+    }
     checkDrained();
     return Behaviors.same();
+  }
+
+  /**
+   * Stops a job here without recording its end, so another node runs it from the journal. It is
+   * final in this node's memory (the drain is over), and its waiters are not told: this node
+   * exits, their connections close, and they carry on at the node that takes it over.
+   */
+  private void handOver(JobRecord job, long now) {
+    JobRecord left = job.cancelled("this node stopped before it finished (tandem.node.drain-deadline passed) and handed it"
+        + " over: the node that takes it over from the journal runs it", now);
+    if (!runs.stop(job, left)) {
+      singles.stop(job);
+    }
+    JobLogs.get(getContext().getSystem()).note(job.seq(), -1, "handed over: this node stopped before the job finished");
+    jobs.put(left);
+    singles.forget(job.seq());
+    if (job.options().timeout() != null) {
+      timers.cancel(job.seq());
+    }
   }
 
   private Behavior<Command> onTimedOut(TimedOut timedOut) {
