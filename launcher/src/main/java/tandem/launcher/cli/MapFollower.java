@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import tandem.launcher.client.TandemClient;
+import tandem.launcher.client.UnreachableException;
 import tandem.protocol.api.Json;
 
 /**
@@ -67,7 +68,25 @@ final class MapFollower {
   private JsonNode settle(TandemClient client, String id) {
     int next = 0;
     while (true) {
-      JsonNode page = client.mapResults(id, next).join();
+      JsonNode page;
+      try {
+        page = client.mapResults(id, next).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (!(e.getCause() instanceof UnreachableException gone) || !gone.answeredBefore()) {
+          throw e;
+        }
+        // Its node died: follow it at the node that takes it over, from its first element again
+        // (what was printed is not printed twice), or read it where it is final.
+        printer.note("tandem: " + gone.getMessage().replaceFirst(";.*", "") + "; following " + id
+            + " at another node of the cluster (with a journal, one takes it over)");
+        client = client.ownerElsewhere(id).join();
+        next = 0;
+        JsonNode now = client.job(id).join();
+        if (TandemClient.isFinal(now) && !now.path("owner").asText().equals(client.health().join().path("address").asText())) {
+          return now;
+        }
+        continue;
+      }
       int total = page.path("total").asInt();
       if (!reduced) {
         page.path("entries").forEach(entry -> printer.settled(entry, total));

@@ -89,6 +89,13 @@ final class MapPrinter {
     err.flush();
   }
 
+  /** A line for the user on stderr, clear of the progress line. */
+  void note(String line) {
+    clearProgress();
+    err.println(line);
+    err.flush();
+  }
+
   private void clearProgress() {
     if (progress) {
       err.print("\r" + " ".repeat(70) + "\r");

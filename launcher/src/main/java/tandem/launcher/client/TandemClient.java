@@ -228,6 +228,34 @@ public final class TandemClient {
     return learnOthers().thenCompose(v -> JobChannel.open(http, base, how, token, this));
   }
 
+  /**
+   * This client's node is gone: a client for the node that owns job {@code id} now (with a journal,
+   * another node takes the job over), or, once the job is final, for any node that answers for it.
+   * Looks through every node this client knows, twice a second, for {@link #CARRY_ON}; then fails
+   * with the last answer.
+   */
+  public CompletableFuture<TandemClient> ownerElsewhere(String id) {
+    return ownerElsewhere(id, System.nanoTime() + CARRY_ON.toNanos(), new UnreachableException(base, how,
+        new java.io.IOException("no node answered for " + id), true));
+  }
+
+  private CompletableFuture<TandemClient> ownerElsewhere(String id, long deadline, Throwable last) {
+    List<URI> everyone = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base)).distinct().toList();
+    CompletableFuture<TandemClient> found = CompletableFuture.failedFuture(last);
+    for (URI uri : everyone) {
+      found = found.exceptionallyCompose(error -> {
+        TandemClient there = new TandemClient(uri, "another node of the cluster (" + base + " is gone)", token)
+            .alsoTry(everyone.stream().filter(u -> !u.equals(uri)).toList());
+        there.learned = true;
+        return there.job(id).thenCompose(job -> isFinal(job) ? CompletableFuture.completedFuture(there) : there.owner(id));
+      });
+    }
+    return found.exceptionallyCompose(error -> System.nanoTime() > deadline
+        ? CompletableFuture.failedFuture(unwrap(error))
+        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+            .thenCompose(v -> ownerElsewhere(id, deadline, unwrap(error))));
+  }
+
   /** Waits for job {@code id} at the other nodes this client knows: its own node is {@code gone}. */
   CompletableFuture<JsonNode> carryOn(String id, Throwable gone) {
     return elsewhere(id, others(), gone);
@@ -271,12 +299,16 @@ public final class TandemClient {
     return learnOthers().thenCompose(v -> post(body, false)).thenCompose(this::untilFinal);
   }
 
-  /** Submits a map (see {@link #runMap}) and completes with the job as accepted. */
+  /**
+   * Submits a map (see {@link #runMap}) and completes with the job as accepted. Like the waits, it
+   * learns the cluster's other nodes first (once per client): one who follows the map should its
+   * node die ({@link #ownerElsewhere}) finds them without asking the dead one.
+   */
   public CompletableFuture<JsonNode> submitMap(String job, ObjectNode shared, ObjectNode map) {
     ObjectNode body = map.deepCopy();
     body.put("job", job);
     body.set("params", shared);
-    return post(body, false);
+    return learnOthers().thenCompose(v -> post(body, false));
   }
 
   /**
@@ -366,9 +398,9 @@ public final class TandemClient {
     return learnOthers().thenCompose(v -> post(pipelineBody(steps, map), false)).thenCompose(this::untilFinal);
   }
 
-  /** Submits a pipeline (see {@link #runPipeline}) and completes with the job as accepted. */
+  /** Submits a pipeline (see {@link #runPipeline}) and completes with the job as accepted; learns the others first, like {@link #submitMap}. */
   public CompletableFuture<JsonNode> submitPipeline(List<ObjectNode> steps, ObjectNode map) {
-    return post(pipelineBody(steps, map), false);
+    return learnOthers().thenCompose(v -> post(pipelineBody(steps, map), false));
   }
 
   private static ObjectNode pipelineBody(List<ObjectNode> steps, ObjectNode map) {

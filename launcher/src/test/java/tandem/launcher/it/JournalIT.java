@@ -158,6 +158,31 @@ class JournalIT {
   }
 
   @Test
+  @DisplayName("kill -9 the node that owns a map 'tandem map' follows: the CLI follows it at the node that takes it over and prints every result once")
+  void theMapCliCarriesOn() throws Exception {
+    Path here = Files.createDirectories(dist.work().resolve("map-carry-on"));
+    List<Node> nodes = up(here, 2);
+    Node owner = nodes.get(0);
+    TandemClient client = new TandemClient(URI.create(owner.url()));
+    Dist.Background following = dist.start("following-map", "map", "spin", "--range", "ms=200..239", "--chunk", "1",
+        "--node", owner.url());
+    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the map accepted");
+    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
+    UpCluster.await(Duration.ofSeconds(60), () -> client.job(id).join().path("map").path("done").asInt() >= 4, id + " has settled 4");
+
+    kill(owner);
+    assertTrue(following.process().waitFor(180, TimeUnit.SECONDS), "the following CLI finished");
+    String out = Files.readString(following.log());
+    assertEquals(0, following.process().exitValue(), out);
+    assertTrue(out.contains("following " + id + " at another node"), out);
+    long results = out.lines().filter(line -> line.matches("\\d+")).count();
+    assertEquals(40, results, "every element's result once: " + out);
+    JsonNode moved = status(here, id, "--node", nodes.get(1).url());
+    assertEquals("succeeded", moved.path("state").asText(), moved.toString());
+    assertEquals(1, moved.path("recovered").asInt(), moved.toString());
+  }
+
+  @Test
   @DisplayName("the same with the journal on a real PostgreSQL server (the one .ci/run starts)")
   void failoverWithPostgres() throws Exception {
     String[] server = postgres();
@@ -176,7 +201,7 @@ class JournalIT {
         java.sql.Statement s = c.createStatement();
         java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM tandem_jobs WHERE recovered = 1 AND state = 'succeeded'")) {
       r.next();
-      assertEquals(1, r.getInt(1), "the job taken over, recorded as it ended, once");
+      assertEquals(2, r.getInt(1), "the two jobs taken over (the CLI's and the channel's), each recorded as it ended, once");
     }
   }
 
