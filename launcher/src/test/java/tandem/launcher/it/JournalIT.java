@@ -130,7 +130,7 @@ class JournalIT {
   }
 
   @Test
-  @DisplayName("a node stopped gracefully with a job past its drain deadline hands the job over: another node runs it, and the CLI waiting on it carries on")
+  @DisplayName("a node stopped gracefully with a job and a map past its drain deadline hands them over: another node runs them, the CLI waiting on the job carries on, and 'tandem map' follows the map there, printing each result once")
   void aStoppingNodeHandsItsJobsOver() throws Exception {
     Path here = Files.createDirectories(dist.work().resolve("hand-over"));
     Path config = here.resolve("short-drain.conf");
@@ -143,6 +143,12 @@ class JournalIT {
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
     String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
     awaitRunning(client, id);
+    Dist.Background following = dist.start("following-map", "map", "spin", "--range", "ms=200..239", "--chunk", "1",
+        "--node", owner.url());
+    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "the map accepted");
+    String mapId = client.jobs(5).join().path("jobs").get(0).path("id").asText();
+    UpCluster.await(Duration.ofSeconds(60), () -> client.job(mapId).join().path("map").path("done").asInt() >= 4,
+        mapId + " has settled 4");
 
     ProcessHandle node = ProcessHandle.of(owner.pid()).orElseThrow();
     new ProcessBuilder("kill", "-TERM", String.valueOf(owner.pid())).start().waitFor();
@@ -154,32 +160,16 @@ class JournalIT {
     JsonNode moved = status(here, id, "--node", nodes.get(1).url());
     assertEquals("succeeded", moved.path("state").asText(), moved.toString());
     assertEquals(1, moved.path("recovered").asInt(), moved.toString());
+
+    assertTrue(following.process().waitFor(120, TimeUnit.SECONDS), "the following CLI finished");
+    String followed = Files.readString(following.log());
+    assertEquals(0, following.process().exitValue(), followed);
+    assertTrue(followed.contains("following " + mapId + " at another node"), followed);
+    assertEquals(40, followed.lines().filter(line -> line.matches("\\d+")).count(), "every element's result once: " + followed);
+    JsonNode map = status(here, mapId, "--node", nodes.get(1).url());
+    assertEquals("succeeded", map.path("state").asText(), map.toString());
+    assertEquals(1, map.path("recovered").asInt(), map.toString());
     assertEquals(0, dist.run(here, Map.of(), "down").exit());
-  }
-
-  @Test
-  @DisplayName("kill -9 the node that owns a map 'tandem map' follows: the CLI follows it at the node that takes it over and prints every result once")
-  void theMapCliCarriesOn() throws Exception {
-    Path here = Files.createDirectories(dist.work().resolve("map-carry-on"));
-    List<Node> nodes = up(here, 2);
-    Node owner = nodes.get(0);
-    TandemClient client = new TandemClient(URI.create(owner.url()));
-    Dist.Background following = dist.start("following-map", "map", "spin", "--range", "ms=200..239", "--chunk", "1",
-        "--node", owner.url());
-    UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the map accepted");
-    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
-    UpCluster.await(Duration.ofSeconds(60), () -> client.job(id).join().path("map").path("done").asInt() >= 4, id + " has settled 4");
-
-    kill(owner);
-    assertTrue(following.process().waitFor(180, TimeUnit.SECONDS), "the following CLI finished");
-    String out = Files.readString(following.log());
-    assertEquals(0, following.process().exitValue(), out);
-    assertTrue(out.contains("following " + id + " at another node"), out);
-    long results = out.lines().filter(line -> line.matches("\\d+")).count();
-    assertEquals(40, results, "every element's result once: " + out);
-    JsonNode moved = status(here, id, "--node", nodes.get(1).url());
-    assertEquals("succeeded", moved.path("state").asText(), moved.toString());
-    assertEquals(1, moved.path("recovered").asInt(), moved.toString());
   }
 
   @Test

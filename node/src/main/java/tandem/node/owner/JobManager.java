@@ -244,6 +244,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(DrainDeadline.class, d -> onDrainDeadline()));
   }
 
+  /** Jobs handed over at the drain deadline: unfinished here, left to the node that takes them over. */
+  private final java.util.Set<Long> handedOver = new java.util.HashSet<>();
+
   private static final Busy STOPPING = new Busy("this node is stopping and takes no more jobs; submit to another node");
 
   private Behavior<Command> stopping(ActorRef<SubmitReply> replyTo) {
@@ -270,7 +273,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(StartStep.class, start -> same(() -> runs.startStep(start)))
         .onMessage(PipelineChanged.class, changed -> same(() -> runs.changed(changed.job())))
         .onMessage(PipelineEnded.class, ended -> same(() -> runs.pipelineEnded(ended.job())))
-        .onMessage(RunStopped.class, stopped -> same(() -> runs.runStopped(stopped.seq())))
+        .onMessage(RunStopped.class, stopped -> same(() -> {
+          if (!handedOver.contains(stopped.seq())) { // a run handed over stopped as it was told: its job is not over
+            runs.runStopped(stopped.seq());
+          }
+        }))
         .onMessage(TimedOut.class, this::onTimedOut)
         .onMessage(Unrecorded.class, this::onUnrecorded)
         .onMessage(JobProtocol.Adopt.class, this::onAdopt)
@@ -294,7 +301,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private void checkDrained() {
-    if (!drained.isEmpty() && jobs.unfinished() == 0) {
+    if (!drained.isEmpty() && jobs.unfinished() - handedOver.size() == 0) {
       drained.forEach(replyTo -> replyTo.tell(Done.getInstance()));
       drained.clear();
       timers.cancel(DrainDeadline.INSTANCE);
@@ -328,18 +335,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   /**
-   * Stops a job here without recording its end, so another node runs it from the journal. It is
-   * final in this node's memory (the drain is over), and its waiters are not told: this node
-   * exits, their connections close, and they carry on at the node that takes it over.
+   * Stops a job here without recording its end, so another node runs it from the journal. It stays
+   * as it was in this node's memory but no longer counts for the drain, and nobody waiting on it
+   * or following it is answered: this node exits, their connections close, and they carry on at
+   * the node that takes it over.
    */
   private void handOver(JobRecord job, long now) {
-    JobRecord left = job.cancelled("this node stopped before it finished (tandem.node.drain-deadline passed) and handed it"
-        + " over: the node that takes it over from the journal runs it", now);
-    if (!runs.stop(job, left)) {
+    if (!runs.handOver(job)) {
       singles.stop(job);
     }
     JobLogs.get(getContext().getSystem()).note(job.seq(), -1, "handed over: this node stopped before the job finished");
-    jobs.put(left);
+    handedOver.add(job.seq());
     singles.forget(job.seq());
     if (job.options().timeout() != null) {
       timers.cancel(job.seq());
@@ -451,6 +457,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onMapResults(MapResults ask) {
     Optional<JobRecord> job = lookup(ask.id());
+    if (job.isPresent() && handedOver.contains(job.get().seq())) {
+      return Behaviors.same(); // not answered: its reader follows it at the node that takes it over
+    }
     if (job.isEmpty() || !runs.follow(job.get().seq(), ask)) {
       ask.replyTo().tell(new MapEntries(job, "[]", ask.after())); // final, or not a map: its job holds every result
     }

@@ -37,7 +37,14 @@ import tandem.protocol.job.Job;
 final class MapRun extends AbstractBehavior<MapRun.Command> {
 
   sealed interface Command extends NoSerializationVerificationNeeded permits Follow, Stop, FromTasks, Unread, Upload,
-      NoUpload, Resumed {}
+      NoUpload, Resumed, HandedOver {}
+
+  /**
+   * The node stops and hands the map over through the journal: its tasks are cancelled, and its
+   * followers hear nothing (their connections close with the node, and they follow it at the node
+   * that takes it over).
+   */
+  enum HandedOver implements Command { INSTANCE }
 
   /** What settled of this map before it was taken over, read from the journal (or why it could not be). */
   private record Resumed(List<JobStore.SettledChunk> settled, Throwable error) implements Command {}
@@ -266,6 +273,12 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         .onMessage(Stop.class, stop -> stopped(stop.ended()))
         .onMessage(FromTasks.class, this::onFromTasks)
         .onMessage(Resumed.class, this::onResumed)
+        .onMessage(HandedOver.class, handedOver -> {
+          if (!chunks.isEmpty()) {
+            scheduler.tell(new TaskScheduler.Cancel(List.copyOf(chunks.keySet())));
+          }
+          return Behaviors.stopped();
+        })
         .build();
   }
 
@@ -461,6 +474,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         })
         .onMessage(NoUpload.class, late -> Behaviors.same())
         .onMessage(Resumed.class, late -> Behaviors.same())
+        .onMessage(HandedOver.class, late -> Behaviors.stopped())
         .build();
   }
 }

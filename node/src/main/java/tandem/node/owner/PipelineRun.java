@@ -27,7 +27,10 @@ import tandem.protocol.job.JobInput;
 final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
 
   sealed interface Command extends NoSerializationVerificationNeeded
-      permits Follow, Stop, StepStarted, StepChanged, StepEnded {}
+      permits Follow, Stop, StepStarted, StepChanged, StepEnded, HandedOver {}
+
+  /** The node stops and hands the pipeline over through the journal: it stops, and its followers hear nothing. */
+  enum HandedOver implements Command { INSTANCE }
 
   /** A client follows a pipeline over many inputs as a map. */
   record Follow(JobProtocol.MapResults ask) implements Command {}
@@ -128,6 +131,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     return newReceiveBuilder()
         .onMessage(Follow.class, this::onFollow)
         .onMessage(Stop.class, stop -> onStop(stop.ended()))
+        .onMessage(HandedOver.class, handedOver -> Behaviors.stopped())
         .onMessage(StepStarted.class, this::onStepStarted)
         .onMessage(StepChanged.class, changed -> {
           stepChanged(changed.child());

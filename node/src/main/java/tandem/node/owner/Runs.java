@@ -233,6 +233,28 @@ final class Runs {
     return true;
   }
 
+  /**
+   * Stops job {@code job}'s map or pipeline without ending it: its node hands it over through the
+   * journal. Returns false when it is neither (a single job).
+   */
+  boolean handOver(JobRecord job) {
+    long seq = job.seq();
+    ActorRef<MapRun.Command> run = maps.remove(seq);
+    if (run != null) {
+      run.tell(MapRun.HandedOver.INSTANCE);
+      return true;
+    }
+    if (job.pipeline() == null) {
+      return false;
+    }
+    ActorRef<PipelineRun.Command> pipeline = pipelines.remove(seq);
+    stopSteps(seq);
+    if (pipeline != null) {
+      pipeline.tell(PipelineRun.HandedOver.INSTANCE);
+    }
+    return true;
+  }
+
   /** Cancels a pipeline's steps still queued or running. */
   private void stopSteps(long pipeline) {
     long now = System.nanoTime();
