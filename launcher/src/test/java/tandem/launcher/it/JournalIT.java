@@ -95,13 +95,13 @@ class JournalIT {
     UpCluster.await(Duration.ofSeconds(60), () -> client.job(mapId).join().path("map").path("done").asInt() >= 5,
         mapId + " has settled 5 elements");
     // Queued behind the map on the one worker: accepted, so in the journal, and not run yet.
-    String job = client.submit("print", Json.object().put("text", "again").put("lines", 12).put("pause", 250)).join().path("id").asText();
+    String job = client.submit("print", Json.object().put("text", "again").put("lines", 6).put("pause", 100)).join().path("id").asText();
 
     kill(node);
     up(here, 1);
     JsonNode done = status(here, job, "--wait");
     assertEquals("succeeded", done.path("state").asText(), done.toString());
-    assertEquals(12, done.path("result").asInt(), done.toString());
+    assertEquals(6, done.path("result").asInt(), done.toString());
     assertEquals(1, done.path("recovered").asInt(), done.toString());
     JsonNode mapDone = status(here, mapId, "--wait");
     assertEquals("succeeded", mapDone.path("state").asText(), mapDone.toString());
@@ -119,7 +119,7 @@ class JournalIT {
     up(here, 1);
     JsonNode kept = status(here, job);
     assertEquals("succeeded", kept.path("state").asText(), kept.toString());
-    assertEquals(12, kept.path("result").asInt(), kept.toString());
+    assertEquals(6, kept.path("result").asInt(), kept.toString());
     assertEquals(0, dist.run(here, Map.of(), "down").exit());
   }
 
@@ -143,7 +143,7 @@ class JournalIT {
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
     String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
     awaitRunning(client, id);
-    Dist.Background following = dist.start("following-map", "map", "spin", "--range", "ms=200..239", "--chunk", "1",
+    Dist.Background following = dist.start("following-map", "map", "spin", "--range", "ms=100..139", "--chunk", "1",
         "--node", owner.url());
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "the map accepted");
     String mapId = client.jobs(5).join().path("jobs").get(0).path("id").asText();
