@@ -111,9 +111,20 @@ public final class JobJournal implements AutoCloseable {
 
   /** Map {@code id}'s settled chunks, read off the caller's thread. */
   public CompletableFuture<List<JobStore.SettledChunk>> settledChunks(String id) {
+    return read(() -> store.settledChunks(id));
+  }
+
+  /** One read of the store. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T from() throws SQLException;
+  }
+
+  /** Runs {@code read} on a reader thread: actors and HTTP never wait on JDBC. */
+  private <T> CompletableFuture<T> read(Read<T> read) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return store.settledChunks(id);
+        return read.from();
       } catch (SQLException e) {
         throw new IllegalStateException("the job journal (" + where + ") cannot be read: " + e.getMessage(), e);
       }
@@ -128,24 +139,12 @@ public final class JobJournal implements AutoCloseable {
   }
 
   public CompletableFuture<Optional<JobStore.Row>> find(String id) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.find(id);
-      } catch (SQLException e) {
-        throw new IllegalStateException("the job journal (" + where + ") cannot be read: " + e.getMessage(), e);
-      }
-    }, readers);
+    return read(() -> store.find(id));
   }
 
   /** Unfinished jobs {@code owner} holds (a JobManager that started again had them), read off the caller's thread. */
   public CompletableFuture<List<JobStore.Row>> unfinishedOf(String owner) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.unfinishedOf(owner, 100_000);
-      } catch (SQLException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    }, readers);
+    return read(() -> store.unfinishedOf(owner, 100_000));
   }
 
   /** The store, for the {@link Recovery}'s sweeps (on its own thread). */
