@@ -37,6 +37,13 @@ final class StatusCommand implements Callable<Integer> {
       out.println("params: " + Json.write(job.path("params")));
       out.println("result: " + (job.path("result").isNull() ? "-" : JobText.result(job)));
       out.println("owner:  " + job.path("owner").asText());
+      if (job.path("recovered").asInt() > 0) { // its owner left the cluster, and this node took it over from the journal
+        out.println("recovered: taken over " + job.path("recovered").asInt() + " time(s) from the journal after its owner"
+            + " left the cluster; 'tandem logs " + job.path("id").asText() + "' says from where");
+      }
+      if (job.has("note")) { // from the journal: no node owns it now
+        out.println("note:   " + job.path("note").asText());
+      }
     }
     out.flush();
     // A job still queued or running is no failure; a final one is, unless it succeeded.

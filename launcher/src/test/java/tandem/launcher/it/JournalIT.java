@@ -111,6 +111,8 @@ class JournalIT {
     Matcher resumed = Pattern.compile("resumed: (\\d+) of 40 elements had settled").matcher(mapLogs.out());
     assertTrue(resumed.find(), mapLogs.toString());
     assertTrue(Integer.parseInt(resumed.group(1)) >= 5, "the elements settled before the kill did not run again: " + mapLogs);
+    Dist.Result text = dist.run(here, Map.of(), "status", job);
+    assertTrue(text.out().contains("recovered: taken over 1 time(s) from the journal"), text.toString());
     Dist.Result logs = dist.run(here, Map.of(), "logs", job);
     assertTrue(logs.out().contains("taken over from the journal by this node"), logs.toString());
 
