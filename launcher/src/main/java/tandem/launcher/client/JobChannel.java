@@ -254,8 +254,7 @@ public final class JobChannel implements AutoCloseable {
       if (carryOn && id != null) {
         client.carryOn(id, why).whenComplete((job, error) -> {
           if (error != null) {
-            future.completeExceptionally(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error);
+            future.completeExceptionally(TandemClient.unwrap(error));
           } else {
             future.complete(job);
           }

@@ -240,7 +240,7 @@ public final class TandemClient {
   }
 
   private CompletableFuture<TandemClient> ownerElsewhere(String id, long deadline, Throwable last) {
-    List<URI> everyone = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base)).distinct().toList();
+    List<URI> everyone = everyoneKnown();
     CompletableFuture<TandemClient> found = CompletableFuture.failedFuture(last);
     for (URI uri : everyone) {
       found = found.exceptionallyCompose(error -> {
@@ -252,7 +252,7 @@ public final class TandemClient {
     }
     return found.exceptionallyCompose(error -> System.nanoTime() > deadline
         ? CompletableFuture.failedFuture(unwrap(error))
-        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+        : shortly()
             .thenCompose(v -> ownerElsewhere(id, deadline, unwrap(error))));
   }
 
@@ -452,20 +452,29 @@ public final class TandemClient {
       if (System.nanoTime() > deadline) {
         return CompletableFuture.failedFuture(unwrap(gone));
       }
-      List<URI> everyone = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base)).distinct().toList();
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+      List<URI> everyone = everyoneKnown();
+      return shortly()
           .thenCompose(v -> elsewhere(id, everyone, gone, deadline));
     }
     URI next = candidates.get(0);
     List<URI> rest = candidates.subList(1, candidates.size());
     // It knows every node this client knows, the dead one too: that may come back.
-    List<URI> known = java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base))
-        .filter(uri -> !uri.equals(next)).distinct().toList();
+    List<URI> known = everyoneKnown().stream().filter(uri -> !uri.equals(next)).toList();
     TandemClient there = new TandemClient(next, "another node of the cluster (" + base + " is gone)", token).alsoTry(known);
     there.learned = true;
     return there.awaitJob(id).exceptionallyCompose(error -> unwrap(error) instanceof UnreachableException
         ? elsewhere(id, rest, gone, deadline)
         : CompletableFuture.failedFuture(unwrap(error)));
+  }
+
+  /** Every node this client knows: the others and its own (which may come back). */
+  private List<URI> everyoneKnown() {
+    return java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(base)).distinct().toList();
+  }
+
+  /** Done in half a second: the pause between two rounds of looking for a node that answers. */
+  private static CompletableFuture<Void> shortly() {
+    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
   }
 
   private List<URI> others() {
@@ -492,7 +501,7 @@ public final class TandemClient {
     });
   }
 
-  private static Throwable unwrap(Throwable error) {
+  static Throwable unwrap(Throwable error) {
     return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 

@@ -5,10 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -186,31 +183,15 @@ public final class JobJournal implements AutoCloseable {
     List<JobStore.Finished> retried = new ArrayList<>(unwritten);
     List<JobStore.Finished> ends = new ArrayList<>();
     List<JobStore.Accepted> accepted = new ArrayList<>();
-    Map<String, Integer> acceptedHere = new HashMap<>();
-    // A job accepted and ended within this batch is written once, as a finished row.
-    List<JobStore.Accepted> endedAccepted = new ArrayList<>();
-    List<JobStore.Finished> endedEnds = new ArrayList<>();
     List<JobStore.SettledChunk> chunks = new ArrayList<>();
     for (Pending p : batch) {
       if (p.chunk() != null) {
         chunks.add(p.chunk());
       } else if (p.accepted() != null) {
-        JobStore.Accepted a = p.accepted().get();
-        acceptedHere.put(a.id(), accepted.size());
-        accepted.add(a);
+        accepted.add(p.accepted().get());
       } else {
-        JobStore.Finished f = p.finished().get();
-        Integer at = acceptedHere.remove(f.id());
-        if (at != null && accepted.get(at).owner().equals(f.owner())) {
-          endedAccepted.add(accepted.set(at, null));
-          endedEnds.add(f);
-        } else {
-          ends.add(f);
-        }
+        ends.add(p.finished().get());
       }
-    }
-    if (!endedAccepted.isEmpty()) {
-      accepted.removeIf(Objects::isNull);
     }
     try {
       if (!schema) {
@@ -223,7 +204,6 @@ public final class JobJournal implements AutoCloseable {
       }
       store.transaction(List.of((s, c) -> {
         s.insertAll(c, accepted);
-        s.insertEndedAll(c, endedAccepted, endedEnds);
         s.insertChunks(c, chunks);
         s.finishAll(c, retried);
         s.finishAll(c, ends);

@@ -131,39 +131,6 @@ public final class JobStore implements AutoCloseable {
   private static final String FINISH = "UPDATE tandem_jobs SET state = ?, record = ?, result = ?, finished_at = ?"
       + " WHERE id = ? AND owner = ? AND finished_at IS NULL";
 
-  private static final String INSERT_ENDED = "INSERT INTO tandem_jobs (id, owner, job, state, submission, not_replayable,"
-      + " submitted_at, record, result, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-      + " owner = excluded.owner, state = excluded.state, record = excluded.record, result = excluded.result,"
-      + " finished_at = excluded.finished_at";
-
-  /**
-   * Records jobs accepted and ended since the last write, each as one finished row: a small job
-   * often ends before its acceptance is written, and one statement for it costs half of two.
-   */
-  void insertEndedAll(Connection c, List<Accepted> accepted, List<Finished> ends) throws SQLException {
-    if (accepted.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement p = c.prepareStatement(INSERT_ENDED)) {
-      for (int i = 0; i < accepted.size(); i++) {
-        Accepted a = accepted.get(i);
-        Finished f = ends.get(i);
-        p.setString(1, a.id());
-        p.setString(2, a.owner());
-        p.setString(3, a.job());
-        p.setString(4, f.state());
-        setBytes(p, 5, a.submission());
-        p.setString(6, a.notReplayable());
-        p.setLong(7, a.submittedAt());
-        p.setString(8, f.record());
-        setBytes(p, 9, f.result());
-        p.setLong(10, f.finishedAt());
-        p.addBatch();
-      }
-      p.executeBatch();
-    }
-  }
-
   /** Records maps' settled chunks; one already there (the same elements, written twice) stays as it was. */
   void insertChunks(Connection c, List<SettledChunk> all) throws SQLException {
     if (all.isEmpty()) {
@@ -280,17 +247,26 @@ public final class JobStore implements AutoCloseable {
    * to take (the usual case, every few seconds on every node) reads no submission.
    */
   public List<Row> orphans(Set<String> live, int limit) throws SQLException {
-    List<String> owners = List.copyOf(live);
-    String notLive = owners.isEmpty() ? "" : " AND owner NOT IN (" + String.join(", ", java.util.Collections.nCopies(owners.size(), "?")) + ")";
+    List<Object> args = new ArrayList<>(live);
+    String notLive = live.isEmpty() ? "" : " AND owner NOT IN (" + String.join(", ", java.util.Collections.nCopies(live.size(), "?")) + ")";
+    args.add(limit);
+    return unfinished(notLive, args);
+  }
+
+  /** Unfinished jobs {@code owner} holds, oldest first: what a node's JobManager that started again had. */
+  public List<Row> unfinishedOf(String owner, int limit) throws SQLException {
+    return unfinished(" AND owner = ?", List.of(owner, limit));
+  }
+
+  /** Unfinished jobs that also meet {@code condition} (its {@code ?}s are the {@code args} before the last, the limit), oldest first. */
+  private List<Row> unfinished(String condition, List<Object> args) throws SQLException {
     List<Row> out = new ArrayList<>();
     try (Connection c = pool.getConnection();
-        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE finished_at IS NULL" + notLive
+        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE finished_at IS NULL" + condition
             + " ORDER BY submitted_at LIMIT ?")) {
-      int i = 1;
-      for (String owner : owners) {
-        p.setString(i++, owner);
+      for (int i = 0; i < args.size(); i++) {
+        p.setObject(i + 1, args.get(i));
       }
-      p.setInt(i, limit);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           out.add(row(r));
@@ -300,22 +276,6 @@ public final class JobStore implements AutoCloseable {
     return out;
   }
 
-  /** Unfinished jobs {@code owner} holds, oldest first: what a node's JobManager that started again had. */
-  public List<Row> unfinishedOf(String owner, int limit) throws SQLException {
-    List<Row> out = new ArrayList<>();
-    try (Connection c = pool.getConnection();
-        PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM tandem_jobs WHERE finished_at IS NULL"
-            + " AND owner = ? ORDER BY submitted_at LIMIT ?")) {
-      p.setString(1, owner);
-      p.setInt(2, limit);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(row(r));
-        }
-      }
-    }
-    return out;
-  }
 
   /**
    * Takes over job {@code id} from {@code from}: true for exactly one of any nodes that try at once,

@@ -19,7 +19,6 @@ import tandem.node.owner.JobProtocol.Submit;
 import tandem.node.owner.JobProtocol.SubmitMap;
 import tandem.node.owner.JobProtocol.SubmitPipeline;
 import tandem.node.owner.JobProtocol.SubmitReply;
-import tandem.node.owner.JobProtocol.SubmitUntilFinal;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
 import tandem.protocol.job.JobInput;
@@ -29,7 +28,7 @@ import tandem.protocol.job.JobKind;
  * Takes jobs in: a submission is checked and started (a single job, a map, a pipeline; an I/O job's
  * map as a pipeline of one step) or refused, as busy when the node holds as much as it may; a map's
  * uploaded inputs go on to its run. A submitter hears once: at acceptance or, under {@link
- * SubmitUntilFinal}, when its job is final. A plain class the JobManager owns and calls from its
+ * JobProtocol.SubmitBatch}, when its job is final. A plain class the JobManager owns and calls from its
  * messages (submissions only while it serves: draining, it refuses them itself). Not thread-safe.
  */
 final class Intake {
@@ -39,7 +38,7 @@ final class Intake {
   private final JobTable jobs;
   private final SingleJobs singles;
   private final Runs runs;
-  /** Where a submission under {@link SubmitUntilFinal} waits for its job to be final. */
+  /** Where a submission of a {@link JobProtocol.SubmitBatch} waits for its job to be final. */
   private final Waiters waiters;
   /** The JobManager's, which a job's {@link JobManager.TimedOut} comes back to. */
   private final TimerScheduler<JobManager.Command> timers;
@@ -49,7 +48,7 @@ final class Intake {
   private final JobRecording recording;
   /** The JobManager, told when the journal could not record a job it started. */
   private final ActorRef<JobManager.Command> self;
-  /** True while a {@link SubmitUntilFinal}'s submission is handled: its acceptance waits. */
+  /** True while a {@link JobProtocol.SubmitBatch} is taken: each acceptance waits for its job to be final. */
   private boolean acceptWhenFinal;
   /** While a {@link JobProtocol.SubmitBatch} entry is taken: who hears its job's id once accepted, or null. */
   private Consumer<JobRecord> onAccepted;
@@ -68,15 +67,6 @@ final class Intake {
     this.waiters = waiters;
     this.timers = timers;
     this.workers = workers;
-  }
-
-  void submitUntilFinal(SubmitUntilFinal wrapped) {
-    acceptWhenFinal = true;
-    try {
-      take(wrapped.submit(), wrapped.replyTo()::tell);
-    } finally {
-      acceptWhenFinal = false;
-    }
   }
 
   /** A job-stream message's jobs, each answered once final; their tasks reach the scheduler together. */
@@ -152,7 +142,7 @@ final class Intake {
   /**
    * Replies with the job {@code start} accepted (and starts its timeout), or with the reason it
    * refused it; a node that holds as much as it may refuses {@code units} more elements as busy.
-   * Under {@link SubmitUntilFinal}, the acceptance waits until the job is final.
+   * Under a {@link JobProtocol.SubmitBatch}, the acceptance waits until the job is final.
    */
   private void accept(Object submission, Consumer<SubmitReply> reply, int units, Supplier<JobRecord> start) {
     String unrecordable = recording.refusal();

@@ -39,7 +39,6 @@ import tandem.node.owner.JobProtocol.Submit;
 import tandem.node.owner.JobProtocol.SubmitMap;
 import tandem.node.owner.JobProtocol.SubmitPipeline;
 import tandem.node.owner.JobProtocol.SubmitReply;
-import tandem.node.owner.JobProtocol.SubmitUntilFinal;
 import tandem.node.owner.JobProtocol.Watch;
 import tandem.node.NodeSettings;
 import tandem.node.io.IoRunner;
@@ -63,7 +62,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** Everything this actor handles; none of it crosses a process boundary. */
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline, JobProtocol.SubmitUntilFinal,
+      permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline,
           JobProtocol.SubmitBatch, JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
           JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
           PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied, OwnRows {}
@@ -173,6 +172,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final SubmissionReader reader;
   /** Who waits for the drain to end, once the node is stopping. */
   private final List<ActorRef<Done>> drained = new ArrayList<>();
+  /** Jobs handed over at the drain deadline: unfinished here, left to the node that takes them over. */
+  private final java.util.Set<Long> handedOver = new java.util.HashSet<>();
 
   private JobManager(
       ActorContext<Command> context,
@@ -223,7 +224,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Submit.class, submit -> same(() -> intake.submit(submit)))
         .onMessage(SubmitMap.class, submit -> same(() -> intake.submitMap(submit)))
         .onMessage(SubmitPipeline.class, submit -> same(() -> intake.submitPipeline(submit)))
-        .onMessage(SubmitUntilFinal.class, submit -> same(() -> intake.submitUntilFinal(submit)))
         .onMessage(JobProtocol.SubmitBatch.class, batch -> same(() -> intake.submitBatch(batch)))
         .onMessage(Drain.class, this::onDrain));
   }
@@ -234,7 +234,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Submit.class, submit -> stopping(submit.replyTo()))
         .onMessage(SubmitMap.class, submit -> stopping(submit.replyTo()))
         .onMessage(SubmitPipeline.class, submit -> stopping(submit.replyTo()))
-        .onMessage(SubmitUntilFinal.class, submit -> stopping(submit.replyTo()))
         .onMessage(JobProtocol.SubmitBatch.class, batch -> {
           batch.entries().forEach(entry -> entry.reply().accept(STOPPING));
           batch.afterAll().run();
@@ -243,9 +242,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Drain.class, this::onDrainAgain)
         .onMessage(DrainDeadline.class, d -> onDrainDeadline()));
   }
-
-  /** Jobs handed over at the drain deadline: unfinished here, left to the node that takes them over. */
-  private final java.util.Set<Long> handedOver = new java.util.HashSet<>();
 
   private static final Busy STOPPING = new Busy("this node is stopping and takes no more jobs; submit to another node");
 
@@ -324,7 +320,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     for (JobRecord job : left) {
       jobs.get(job.seq()).filter(j -> !j.state().isFinal() && j.parent() == 0).ifPresent(j -> {
         if (handOver) {
-          handOver(j, now);
+          handOver(j);
         } else {
           end(j, j.cancelled("the node stopped before it finished (tandem.node.drain-deadline passed)", now));
         }
@@ -340,7 +336,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * or following it is answered: this node exits, their connections close, and they carry on at
    * the node that takes it over.
    */
-  private void handOver(JobRecord job, long now) {
+  private void handOver(JobRecord job) {
     if (!runs.handOver(job)) {
       singles.stop(job);
     }

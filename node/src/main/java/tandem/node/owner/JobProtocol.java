@@ -62,28 +62,9 @@ public final class JobProtocol {
   }
 
   /**
-   * A {@link Submit}, {@link SubmitMap} or {@link SubmitPipeline} whose {@link Accepted} reply
-   * waits until the job is final and carries it so: one message each way for a client that wants
-   * only the outcome (refusals still come at once).
-   */
-  public record SubmitUntilFinal(JobManager.Command submit) implements JobManager.Command {
-    public SubmitUntilFinal {
-      if (!(submit instanceof Submit || submit instanceof SubmitMap || submit instanceof SubmitPipeline)) {
-        throw new IllegalArgumentException("not a submission: " + submit);
-      }
-    }
-
-    ActorRef<SubmitReply> replyTo() {
-      if (submit instanceof Submit single) {
-        return single.replyTo();
-      }
-      return submit instanceof SubmitMap map ? map.replyTo() : ((SubmitPipeline) submit).replyTo();
-    }
-  }
-
-  /**
-   * The jobs of one job-stream message, each taken as under {@link SubmitUntilFinal} and answered
-   * through its own {@code reply} (on the JobManager's thread: it must not block). One message to
+   * The jobs of one job-stream message, each answered through its own {@code reply} (on the
+   * JobManager's thread: it must not block): at once when it is refused, else with its {@link
+   * Accepted} once the job is final. One message to
    * the JobManager and one hand-over to the scheduler carry the lot; a message and an ask each
    * cost more than a small job does. Each entry's submission has no {@code replyTo} (null).
    */

@@ -274,9 +274,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
         .onMessage(FromTasks.class, this::onFromTasks)
         .onMessage(Resumed.class, this::onResumed)
         .onMessage(HandedOver.class, handedOver -> {
-          if (!chunks.isEmpty()) {
-            scheduler.tell(new TaskScheduler.Cancel(List.copyOf(chunks.keySet())));
-          }
+          cancelChunks();
           return Behaviors.stopped();
         })
         .build();
@@ -420,6 +418,14 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
   /** The most parts a chunk lost with its worker is split into (unless it ran the worker out of memory). */
   static final int SPLIT_PARTS = 16;
 
+  /** The chunks still out are cancelled where they are; nothing more is heard of them. */
+  private void cancelChunks() {
+    if (!chunks.isEmpty()) {
+      scheduler.tell(new TaskScheduler.Cancel(List.copyOf(chunks.keySet())));
+      chunks.clear();
+    }
+  }
+
   /** The JobManager ended the map: what is left of it is cancelled, its followers told. */
   private Behavior<Command> stopped(JobRecord ended) {
     concluded(ended);
@@ -432,10 +438,7 @@ final class MapRun extends AbstractBehavior<MapRun.Command> {
    * meanwhile are answered, not lost).
    */
   private Behavior<Command> concluded(JobRecord ended) {
-    if (!chunks.isEmpty()) {
-      scheduler.tell(new TaskScheduler.Cancel(List.copyOf(chunks.keySet())));
-      chunks.clear();
-    }
+    cancelChunks();
     tally.ended(ended);
     String why = "map " + ended.id() + " ended " + ended.state().label()
         + (ended.error() == null ? "" : ": " + ended.error()) + "; it takes no more inputs";

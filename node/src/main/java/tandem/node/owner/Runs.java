@@ -216,10 +216,23 @@ final class Runs {
    * @return false when it has neither (a single job, which the caller stops)
    */
   boolean stop(JobRecord job, JobRecord ended) {
+    return stopRun(job, new MapRun.Stop(ended), new PipelineRun.Stop(ended));
+  }
+
+  /**
+   * Stops job {@code job}'s map or pipeline without ending it: its node hands it over through the
+   * journal. Returns false when it is neither (a single job).
+   */
+  boolean handOver(JobRecord job) {
+    return stopRun(job, MapRun.HandedOver.INSTANCE, PipelineRun.HandedOver.INSTANCE);
+  }
+
+  /** Tells job {@code job}'s map run or pipeline run how it stops (a pipeline's steps are cancelled); false for neither. */
+  private boolean stopRun(JobRecord job, MapRun.Command toMap, PipelineRun.Command toPipeline) {
     long seq = job.seq();
     ActorRef<MapRun.Command> run = maps.remove(seq);
     if (run != null) {
-      run.tell(new MapRun.Stop(ended));
+      run.tell(toMap);
       return true;
     }
     if (job.pipeline() == null) {
@@ -228,29 +241,7 @@ final class Runs {
     ActorRef<PipelineRun.Command> pipeline = pipelines.remove(seq); // first: its steps' ends are not its business now
     stopSteps(seq);
     if (pipeline != null) {
-      pipeline.tell(new PipelineRun.Stop(ended));
-    }
-    return true;
-  }
-
-  /**
-   * Stops job {@code job}'s map or pipeline without ending it: its node hands it over through the
-   * journal. Returns false when it is neither (a single job).
-   */
-  boolean handOver(JobRecord job) {
-    long seq = job.seq();
-    ActorRef<MapRun.Command> run = maps.remove(seq);
-    if (run != null) {
-      run.tell(MapRun.HandedOver.INSTANCE);
-      return true;
-    }
-    if (job.pipeline() == null) {
-      return false;
-    }
-    ActorRef<PipelineRun.Command> pipeline = pipelines.remove(seq);
-    stopSteps(seq);
-    if (pipeline != null) {
-      pipeline.tell(PipelineRun.HandedOver.INSTANCE);
+      pipeline.tell(toPipeline);
     }
     return true;
   }

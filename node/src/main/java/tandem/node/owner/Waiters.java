@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * Everyone waiting for a job to be final: an HTTP request that waits ({@code Watch}), a submitter
- * that asked for the outcome only ({@code SubmitUntilFinal}, the job stream), another node that
+ * that asked for the outcome only (the job stream's {@code SubmitBatch}), another node that
  * follows a job of this one's. Each is told once, when the job is final, then forgotten. Not
  * thread-safe: the JobManager owns it.
  */

@@ -70,7 +70,7 @@ class JobJournalTest {
     assertNull(journal.refusal());
     await("the ends recorded", () -> journal.find("b-1999").join().map(r -> r.record() != null).orElse(false));
     assertEquals(2000, journal.store().count());
-    for (String id : List.of("b-0", "b-777", "b-1999")) { // many were accepted and ended in one batch: one row each
+    for (String id : List.of("b-0", "b-777", "b-1999")) { // each job one row, from its acceptance to its end
       JobStore.Row row = journal.find(id).join().orElseThrow();
       assertEquals("succeeded", row.state(), id);
       assertEquals("square", row.job(), id);

@@ -617,17 +617,24 @@ class JobManagerTest {
     assertEquals(3, list.receiveMessage().jobs().size(), "nothing more was accepted");
   }
 
+  /** One submission as the job stream sends it: answered once, when its job is final (a refusal at once). */
+  private static JobProtocol.SubmitBatch untilFinal(JobManager.Command submit) {
+    ActorRef<JobProtocol.SubmitReply> replyTo = submit instanceof JobProtocol.Submit single ? single.replyTo()
+        : ((JobProtocol.SubmitMap) submit).replyTo();
+    return new JobProtocol.SubmitBatch(List.of(new JobProtocol.SubmitBatch.Entry(submit, replyTo::tell, null)), () -> {});
+  }
+
   @Test
   @DisplayName("a submission until final is answered once, with the finished job; a refusal comes at once")
   void submitUntilFinal() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
-    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("sleep", (ObjectNode) Json.read("{\"ms\":50}"), reply.ref())));
+    jobs.tell(untilFinal(new JobProtocol.Submit("sleep", (ObjectNode) Json.read("{\"ms\":50}"), reply.ref())));
     JobRecord slept = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage(Duration.ofSeconds(5))).job();
     assertEquals(JobState.SUCCEEDED, slept.state());
     reply.expectNoMessage(Duration.ofMillis(100));
 
-    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.SubmitMap("square", Json.object(),
+    jobs.tell(untilFinal(new JobProtocol.SubmitMap("square", Json.object(),
         List.of(Json.object().put("x", 2), Json.object().put("x", 4)), 2, null, false, reply.ref())));
     reply.expectNoMessage(Duration.ofMillis(100));
     ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
@@ -636,7 +643,7 @@ class JobManagerTest {
     assertEquals(JobState.SUCCEEDED, mapped.state(), mapped.toString());
     assertEquals("[4,16]", mapped.result());
 
-    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("nope", Json.object(), reply.ref())));
+    jobs.tell(untilFinal(new JobProtocol.Submit("nope", Json.object(), reply.ref())));
     assertInstanceOf(JobProtocol.Rejected.class, reply.receiveMessage());
   }
 
@@ -652,7 +659,7 @@ class JobManagerTest {
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref()));
     assertTrue(assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage()).reason().contains("stopping"));
-    jobs.tell(new JobProtocol.SubmitUntilFinal(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref())));
+    jobs.tell(untilFinal(new JobProtocol.Submit("square", (ObjectNode) Json.read("{\"x\":1}"), reply.ref())));
     assertInstanceOf(JobProtocol.Busy.class, reply.receiveMessage());
     drained.expectNoMessage(Duration.ofMillis(200)); // the map still runs
     answerChunks(worker, inbox, 2);
