@@ -74,21 +74,37 @@ class WorkerRosterTest {
   }
 
   @Test
-  @DisplayName("a worker whose tasks take under a millisecond may hold 8 x its capacity; once they take longer, its capacity again")
+  @DisplayName("a worker of short tasks holds 8 ms of them per thread: 8 x its capacity near 1 ms, 128 x for no-ops; once they take longer, its capacity again")
   void shortTasksWidenTheWindow() {
+    assertEquals(1, WorkerRoster.window(1_000));
+    assertEquals(8, WorkerRoster.window(999));
+    assertEquals(80, WorkerRoster.window(100));
+    assertEquals(128, WorkerRoster.window(5));
+    assertEquals(128, WorkerRoster.window(0));
+
     WorkerRoster roster = new WorkerRoster();
     roster.add(a, 1, 2, 0);
-    for (long i = 1; i <= 100; i++) {
+    for (long i = 1; i <= 1_000; i++) {
       roster.enqueue(task(i));
     }
     assertEquals(2, roster.assign().get(0).tasks().size(), "a new worker gets its capacity");
-    assertTrue(roster.complete(a, 1, 40));
-    assertTrue(roster.complete(a, 2, 40));
-    assertEquals(16, roster.assign().get(0).tasks().size(), "short tasks: 8 x 2 in flight");
-    for (long id = 3; id <= 18; id++) {
-      assertTrue(roster.complete(a, id, 50_000));
+    assertTrue(roster.complete(a, 1, 900));
+    assertTrue(roster.complete(a, 2, 900));
+    assertEquals(16, roster.assign().get(0).tasks().size(), "tasks near 1 ms: 8 x 2 in flight");
+
+    WorkerRoster noops = new WorkerRoster();
+    noops.add(a, 1, 2, 0);
+    for (long i = 1; i <= 1_000; i++) {
+      noops.enqueue(task(i));
     }
-    assertEquals(2, roster.assign().get(0).tasks().size(), "long tasks again: back to its capacity");
+    noops.assign();
+    assertTrue(noops.complete(a, 1, 5));
+    assertTrue(noops.complete(a, 2, 5));
+    assertEquals(256, noops.assign().get(0).tasks().size(), "no-ops: 128 x 2 in flight");
+    for (long id = 3; id <= 258; id++) {
+      assertTrue(noops.complete(a, id, 50_000));
+    }
+    assertEquals(2, noops.assign().get(0).tasks().size(), "long tasks again: back to its capacity");
   }
 
   @Test
