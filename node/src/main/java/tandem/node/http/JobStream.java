@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -116,28 +115,33 @@ final class JobStream {
     NodeMetrics metrics = NodeMetrics.get(system);
     AnswerWindow window = new AnswerWindow(WINDOW);
     // Answers are offered here by the JobManager as jobs end; the window keeps them within its bound.
-    Pair<BoundedSourceQueue<Answer>, Source<Answer, NotUsed>> answers =
-        Source.<Answer>queue(WINDOW + BATCH).preMaterialize(materializer);
-    BoundedSourceQueue<Answer> queue = answers.first();
+    // The queue is part of this connection's own stream, not materialized apart: an answer reaches
+    // the socket without crossing from one stream's actor to another's (one hop less a job). Its
+    // handle exists once the connection's stream is materialized, before any message is read.
+    CompletableFuture<BoundedSourceQueue<Answer>> queued = new CompletableFuture<>();
+    Source<Answer, NotUsed> answers = Source.<Answer>queue(WINDOW + BATCH).mapMaterializedValue(queue -> {
+      queued.complete(queue);
+      return NotUsed.getInstance();
+    });
     Sink<Message, NotUsed> in = Flow.<Message>create()
         .watchTermination((notUsed, done) -> {
           // The client sent all it will: the connection closes once every job it sent is answered.
           // One that broke stops at once.
-          done.whenComplete((ok, failure) -> {
+          done.whenComplete((ok, failure) -> queued.thenAccept(queue -> {
             if (failure != null) {
               queue.fail(failure);
             } else {
               window.whenAllAnswered(queue::complete);
             }
-          });
+          }));
           return NotUsed.getInstance();
         })
         .mapAsync(1, this::lines)
         .mapConcat(JobStream::batches)
         // With ids, a batch may owe one line more: its acceptances.
-        .mapAsync(1, batch -> window.take(batch.size() + (ids ? 1 : 0)).thenApply(room -> batch))
-        .to(Sink.foreach(batch -> submit(batch, queue, ids ? window : null)));
-    Source<Message, NotUsed> out = answers.second()
+        .mapAsync(1, batch -> queued.thenCompose(queue -> window.take(batch.size() + (ids ? 1 : 0))).thenApply(room -> batch))
+        .to(Sink.foreach(batch -> submit(batch, queued.join(), ids ? window : null)));
+    Source<Message, NotUsed> out = answers
         .map(answer -> {
           window.answered();
           return render(answer); // here, not on the JobManager's thread that offered it
