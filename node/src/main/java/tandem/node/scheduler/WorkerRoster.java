@@ -39,12 +39,12 @@ final class WorkerRoster {
   /** ...and at most this many (no-ops): beyond it, messages are long enough that more saves nothing. */
   static final int MAX_SHORT_WINDOW = 128;
 
-  /** How many times its capacity a worker may hold of tasks that take {@code averageMicros} each. */
-  static int window(long averageMicros) {
-    if (averageMicros >= SHORT_TASK_MICROS) {
+  /** How many times its capacity a worker may hold of tasks expected to take {@code micros} each. */
+  static int window(long micros) {
+    if (micros >= SHORT_TASK_MICROS) {
       return 1;
     }
-    long fits = SHORT_TASK_BUDGET_MICROS / Math.max(1, averageMicros);
+    long fits = SHORT_TASK_BUDGET_MICROS / Math.max(1, micros);
     return (int) Math.max(MIN_SHORT_WINDOW, Math.min(MAX_SHORT_WINDOW, fits));
   }
 
@@ -96,12 +96,37 @@ final class WorkerRoster {
   private final Map<ActorRef<ToWorker>, Slot> workers = new LinkedHashMap<>();
   private final Deque<Task> queue = new ArrayDeque<>();
   /**
-   * A moving average of how long each kind of task ran (its job, and whether it is a chunk of a
-   * map), in microseconds. Kept per kind, not per worker: a worker that just ran no-ops must not
-   * be sent a deep queue of the next map's long chunks (which would also starve other nodes'
-   * tasks queued behind them on that worker).
+   * How long each kind of task ran lately (its job, and whether it is a chunk of a map). Kept per
+   * kind, not per worker: a worker that just ran no-ops must not be sent a deep queue of the next
+   * map's long chunks (which would also starve other nodes' tasks queued behind them on that worker).
    */
-  private final Map<String, Long> averageMicros = new HashMap<>();
+  private final Map<String, RunTimes> runTimes = new HashMap<>();
+
+  /**
+   * A kind's moving average and its longest run lately, in microseconds. The longest counts too: a
+   * job whose runs differ (primes of small and of large n, under one name) must not be sent as if
+   * each took the average. It fades by 1/64 a run, so one hiccup (a collection in the worker)
+   * narrows the window only for a while.
+   */
+  static final class RunTimes {
+    long average;
+    long longest;
+
+    RunTimes(long first) {
+      average = first;
+      longest = first;
+    }
+
+    void add(long micros) {
+      average = average - average / 8 + micros / 8;
+      longest = Math.max(micros, longest - longest / 64);
+    }
+
+    /** What to expect of the next one, for the window: a quarter of the longest if that is more than the average. */
+    long expected() {
+      return Math.max(average, longest / 4);
+    }
+  }
 
   private static String kind(Task task) {
     return task.chunk() ? task.job() + "#chunk" : task.job();
@@ -109,8 +134,8 @@ final class WorkerRoster {
 
   /** The window for tasks like this one, from how long they ran lately; an unknown kind counts as long. */
   private int windowFor(Task task) {
-    Long average = averageMicros.get(kind(task));
-    return average == null ? 1 : window(average);
+    RunTimes times = runTimes.get(kind(task));
+    return times == null ? 1 : window(times.expected());
   }
 
   /** Adds a worker; false if it was known already. */
@@ -164,7 +189,12 @@ final class WorkerRoster {
       return false;
     }
     if (runMicros >= 0) {
-      averageMicros.merge(kind(task), runMicros, (average, now) -> average - average / 8 + now / 8);
+      RunTimes times = runTimes.get(kind(task));
+      if (times == null) {
+        runTimes.put(kind(task), new RunTimes(runMicros));
+      } else {
+        times.add(runMicros);
+      }
     }
     return true;
   }

@@ -108,6 +108,24 @@ class WorkerRosterTest {
   }
 
   @Test
+  @DisplayName("a kind whose runs differ (one long among short ones) gets a narrow window until the long run fades")
+  void aLongRunNarrowsTheWindow() {
+    WorkerRoster.RunTimes times = new WorkerRoster.RunTimes(5);
+    assertEquals(128, WorkerRoster.window(times.expected()), "no-ops: the widest window");
+    times.add(4_000);
+    assertEquals(1, WorkerRoster.window(times.expected()), "one ran 4 ms: a quarter of that is expected, so its capacity only");
+    for (int i = 0; i < 100; i++) {
+      times.add(5);
+    }
+    int fading = WorkerRoster.window(times.expected());
+    assertTrue(fading > 8 && fading < 128, "fading after 100 short runs: " + fading);
+    for (int i = 0; i < 100; i++) {
+      times.add(5);
+    }
+    assertEquals(128, WorkerRoster.window(times.expected()), "faded after 200");
+  }
+
+  @Test
   @DisplayName("the window widens per kind of task: after fast no-ops, a new map's chunks still go 2 per worker, and a wide window keeps to a fair share")
   void windowIsPerKindOfTask() {
     WorkerRoster roster = new WorkerRoster();
