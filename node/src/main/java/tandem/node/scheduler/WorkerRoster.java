@@ -24,13 +24,13 @@ import tandem.protocol.WorkerProtocol.ToWorker;
  */
 final class WorkerRoster {
 
-  /** Tasks that take less than this on average are short: their worker may hold more of them. */
+  /** Tasks expected to take less than this (RunTimes) are short: their worker may hold more of them. */
   static final long SHORT_TASK_MICROS = 1_000;
   /**
    * How much work, per compute thread, a worker of short tasks may hold: a task that takes
    * microseconds would otherwise wait a whole round trip between node and worker for the next,
    * and each message to a worker would carry one or two tasks (measured: no-ops one by one went
-   * from 18k/s to 35k/s when a worker held 64 of them instead of 8, the workers' CPU halved).
+   * from 18k/s to 35-50k/s when a worker held 128 of them instead of 8, and the workers spent half the CPU).
    * Held back, short tasks cost at most this much imbalance between workers.
    */
   static final long SHORT_TASK_BUDGET_MICROS = 8_000;
