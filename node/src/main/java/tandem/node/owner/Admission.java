@@ -46,16 +46,16 @@ final class Admission {
         || elements instanceof UploadedElements);
   }
 
-  /** What a map of these elements would hold on its node, with {@code workers} taking its chunks. */
-  int units(List<ObjectNode> elements, Reduce reduce, int workers) {
+  /** What a map of these elements would hold on its node, with {@code workers} taking its chunks of {@code chunk} (0: sized as they go). */
+  int units(List<ObjectNode> elements, Reduce reduce, int workers, int chunk) {
     long unsettled = elements instanceof UploadedElements ? Integer.MAX_VALUE : elements.size();
-    return (int) held(unsettled, reduce, streams(elements, reduce), workers);
+    return (int) held(unsettled, reduce, streams(elements, reduce), MapRun.window(workers, chunk));
   }
 
   /** What a running map holds now (one still receiving its inputs, what it may come to hold). */
   long held(MapView view, int workers) {
     long unsettled = view.receiving() ? Integer.MAX_VALUE : view.total() - view.done() - view.failed();
-    return held(unsettled, view.reduce(), view.streamed(), workers);
+    return held(unsettled, view.reduce(), view.streamed(), MapRun.window(workers, view.chunk()));
   }
 
   /**
@@ -63,11 +63,11 @@ final class Admission {
    * its window of chunks out (counted one each: a range's chunk is its bounds, and listed inputs
    * were counted at the edge); when it streams them, the unread results it may keep.
    */
-  private long held(long unsettled, Reduce reduce, boolean streams, int workers) {
+  private long held(long unsettled, Reduce reduce, boolean streams, int window) {
     if (streams) {
       return Math.min(unsettled, streamWindow());
     }
-    return folds(reduce) ? Math.min(unsettled, MapRun.window(workers)) : unsettled;
+    return folds(reduce) ? Math.min(unsettled, window) : unsettled;
   }
 
   /**

@@ -131,7 +131,7 @@ final class Intake {
           submit.elements(), submit.reduce(), submit.failFast(), submit.options(), submit.replyTo()), reply);
       return;
     }
-    accept(submit, reply, admission.units(submit.elements(), submit.reduce(), workers.getAsInt()),
+    accept(submit, reply, admission.units(submit.elements(), submit.reduce(), workers.getAsInt(), submit.chunk()),
         () -> runs.startMap(submit, workers.getAsInt()));
   }
 

@@ -101,7 +101,7 @@ final class Runs {
     jobs.put(record);
     MapRun.Plan plan = new MapRun.Plan(job, submit.shared(), elements, options.on(), submit.failFast(), options.retries());
     ActorRef<MapRun.Command> run = context.spawn(
-        MapRun.create(plan, record, MapRun.window(workers), new MapRun.Unreads(admission.streamWindow(), settings.unreadTimeout()), lossBudget,
+        MapRun.create(plan, record, MapRun.window(workers, streams ? 0 : chunk), new MapRun.Unreads(admission.streamWindow(), settings.unreadTimeout()), lossBudget,
             chunkIds, scheduler, context.getSelf(), recording.forMap(record, takeover)),
         "map-" + record.seq());
     context.watchWith(run, new JobManager.RunStopped(record.seq()));

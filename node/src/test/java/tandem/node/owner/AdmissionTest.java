@@ -29,20 +29,23 @@ class AdmissionTest {
   void countsWhatAMapHolds() {
     var big = new RangeElements("x", 1, 1, 10_000_000);
     assertEquals(500, admission.keeps());
-    assertEquals(MapRun.window(2), admission.units(big, Reduce.SUM, 2), "folding: its chunks out");
+    assertEquals(MapRun.window(2), admission.units(big, Reduce.SUM, 2, 0), "folding: its chunks out");
     assertTrue(admission.streams(big, null));
     assertEquals(100, admission.streamWindow(), "a tenth of what the node holds, so a slow reader leaves room for others");
-    assertEquals(100, admission.units(big, null, 2), "streaming: the results it may keep unread");
+    assertEquals(100, admission.units(big, null, 2, 0), "streaming: the results it may keep unread");
     assertTrue(admission.streams(UploadedElements.LATER, null), "uploaded inputs may be of any length: they stream");
-    assertEquals(100, admission.units(UploadedElements.LATER, null, 2));
-    assertEquals(MapRun.window(2), admission.units(UploadedElements.LATER, Reduce.SUM, 2), "uploaded and folding: its chunks out");
+    assertEquals(100, admission.units(UploadedElements.LATER, null, 2, 0));
+    assertEquals(MapRun.window(2), admission.units(UploadedElements.LATER, Reduce.SUM, 2, 0), "uploaded and folding: its chunks out");
+    assertEquals(512, admission.units(big, Reduce.SUM, 2, 1), "chunks of one element: a wider window, 256 a worker");
+    assertEquals(256, MapRun.window(2, 16), "chunks of 16: 4,096 elements out");
+    assertEquals(MapRun.window(2), MapRun.window(2, 1_000), "large chunks: the window of chunks as before");
     assertEquals(100, admission.held(new MapView(3, 0, 0, 0, null, List.of(), true, true), 2),
         "still receiving: what it may come to hold, not the few it has");
     assertFalse(admission.streams(big, Reduce.SUM));
     assertFalse(admission.streams(new RangeElements("x", 1, 1, 400), null), "small enough to keep");
     List<ObjectNode> listed = Collections.nCopies(10_000, Json.object());
     assertFalse(admission.streams(listed, null), "elements sent whole never stream: they are all here already");
-    assertEquals(10_000, admission.units(listed, null, 2));
+    assertEquals(10_000, admission.units(listed, null, 2, 0));
     assertEquals(2, admission.held(new MapView(300, 100, 198, 10, null, List.of()), 2), "what is not settled yet");
   }
 
