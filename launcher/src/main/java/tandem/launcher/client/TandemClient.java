@@ -462,9 +462,19 @@ public final class TandemClient {
     List<URI> known = everyoneKnown().stream().filter(uri -> !uri.equals(next)).toList();
     TandemClient there = new TandemClient(next, "another node of the cluster (" + base + " is gone)", token).alsoTry(known);
     there.learned = true;
-    return there.awaitJob(id).exceptionallyCompose(error -> unwrap(error) instanceof UnreachableException
-        ? elsewhere(id, rest, gone, deadline)
-        : CompletableFuture.failedFuture(unwrap(error)));
+    return there.awaitJob(id).exceptionallyCompose(error -> {
+      Throwable why = unwrap(error);
+      if (why instanceof UnreachableException) {
+        return elsewhere(id, rest, gone, deadline);
+      }
+      if (why instanceof TandemException refused && refused.status() == 404) {
+        // Not even in a journal: the job ended with its node. Say that, not only "no such job".
+        return CompletableFuture.failedFuture(new TandemException(404, unwrap(gone).getMessage() + "; no other node of"
+            + " the cluster has job '" + id + "': a node's unfinished jobs end with it unless the cluster keeps a job"
+            + " journal (tandem.journal.url; the nodes of 'tandem up' do)"));
+      }
+      return CompletableFuture.failedFuture(why);
+    });
   }
 
   /** Every node this client knows: the others and its own (which may come back). */
