@@ -6,10 +6,10 @@ import tandem.node.logs.LogSink;
 import tandem.node.logs.TaskOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,13 +27,13 @@ import tandem.protocol.job.JobInput;
 
 /**
  * Runs I/O jobs. It is spawned on the I/O dispatcher: it starts each job, which returns at once
- * with a stage, and the outcome comes back through {@code pipeToSelf}; no thread waits meanwhile
+ * with a stage, and the thread that completes the stage tells the outcome; no thread waits meanwhile
  * (a {@link BlockingJob} waits on a thread of its own, a virtual one where the JVM has them).
  */
 public final class IoRunner {
   private IoRunner() {}
 
-  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, Cancel, Completed {}
+  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, Cancel {}
 
   /** Start a job; the outcome goes to {@code replyTo}. */
   public record Run(long seq, IoJob job, JobInput input, ActorRef<Finished> replyTo) implements Command {}
@@ -51,17 +51,16 @@ public final class IoRunner {
   public record Finished(long seq, ResultValue result, String error, String thread, long runMicros)
       implements NoSerializationVerificationNeeded {}
 
-  private record Completed(Run run, JsonNode result, Throwable error, String thread, long startNanos)
-      implements Command {}
-
   /** @param maxResultBytes the largest result a job may return (tandem.wire.max-payload-bytes) */
   public static Behavior<Command> create(IoContext io, long maxResultBytes) {
     return Behaviors.setup(context -> {
-      Map<Long, CompletionStage<JsonNode>> running = new HashMap<>();
+      // Filled here, emptied by whichever thread completes a job's stage: an outcome goes to its
+      // job's owner from there, not through this actor's mailbox first (10,000 waits that end in
+      // the same tick are 10,000 messages fewer).
+      Map<Long, CompletionStage<JsonNode>> running = new ConcurrentHashMap<>();
       return Behaviors.receive(Command.class)
-          .onMessage(Run.class, run -> onRun(context, io, run, running))
+          .onMessage(Run.class, run -> onRun(context, io, run, running, maxResultBytes))
           .onMessage(Cancel.class, cancel -> onCancel(cancel, running))
-          .onMessage(Completed.class, done -> onCompleted(done, running, maxResultBytes))
           .build();
     });
   }
@@ -78,10 +77,11 @@ public final class IoRunner {
     return Behaviors.same();
   }
 
-  private static Behavior<Command> onRun(
-      ActorContext<Command> context, IoContext io, Run run, Map<Long, CompletionStage<JsonNode>> running) {
+  private static Behavior<Command> onRun(ActorContext<Command> context, IoContext io, Run run,
+      Map<Long, CompletionStage<JsonNode>> running, long maxResultBytes) {
     // Where it ran: the dispatcher thread that started it, or a blocking job's own thread.
-    AtomicReference<String> thread = new AtomicReference<>(Thread.currentThread().getName());
+    String starter = Thread.currentThread().getName();
+    AtomicReference<String> thread = run.job() instanceof BlockingJob ? new AtomicReference<>(starter) : null;
     long start = System.nanoTime();
     // What the job logs goes to its own log, found anew each time: a log dropped for the node's
     // total starts again rather than writing to nowhere.
@@ -104,28 +104,34 @@ public final class IoRunner {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedStage(e);
     }
-    running.put(run.seq(), stage);
-    context.pipeToSelf(stage, (result, error) -> new Completed(run, result, error, thread.get(), start));
+    if (stage == null) {
+      stage = CompletableFuture.failedStage(new IllegalStateException(
+          "job '" + run.job().name() + "' returned no stage from start(); an I/O job returns a CompletionStage"));
+    }
+    running.put(seq, stage);
+    stage.whenComplete((result, error) -> {
+      running.remove(seq);
+      run.replyTo().tell(outcome(seq, result, error, thread == null ? starter : thread.get(), start, maxResultBytes));
+    });
     return Behaviors.same();
   }
 
-  private static Behavior<Command> onCompleted(
-      Completed done, Map<Long, CompletionStage<JsonNode>> running, long maxResultBytes) {
-    running.remove(done.run().seq());
-    long micros = (System.nanoTime() - done.startNanos()) / 1000;
-    long seq = done.run().seq();
-    Finished outcome;
-    if (done.error() != null) {
-      outcome = new Finished(seq, null, Errors.describe(done.error()), done.thread(), micros);
-    } else {
+  private static Finished outcome(
+      long seq, JsonNode result, Throwable error, String thread, long startNanos, long maxResultBytes) {
+    long micros = (System.nanoTime() - startNanos) / 1000;
+    if (error != null) {
+      return new Finished(seq, null, Errors.describe(error), thread, micros);
+    }
+    try {
       // The cap is on the value as it would cross to a worker (a pipeline's next step), counted
       // without writing it.
-      long size = ValueCodec.size(done.result());
-      outcome = size > maxResultBytes
-          ? new Finished(seq, null, Parts.overCapReason("the result", size, maxResultBytes), done.thread(), micros)
-          : new Finished(seq, ResultValue.of(done.result()), null, done.thread(), micros);
+      long size = ValueCodec.size(result);
+      return size > maxResultBytes
+          ? new Finished(seq, null, Parts.overCapReason("the result", size, maxResultBytes), thread, micros)
+          : new Finished(seq, ResultValue.of(result), null, thread, micros);
+    } catch (RuntimeException e) {
+      // Whatever the job returned, its owner hears how it ended.
+      return new Finished(seq, null, Errors.describe(e), thread, micros);
     }
-    done.run().replyTo().tell(outcome);
-    return Behaviors.same();
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import scala.concurrent.ExecutionContextExecutor;
@@ -48,14 +49,29 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   /** Completes after {@code delay}; cancelling it cancels the timer. */
   @Override
   public CompletionStage<Void> after(Duration delay) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    var timer = system.scheduler().scheduleOnce(delay, () -> done.complete(null), io);
-    done.whenComplete((ok, error) -> {
-      if (done.isCancelled()) {
+    return after(delay, null);
+  }
+
+  @Override
+  public <T> CompletionStage<T> after(Duration delay, T value) {
+    Timed<T> done = new Timed<>();
+    done.timer = system.scheduler().scheduleOnce(delay, () -> done.complete(value), io);
+    return done;
+  }
+
+  /** A future that, cancelled, cancels its timer: no callback is kept per wait for that. */
+  private static final class Timed<T> extends CompletableFuture<T> {
+    /** Set before the future is handed out, so before anyone can cancel it. */
+    private volatile Cancellable timer;
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
         timer.cancel();
       }
-    });
-    return done;
+      return cancelled;
+    }
   }
 
   /**

@@ -17,6 +17,8 @@ import tandem.protocol.job.JobKind;
 final class JobIds {
   private final String address;
   private final long pid = ProcessHandle.current().pid();
+  /** Where a job that runs on this node runs: one value for all of them. */
+  private final RanOn thisNode;
   private final String tag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
   private long lastSeq;
   /** The id the next job takes instead of a new one (a job taken over from the journal), or null. */
@@ -29,6 +31,7 @@ final class JobIds {
   /** @param address this node's cluster address, the owner of every job it accepts */
   JobIds(String address) {
     this.address = address;
+    this.thisNode = new RanOn("node", address, pid, null);
   }
 
   /** A new job, queued, with the next sequence number and its id. */
@@ -74,7 +77,7 @@ final class JobIds {
 
   /** Where a job ran that runs on this node (an I/O job, or one on the node's threads). */
   RanOn thisNode() {
-    return new RanOn("node", address, pid, null);
+    return thisNode;
   }
 
   /** The sequence number in {@code id}. Ids are {@code <node tag>-<sequence>}; anything else is simply unknown here. */

@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import tandem.protocol.api.Json;
 import tandem.protocol.job.BadInputException;
 import tandem.protocol.job.Job;
@@ -27,7 +29,18 @@ import tandem.protocol.job.JobInput;
 final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
 
   sealed interface Command extends NoSerializationVerificationNeeded
-      permits Follow, Stop, StepStarted, StepChanged, StepEnded, HandedOver {}
+      permits Follow, Stop, StepStarted, StepChanged, StepEnded, HandedOver, ReportProgress {}
+
+  /** Time to tell the JobManager how far a pipeline over many inputs has got. */
+  private enum ReportProgress implements Command { INSTANCE }
+
+  /**
+   * How often a pipeline over many inputs tells the JobManager its progress, at most. Per element,
+   * 100,000 waits ending together were 100,000 records for the JobManager to take in on top of
+   * their steps' own; those who read the pipeline see it at most this old, and its followers
+   * (results as they settle) and its end hear at once.
+   */
+  private static final Duration PROGRESS_EVERY = Duration.ofMillis(50);
 
   /** The node stops and hands the pipeline over through the journal: it stops, and its followers hear nothing. */
   enum HandedOver implements Command { INSTANCE }
@@ -97,33 +110,39 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
    */
   static Behavior<Command> create(PipelineSteps steps, List<ObjectNode> firsts, JobRecord record, boolean failFast,
       ActorRef<JobManager.Command> jobs) {
-    return Behaviors.setup(context -> new PipelineRun(context, steps, firsts, record, failFast, jobs));
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new PipelineRun(context, timers, steps, firsts, record, failFast, jobs)));
   }
 
   private final PipelineSteps steps;
   private final ActorRef<JobManager.Command> jobs;
+  private final TimerScheduler<Command> timers;
+  /** Every step's options: one value for all of them. */
+  private final JobOptions stepOptions;
   /** Over many inputs: the elements' outcomes and followers; null over one. */
   private final MapTally tally;
   /** Over one input: the pipeline's record with its steps as they stand; else the tally has it. */
   private JobRecord record;
 
-  private PipelineRun(ActorContext<Command> context, PipelineSteps steps, List<ObjectNode> firsts, JobRecord record,
-      boolean failFast, ActorRef<JobManager.Command> jobs) {
+  private PipelineRun(ActorContext<Command> context, TimerScheduler<Command> timers, PipelineSteps steps,
+      List<ObjectNode> firsts, JobRecord record, boolean failFast, ActorRef<JobManager.Command> jobs) {
     super(context);
+    this.timers = timers;
     this.steps = steps;
     this.jobs = jobs;
     this.record = record;
     this.tally = record.map() == null ? null : new MapTally(record, failFast);
+    // Each step is retried like any job; the pipeline's timeout covers all of its steps.
+    JobOptions options = record.options();
+    this.stepOptions = new JobOptions(Placement.BY_KIND, null, options.retries(), options.retryOnError());
     for (int i = 0; i < firsts.size(); i++) {
       startStep(i, 0, firsts.get(i));
     }
   }
 
   private void startStep(int element, int step, ObjectNode params) {
-    // Each step is retried like any job; the pipeline's timeout covers all of its steps.
-    JobOptions options = record.options();
     jobs.tell(new JobManager.StartStep(record.seq(), steps.steps().get(step).job(), params, element, step,
-        new JobOptions(Placement.BY_KIND, null, options.retries(), options.retryOnError()), getContext().getSelf()));
+        stepOptions, getContext().getSelf()));
   }
 
   @Override
@@ -138,6 +157,10 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
           return this;
         })
         .onMessage(StepEnded.class, this::onStepEnded)
+        .onMessage(ReportProgress.class, report -> {
+          jobs.tell(new JobManager.PipelineChanged(record));
+          return this;
+        })
         .build();
   }
 
@@ -187,9 +210,13 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     } else {
       done = Optional.of(record.concluded(settled.result(), settled.error(), now));
     }
-    jobs.tell(done.isPresent() ? new JobManager.PipelineEnded(done.get()) : new JobManager.PipelineChanged(record));
     if (done.isPresent()) {
+      timers.cancel(ReportProgress.INSTANCE);
+      jobs.tell(new JobManager.PipelineEnded(done.get()));
       return concluded(done.get());
+    }
+    if (!timers.isTimerActive(ReportProgress.INSTANCE)) { // only over many inputs: one input is done here
+      timers.startSingleTimer(ReportProgress.INSTANCE, PROGRESS_EVERY);
     }
     return this;
   }

@@ -39,15 +39,16 @@ final class PipelineSteps {
 
   private final List<Step> steps;
   private final Map<Long, int[]> stepOfChild = new HashMap<>();
-  /** Per element, each finished step's job as it ended: reported with the element's result. */
-  private final List<List<JobRecord>> runs;
+  /**
+   * Per element, each finished step's job as it ended, reported with the element's result; null
+   * until its first step ends (nothing is made ahead for 100,000 elements).
+   */
+  private final List<JobRecord>[] runs;
 
+  @SuppressWarnings("unchecked")
   PipelineSteps(List<Step> steps, int elements) {
     this.steps = steps;
-    this.runs = new ArrayList<>(elements);
-    for (int i = 0; i < elements; i++) {
-      runs.add(new ArrayList<>(steps.size()));
-    }
+    this.runs = new List[elements];
   }
 
   /**
@@ -107,9 +108,14 @@ final class PipelineSteps {
     return steps;
   }
 
-  /** The first step's parameters for an element: the step's own, with the element's laid over. */
+  /**
+   * The first step's parameters for an element: the step's own, with the element's laid over. A
+   * step with none of its own (a map whose elements carry every parameter) takes the element as it
+   * is, not a copy: 100,000 waits hold 100,000 trees fewer. Neither is modified afterwards.
+   */
   ObjectNode firstParams(ObjectNode element) {
-    return steps.get(0).params().deepCopy().setAll(element);
+    ObjectNode own = steps.get(0).params();
+    return own.isEmpty() ? element : own.deepCopy().setAll(element);
   }
 
   /** Remembers which element and step a started step job is. */
@@ -132,7 +138,14 @@ final class PipelineSteps {
     int[] at = stepOfChild.remove(child.seq());
     int element = at[0];
     int step = at[1];
-    runs.get(element).add(child);
+    List<JobRecord> ran = runs[element];
+    if (ran == null) {
+      runs[element] = List.of(child);
+    } else {
+      List<JobRecord> more = new ArrayList<>(ran); // a pipeline has a few steps: copied a few times
+      more.add(child);
+      runs[element] = more;
+    }
     String label = "step " + (step + 1) + " (" + child.job() + ")";
     if (child.state() != JobState.SUCCEEDED) {
       return new Settled(element, null, label + " " + child.state().label() + ": " + child.error());
@@ -155,7 +168,9 @@ final class PipelineSteps {
   /** An element's steps for its entry in a map's results: job, where each ran, its timings. */
   String stepsJson(int element, long nowNanos) {
     ArrayNode out = Json.NODES.arrayNode();
-    runs.get(element).forEach(run -> out.add(JobJson.step(run, nowNanos)));
+    if (runs[element] != null) {
+      runs[element].forEach(run -> out.add(JobJson.step(run, nowNanos)));
+    }
     return Json.write(out);
   }
 

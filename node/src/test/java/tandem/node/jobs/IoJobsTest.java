@@ -162,6 +162,18 @@ class IoJobsTest {
     assertTrue(stage.isCancelled());
   }
 
+  @Test
+  @DisplayName("a wait with a value completes with it after its delay; cancelled, it ends at once")
+  void afterCompletesWithItsValue(@TempDir Path data) throws Exception {
+    NodeIoContext io = new NodeIoContext(kit.system(), data, 1 << 20);
+    assertEquals("done", io.after(java.time.Duration.ofMillis(20), "done").toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS));
+    var waiting = io.after(java.time.Duration.ofSeconds(60), "late").toCompletableFuture();
+    assertTrue(waiting.cancel(true));
+    assertTrue(waiting.isCancelled());
+    assertTrue(waiting.isDone());
+  }
+
   /** A local HTTP server: /hello answers "hello", /to-metadata and /to-hello redirect, /loop redirects to itself. */
   private static HttpServer server() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -14,6 +14,16 @@ public interface IoContext {
   CompletionStage<Void> after(Duration delay);
 
   /**
+   * Completes with {@code value} after {@code delay}, without holding a thread meanwhile;
+   * cancelling it cancels the timer. A node makes it one future and one timer, which is all that
+   * 100,000 waits at once should hold.
+   */
+  default <T> CompletionStage<T> after(Duration delay, T value) {
+    CompletionStage<Void> timer = after(delay);
+    return cancelsAlso(timer.thenApply(done -> value), timer);
+  }
+
+  /**
    * Runs a call that can only block (e.g. reading a file) on a thread of its own: a virtual thread
    * when the JVM has them (JDK 21 or later), else one of a bounded pool sized for waiting.
    * Cancelling the stage interrupts the call.

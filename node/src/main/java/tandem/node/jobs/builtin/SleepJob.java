@@ -30,7 +30,6 @@ public final class SleepJob implements IoJob {
   @Override
   public CompletionStage<JsonNode> start(JobInput input, IoContext io) {
     long ms = input.getLong("ms");
-    CompletionStage<Void> timer = io.after(Duration.ofMillis(ms));
-    return IoContext.cancelsAlso(timer.thenApply(done -> LongNode.valueOf(ms)), timer);
+    return io.after(Duration.ofMillis(ms), LongNode.valueOf(ms));
   }
 }
