@@ -6,6 +6,7 @@ import tandem.node.logs.LogSink;
 import tandem.node.logs.TaskOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,10 +34,13 @@ import tandem.protocol.job.JobInput;
 public final class IoRunner {
   private IoRunner() {}
 
-  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, Cancel {}
+  public sealed interface Command extends NoSerializationVerificationNeeded permits Run, RunAll, Cancel {}
 
   /** Start a job; the outcome goes to {@code replyTo}. */
   public record Run(long seq, IoJob job, JobInput input, ActorRef<Finished> replyTo) implements Command {}
+
+  /** Start these jobs, in order: jobs started together (a pipeline's first steps) come in one message. */
+  public record RunAll(List<Run> runs) implements Command {}
 
   /** Stop a running job: its stage is cancelled; its (cancelled) outcome still comes back. */
   public record Cancel(long seq) implements Command {}
@@ -60,6 +64,10 @@ public final class IoRunner {
       Map<Long, CompletionStage<JsonNode>> running = new ConcurrentHashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Run.class, run -> onRun(context, io, run, running, maxResultBytes))
+          .onMessage(RunAll.class, all -> {
+            all.runs().forEach(run -> onRun(context, io, run, running, maxResultBytes));
+            return Behaviors.same();
+          })
           .onMessage(Cancel.class, cancel -> onCancel(cancel, running))
           .build();
     });

@@ -64,7 +64,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public sealed interface Command extends NoSerializationVerificationNeeded
       permits JobProtocol.Submit, JobProtocol.SubmitMap, JobProtocol.SubmitPipeline,
           JobProtocol.SubmitBatch, JobProtocol.Get, JobProtocol.Watch, JobProtocol.MapResults, JobProtocol.ListJobs, JobProtocol.Cancel,
-          JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartStep, PipelineChanged,
+          JobProtocol.Drain, JobProtocol.UploadPart, FromPeer, IoFinished, FromTasks, FleetChanged, MapChanged, MapEnded, MapDrained, StartSteps, PipelineChanged,
           PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied, OwnRows {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
@@ -85,8 +85,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** A map that streamed its results has none left to read (or nobody read them in time): its run may stop. */
   record MapDrained(long seq) implements Command {}
 
-  /** Start a step of pipeline {@code pipeline} as a job of its own, and tell {@code replyTo} its record. */
-  record StartStep(long pipeline, Job job, ObjectNode params, int element, int step, JobOptions options,
+  /**
+   * Start {@code step} of pipeline {@code pipeline} for elements {@code firstElement} on, one job
+   * each with the parameters in {@code params} (in element order), and tell {@code replyTo} their
+   * records in one message. A pipeline over 100,000 inputs starts its first steps a thousand at a
+   * time: one message each way per thousand rather than per element.
+   */
+  record StartSteps(long pipeline, Job job, int step, int firstElement, List<ObjectNode> params, JobOptions options,
       ActorRef<PipelineRun.Command> replyTo) implements Command {}
 
   /** A pipeline's record changed (its steps, or its progress over many inputs), from its {@link PipelineRun}. */
@@ -266,7 +271,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(MapChanged.class, changed -> same(() -> runs.changed(changed.job())))
         .onMessage(MapEnded.class, ended -> same(() -> runs.mapEnded(ended.job())))
         .onMessage(MapDrained.class, drained -> same(() -> runs.mapDrained(drained.seq())))
-        .onMessage(StartStep.class, start -> same(() -> runs.startStep(start)))
+        .onMessage(StartSteps.class, start -> same(() -> runs.startSteps(start)))
         .onMessage(PipelineChanged.class, changed -> same(() -> runs.changed(changed.job())))
         .onMessage(PipelineEnded.class, ended -> same(() -> runs.pipelineEnded(ended.job())))
         .onMessage(RunStopped.class, stopped -> same(() -> {

@@ -21,7 +21,7 @@ import tandem.protocol.job.JobInput;
 /**
  * Runs one pipeline, over one input or many, as a child of the JobManager that accepted it. Each
  * step runs as a job of its own, which the JobManager starts when asked ({@link
- * JobManager.StartStep}), so retries, cancelling and placement work as for any job; this actor
+ * JobManager.StartSteps}), so retries, cancelling and placement work as for any job; this actor
  * decides what comes next ({@link PipelineSteps}), passes each result on as the next step's input,
  * and keeps the pipeline's record: its steps for one input, or like a map ({@link MapTally}) for
  * many. It reports changes and its final record to the JobManager, which then stops it.
@@ -29,7 +29,7 @@ import tandem.protocol.job.JobInput;
 final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
 
   sealed interface Command extends NoSerializationVerificationNeeded
-      permits Follow, Stop, StepStarted, StepChanged, StepEnded, HandedOver, ReportProgress {}
+      permits Follow, Stop, StepsStarted, StepChanged, StepEnded, HandedOver, ReportProgress {}
 
   /** Time to tell the JobManager how far a pipeline over many inputs has got. */
   private enum ReportProgress implements Command { INSTANCE }
@@ -51,8 +51,11 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
   /** The pipeline ended as {@code ended}: answer what is left and stop. */
   record Stop(JobRecord ended) implements Command {}
 
-  /** The JobManager started {@code step} of {@code element} as the job {@code child}. */
-  record StepStarted(JobRecord child, int element, int step) implements Command {}
+  /** The JobManager started {@code step} of elements {@code firstElement} on as the jobs {@code children}, in order. */
+  record StepsStarted(List<JobRecord> children, int firstElement, int step) implements Command {}
+
+  /** How many first steps go to the JobManager in one {@link JobManager.StartSteps}. */
+  private static final int START_BATCH = 1000;
 
   /** One of its step jobs changed (it started running). */
   record StepChanged(JobRecord child) implements Command {}
@@ -135,14 +138,14 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     // Each step is retried like any job; the pipeline's timeout covers all of its steps.
     JobOptions options = record.options();
     this.stepOptions = new JobOptions(Placement.BY_KIND, null, options.retries(), options.retryOnError());
-    for (int i = 0; i < firsts.size(); i++) {
-      startStep(i, 0, firsts.get(i));
+    for (int from = 0; from < firsts.size(); from += START_BATCH) {
+      startSteps(from, 0, firsts.subList(from, Math.min(firsts.size(), from + START_BATCH)));
     }
   }
 
-  private void startStep(int element, int step, ObjectNode params) {
-    jobs.tell(new JobManager.StartStep(record.seq(), steps.steps().get(step).job(), params, element, step,
-        stepOptions, getContext().getSelf()));
+  private void startSteps(int firstElement, int step, List<ObjectNode> params) {
+    jobs.tell(new JobManager.StartSteps(record.seq(), steps.steps().get(step).job(), step, firstElement,
+        List.copyOf(params), stepOptions, getContext().getSelf()));
   }
 
   @Override
@@ -151,7 +154,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
         .onMessage(Follow.class, this::onFollow)
         .onMessage(Stop.class, stop -> onStop(stop.ended()))
         .onMessage(HandedOver.class, handedOver -> Behaviors.stopped())
-        .onMessage(StepStarted.class, this::onStepStarted)
+        .onMessage(StepsStarted.class, this::onStepsStarted)
         .onMessage(StepChanged.class, changed -> {
           stepChanged(changed.child());
           return this;
@@ -173,9 +176,12 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     return this;
   }
 
-  private Behavior<Command> onStepStarted(StepStarted started) {
-    steps.started(started.child().seq(), started.element(), started.step());
-    stepChanged(started.child());
+  private Behavior<Command> onStepsStarted(StepsStarted started) {
+    for (int i = 0; i < started.children().size(); i++) {
+      JobRecord child = started.children().get(i);
+      steps.started(child.seq(), started.firstElement() + i, started.step());
+      stepChanged(child);
+    }
     return this;
   }
 
@@ -197,7 +203,7 @@ final class PipelineRun extends AbstractBehavior<PipelineRun.Command> {
     stepChanged(child);
     PipelineSteps.Next next = steps.stepEnded(child);
     if (next instanceof PipelineSteps.RunStep step) {
-      startStep(step.element(), step.step(), step.params());
+      startSteps(step.element(), step.step(), List.of(step.params()));
       return this;
     }
     PipelineSteps.Settled settled = (PipelineSteps.Settled) next;

@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,13 +148,21 @@ final class Runs {
   }
 
   /** A pipeline asks for its next step: it runs as a job of its own, a step of the pipeline. */
-  void startStep(JobManager.StartStep start) {
+  void startSteps(JobManager.StartSteps start) {
     boolean running = jobs.get(start.pipeline()).map(p -> !p.state().isFinal()).orElse(false);
-    if (running) {
-      JobRecord child = singles.start(start.job(), start.params(), JobInput.trusted(start.params()), start.pipeline(),
-          start.options());
-      start.replyTo().tell(new PipelineRun.StepStarted(child, start.element(), start.step()));
+    if (!running) {
+      return;
     }
+    List<JobRecord> children = new ArrayList<>(start.params().size());
+    singles.holdTasks(); // their tasks (or I/O runs) go out in one message too
+    try {
+      for (ObjectNode params : start.params()) {
+        children.add(singles.start(start.job(), params, JobInput.trusted(params), start.pipeline(), start.options()));
+      }
+    } finally {
+      singles.sendHeldTasks();
+    }
+    start.replyTo().tell(new PipelineRun.StepsStarted(children, start.firstElement(), start.step()));
   }
 
   /** A map's or pipeline's record changed, from its run; one that ended meanwhile stays as it ended. */

@@ -56,6 +56,7 @@ final class SingleJobs {
   /** While {@link #holdTasks} holds: tasks for workers and for the node's threads not yet sent; else null. */
   private List<Task> held;
   private List<Task> heldForThreads;
+  private List<IoRunner.Run> heldIo;
 
   /**
    * @param ioReplies where the I/O runner answers, adapted into the JobManager's messages
@@ -99,7 +100,12 @@ final class SingleJobs {
     boolean onNode = (job instanceof IoJob && on != Placement.PROCESSES) || on == Placement.THREADS;
     JobRecord record = onNode ? queued.running(ids.thisNode(), System.nanoTime()) : queued;
     if (job instanceof IoJob ioJob && on != Placement.PROCESSES) {
-      io.tell(new IoRunner.Run(record.seq(), ioJob, input, ioReplies));
+      IoRunner.Run run = new IoRunner.Run(record.seq(), ioJob, input, ioReplies);
+      if (heldIo != null) {
+        heldIo.add(run);
+      } else {
+        io.tell(run);
+      }
     } else {
       run(List.of(Task.single(record.seq(), job.name(), ValueCodec.encode(record.params()))), on);
     }
@@ -118,18 +124,25 @@ final class SingleJobs {
   /**
    * From now until {@link #sendHeldTasks}, the tasks of the jobs started are kept, then handed to
    * the scheduler in one message (one each for workers and for the node's threads) rather than one
-   * per job: a job stream's message of many small jobs costs the scheduler one message.
+   * per job, and their I/O runs to the I/O runner in one: a job stream's message of many small jobs
+   * costs the scheduler one message, a thousand first steps of a pipeline the I/O runner one.
    */
   void holdTasks() {
     held = new ArrayList<>();
     heldForThreads = new ArrayList<>();
+    heldIo = new ArrayList<>();
   }
 
   void sendHeldTasks() {
     List<Task> forWorkers = held;
     List<Task> forThreads = heldForThreads;
+    List<IoRunner.Run> forIo = heldIo;
     held = null;
     heldForThreads = null;
+    heldIo = null;
+    if (forIo != null && !forIo.isEmpty()) {
+      io.tell(new IoRunner.RunAll(forIo));
+    }
     if (forWorkers != null && !forWorkers.isEmpty()) {
       scheduler.tell(TaskScheduler.Enqueue.of(forWorkers, false, taskEvents));
     }
