@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import org.apache.pekko.actor.Cancellable;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import scala.concurrent.ExecutionContextExecutor;
@@ -30,6 +32,12 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   private final HttpGetPolicy httpGetPolicy;
   private final Path dataDir;
   private final long maxResultBytes;
+  /**
+   * The waits' timer: one thread that sleeps until the next wait is due, to the millisecond. Pekko's
+   * scheduler turns in 10 ms ticks and ran a 1 s sleep for 1,011-1,020 ms; each due wait is handed
+   * at once to the I/O dispatcher, where its callbacks run.
+   */
+  private final ScheduledThreadPoolExecutor timers;
 
   /** A context whose http-get policy takes the node's HTTP port from tandem.http.port. */
   public NodeIoContext(ActorSystem<?> system, Path dataDir, long maxResultBytes) {
@@ -44,6 +52,13 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
     this.blocking = BlockingThreads.executor(system);
     this.dataDir = dataDir;
     this.maxResultBytes = maxResultBytes;
+    this.timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "tandem-io-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timers.setRemoveOnCancelPolicy(true); // a cancelled wait frees its place at once, not when it was due
+    system.getWhenTerminated().thenRun(timers::shutdownNow);
   }
 
   /** Completes after {@code delay}; cancelling it cancels the timer. */
@@ -55,20 +70,20 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   @Override
   public <T> CompletionStage<T> after(Duration delay, T value) {
     Timed<T> done = new Timed<>();
-    done.timer = system.scheduler().scheduleOnce(delay, () -> done.complete(value), io);
+    done.timer = timers.schedule(() -> io.execute(() -> done.complete(value)), delay.toNanos(), TimeUnit.NANOSECONDS);
     return done;
   }
 
   /** A future that, cancelled, cancels its timer: no callback is kept per wait for that. */
   private static final class Timed<T> extends CompletableFuture<T> {
     /** Set before the future is handed out, so before anyone can cancel it. */
-    private volatile Cancellable timer;
+    private volatile Future<?> timer;
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       if (cancelled) {
-        timer.cancel();
+        timer.cancel(false);
       }
       return cancelled;
     }
