@@ -23,7 +23,6 @@ import scala.concurrent.ExecutionContextExecutor;
  * to it.
  */
 public final class NodeIoContext implements tandem.protocol.job.IoContext {
-  private final ActorSystem<?> system;
   private final ExecutionContextExecutor io;
   private final Executor blocking;
   /** Made on first use: a worker (which runs I/O jobs only when asked) never pays for it. */
@@ -46,7 +45,6 @@ public final class NodeIoContext implements tandem.protocol.job.IoContext {
   }
 
   public NodeIoContext(ActorSystem<?> system, Path dataDir, long maxResultBytes, HttpGetPolicy httpGetPolicy) {
-    this.system = system;
     this.httpGetPolicy = httpGetPolicy;
     this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     this.blocking = BlockingThreads.executor(system);

@@ -147,7 +147,7 @@ final class Runs {
     }
   }
 
-  /** A pipeline asks for its next step: it runs as a job of its own, a step of the pipeline. */
+  /** A pipeline asks for its next steps: each runs as a job of its own, a step of the pipeline. */
   void startSteps(JobManager.StartSteps start) {
     boolean running = jobs.get(start.pipeline()).map(p -> !p.state().isFinal()).orElse(false);
     if (!running) {

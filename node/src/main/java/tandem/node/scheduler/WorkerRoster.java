@@ -189,9 +189,10 @@ final class WorkerRoster {
       return false;
     }
     if (runMicros >= 0) {
-      RunTimes times = runTimes.get(kind(task));
+      String kind = kind(task);
+      RunTimes times = runTimes.get(kind);
       if (times == null) {
-        runTimes.put(kind(task), new RunTimes(runMicros));
+        runTimes.put(kind, new RunTimes(runMicros));
       } else {
         times.add(runMicros);
       }
