@@ -211,30 +211,27 @@ class JournalIT {
     Node owner = nodes.get(0);
     Node survivor = nodes.get(1);
     TandemClient client = new TandemClient(URI.create(owner.url()));
-    // A job on the Java client's job channel, and one the CLI waits on.
+    // A job the CLI waits on, then one on the Java client's job channel. The kill comes once the
+    // CLI's job runs and both are accepted, so in the journal: neither can have ended by then (the
+    // CLI's runs 4 s, and the channel's queues behind it or runs on the other worker). Submitting
+    // the channel's first let it end before a slow machine had started the CLI.
+    Dist.Background waiting = dist.start("waiting-submit-" + here.getFileName(), "submit", "print", "text=carry", "lines=16",
+        "pause=250", "--node", owner.url());
+    UpCluster.await(Duration.ofSeconds(60), () -> client.jobs(5).join().path("jobs").size() == 1, "the CLI's job accepted");
+    String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
+    awaitRunning(client, id);
     tandem.launcher.client.JobChannel channel = client.openChannel().join();
     java.util.concurrent.CompletableFuture<JsonNode> viaChannel =
         channel.run("print", Json.object().put("text", "channel").put("lines", 12).put("pause", 250));
-    Dist.Background waiting = dist.start("waiting-submit-" + here.getFileName(), "submit", "print", "text=carry", "lines=12",
-        "pause=250", "--node", owner.url());
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "both jobs accepted");
-    String id = null;
-    String channelId = null;
-    for (JsonNode job : client.jobs(5).join().path("jobs")) {
-      if (job.path("params").path("text").asText().equals("carry")) {
-        id = job.path("id").asText();
-      } else {
-        channelId = job.path("id").asText();
-      }
-    }
-    awaitRunning(client, channelId);
+    String channelId = client.jobs(5).join().path("jobs").get(0).path("id").asText();
 
     kill(owner);
     long killedAt = System.nanoTime();
     assertTrue(waiting.process().waitFor(120, TimeUnit.SECONDS), "the waiting CLI finished");
     String out = Files.readString(waiting.log());
     assertEquals(0, waiting.process().exitValue(), out);
-    assertTrue(out.startsWith("12\n"), out);
+    assertTrue(out.startsWith("16\n"), out);
     JsonNode moved = status(here, id, "--node", survivor.url());
     assertEquals(1, moved.path("recovered").asInt(), moved.toString());
     assertEquals("succeeded", moved.path("state").asText(), moved.toString());

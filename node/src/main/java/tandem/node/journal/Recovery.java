@@ -50,9 +50,32 @@ public final class Recovery {
       cluster.subscriptions().tell(Subscribe.create(
           context.messageAdapter(ClusterEvent.MemberRemoved.class, Left::new), ClusterEvent.MemberRemoved.class));
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, every);
-      boolean[] sweeping = {false};
       String me = owner(cluster.selfMember().uniqueAddress());
+      // Members this actor heard were removed. The cluster's state is updated by a subscriber of its
+      // own, so when MemberRemoved reaches this actor the state may still list the member: without
+      // this set that sweep found nothing, and the jobs waited for the next periodic one (up to
+      // sweep-every, 10 s, later).
+      Set<UniqueAddress> removed = new HashSet<>();
+      // A removal seen during a sweep (which may have read the members before it) sweeps once more.
+      boolean[] sweeping = {false};
+      boolean[] again = {false};
+      Runnable sweepNow = () -> {
+        if (sweeping[0]) {
+          again[0] = true;
+        } else if (cluster.selfMember().status() == MemberStatus.up()) {
+          sweeping[0] = true;
+          again[0] = false;
+          Set<String> live = liveOwners(cluster, removed, me);
+          context.pipeToSelf(CompletableFuture.supplyAsync(() -> sweep(journal, live, me, jobs), journal.readers()),
+              (taken, error) -> new Swept(taken == null ? 0 : taken, error));
+        }
+      };
       return Behaviors.receive(Command.class)
+          .onMessage(Left.class, left -> {
+            removed.add(left.removed().member().uniqueAddress());
+            sweepNow.run();
+            return Behaviors.same();
+          })
           .onMessage(Swept.class, swept -> {
             sweeping[0] = false;
             if (swept.error() != null) {
@@ -60,18 +83,36 @@ public final class Recovery {
             } else if (swept.taken() > 0) {
               context.getLog().info("took over {} unfinished jobs of nodes that left the cluster", swept.taken());
             }
+            if (again[0]) {
+              sweepNow.run();
+            }
             return Behaviors.same();
           })
-          .onAnyMessage(reason -> {
-            if (!sweeping[0] && cluster.selfMember().status() == MemberStatus.up()) {
-              sweeping[0] = true;
-              context.pipeToSelf(CompletableFuture.supplyAsync(() -> sweep(journal, cluster, me, jobs), journal.readers()),
-                  (taken, error) -> new Swept(taken == null ? 0 : taken, error));
-            }
+          .onAnyMessage(sweep -> {
+            sweepNow.run();
             return Behaviors.same();
           })
           .build();
     }));
+  }
+
+  /**
+   * The owners whose jobs are not orphans: this node and the nodes the cluster lists, less those
+   * this node heard were removed. A removed member never comes back (a node started again is a new
+   * incarnation), so it is forgotten once the cluster's state no longer lists it.
+   */
+  private static Set<String> liveOwners(Cluster cluster, Set<UniqueAddress> removed, String me) {
+    Set<String> live = new HashSet<>();
+    live.add(me);
+    Set<UniqueAddress> listed = new HashSet<>();
+    for (Member member : cluster.state().getMembers()) {
+      listed.add(member.uniqueAddress());
+      if (member.hasRole("node") && !removed.contains(member.uniqueAddress())) {
+        live.add(owner(member.uniqueAddress()));
+      }
+    }
+    removed.retainAll(listed);
+    return live;
   }
 
   /**
@@ -93,14 +134,7 @@ public final class Recovery {
   }
 
   /** Claims what it can of the orphans now, and hands each won to the JobManager; how many. */
-  private static int sweep(JobJournal journal, Cluster cluster, String me, ActorRef<JobManager.Command> jobs) {
-    Set<String> live = new HashSet<>();
-    live.add(me);
-    for (Member member : cluster.state().getMembers()) {
-      if (member.hasRole("node")) {
-        live.add(owner(member.uniqueAddress()));
-      }
-    }
+  private static int sweep(JobJournal journal, Set<String> live, String me, ActorRef<JobManager.Command> jobs) {
     int taken = 0;
     try {
       for (JobStore.Row row : journal.store().orphans(live, 1000)) {
