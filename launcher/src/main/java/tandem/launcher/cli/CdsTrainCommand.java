@@ -26,10 +26,11 @@ import tandem.launcher.process.WorkerJvm;
 import tandem.protocol.api.Json;
 
 /**
- * Records the class-data sharing archives of nodes and workers: a node and one worker started by
- * hand, each with {@code -XX:ArchiveClassesAtExit}, a round of jobs so both load what they load in
- * use, and a graceful stop, at which each JVM writes its archive. The build runs it once per
- * distribution.
+ * Records the class-data sharing archives of nodes, workers and the CLI: a node and one worker
+ * started by hand, each with {@code -XX:ArchiveClassesAtExit}, a round of jobs so both load what
+ * they load in use, and a graceful stop, at which each JVM writes its archive; then a CLI JVM
+ * that runs each command against that node once ({@code --cli-round}) and writes its own at exit.
+ * The build runs it once per distribution.
  */
 @Command(name = "cds-train", hidden = true, mixinStandardHelpOptions = true,
     description = "Record the class-data sharing archives that make node and worker JVMs start faster and smaller (the build runs this).")
@@ -37,8 +38,15 @@ final class CdsTrainCommand implements Callable<Integer> {
   private static final Duration READY = Duration.ofSeconds(90);
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--cli-round", hidden = true, paramLabel = "URL",
+      description = "Run every CLI command once against the node at URL, in this JVM, and exit (what the CLI's archive records).")
+  String cliRound;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (cliRound != null) {
+      return cliRound(cliRound);
+    }
     Path nodeArchive = ClassArchive.path(ClassArchive.Kind.NODE)
         .orElseThrow(() -> CliException.usage("run it from the distribution: bin/tandem cds-train"));
     Path workerArchive = ClassArchive.path(ClassArchive.Kind.WORKER).orElseThrow();
@@ -64,6 +72,7 @@ final class CdsTrainCommand implements Callable<Integer> {
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       awaitWorker(client, worker);
       exercise(client);
+      recordCli(state.nodes().get(0).url());
       worker.destroy(); // SIGTERM: the worker leaves, exits, and its JVM writes the archive
       if (!worker.waitFor(120, TimeUnit.SECONDS)) {
         throw new CliException(ExitCodes.JOB_FAILED, "the training worker did not stop; workers start without an archive");
@@ -79,9 +88,64 @@ final class CdsTrainCommand implements Callable<Integer> {
       Files.deleteIfExists(nodeRecording);
       Files.deleteIfExists(workerRecording);
     }
-    spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB) and %s (%.1f MB) in %.1f s%n",
+    Path cliArchive = ClassArchive.path(ClassArchive.Kind.CLI).orElseThrow();
+    spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB), %s (%.1f MB) and %s (%.1f MB) in %.1f s%n",
         nodeArchive, Files.size(nodeArchive) / 1e6, workerArchive, Files.size(workerArchive) / 1e6,
-        (System.nanoTime() - start) / 1e9);
+        cliArchive, Files.size(cliArchive) / 1e6, (System.nanoTime() - start) / 1e9);
+    return ExitCodes.OK;
+  }
+
+  /**
+   * The CLI's archive: a JVM with the CLI's options (bin/tandem's, which it must match to map the
+   * archive) that runs {@code --cli-round} against the training node, then writes what it loaded.
+   */
+  private static void recordCli(String url) throws IOException, InterruptedException {
+    Path archive = ClassArchive.path(ClassArchive.Kind.CLI).orElseThrow();
+    Path recording = recording(archive);
+    try {
+      List<String> options = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + recording);
+      Process cli = new ProcessBuilder(Distribution.javaCommand(options, List.of("cds-train", "--cli-round", url)))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!cli.waitFor(120, TimeUnit.SECONDS)) {
+        cli.destroyForcibly();
+        throw new CliException(ExitCodes.JOB_FAILED, "the training CLI did not finish; CLI commands start without an archive");
+      }
+      install(recording, archive, "CLI");
+    } finally {
+      Files.deleteIfExists(recording);
+    }
+  }
+
+  /**
+   * Each command a user runs against a cluster, once, with its output thrown away, and every
+   * command's options read (help): the classes of the CLI in use. Failures are fine here (a
+   * refused job loads the error path too); only the classes count.
+   */
+  private static int cliRound(String url) {
+    List<List<String>> runs = List.of(
+        List.of("--help"),
+        List.of("submit", "square", "x=12", "--node", url),
+        List.of("submit", "square", "x=12", "--json", "--node", url),
+        List.of("submit", "sleep", "ms=1", "--no-wait", "--node", url),
+        List.of("map", "square", "--range", "x=1..100", "--reduce", "sum", "--node", url),
+        List.of("map", "square", "--values", "x=1,2,3", "--json", "--node", url),
+        List.of("pipeline", "sleep ms=1", "wordcount", "--node", url),
+        List.of("status", "no-such-1", "--node", url),
+        List.of("jobs", "--node", url),
+        List.of("members", "--node", url),
+        List.of("catalog", "--node", url),
+        List.of("cancel", "no-such-1", "--node", url),
+        List.of("logs", "no-such-1", "--node", url),
+        List.of("submit", "no-such-job", "--node", url),
+        List.of("jobs", "--node", "http://127.0.0.1:1"));
+    java.io.PrintWriter nowhere = new java.io.PrintWriter(java.io.Writer.nullWriter());
+    for (List<String> run : runs) {
+      String[] args = run.toArray(String[]::new);
+      picocli.CommandLine cli = Tandem.commandLine(args);
+      cli.setOut(nowhere);
+      cli.setErr(nowhere);
+      cli.execute(args);
+    }
     return ExitCodes.OK;
   }
 

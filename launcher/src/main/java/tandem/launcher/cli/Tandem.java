@@ -13,14 +13,18 @@ import tandem.launcher.client.UnreachableException;
     name = "tandem",
     mixinStandardHelpOptions = true,
     version = "tandem 0.1.0",
-    description = "Tandem: I/O jobs on node threads, CPU jobs in worker processes, one Pekko cluster.",
-    subcommands = {
-      DemoCommand.class, UpCommand.class, DownCommand.class, StopCommand.class, ScaleCommand.class, CertsCommand.class, MembersCommand.class,
-      SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class,
-      WorkerCommand.class, tandem.launcher.bench.BenchCommand.class, CdsTrainCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Tandem: I/O jobs on node threads, CPU jobs in worker processes, one Pekko cluster.")
 public final class Tandem implements Runnable {
+  /**
+   * The commands by name, in the order help lists them. Picocli reads every option of a command
+   * by reflection when it is added, which for all of them took a third of a CLI's start (about
+   * 350 ms of 0.8 s): a run that names one only adds that one (see {@link #commandLine(String...)}).
+   */
+  private static final java.util.Map<String, Class<?>> COMMANDS = commands(
+      DemoCommand.class, UpCommand.class, DownCommand.class, StopCommand.class, ScaleCommand.class, CertsCommand.class,
+      MembersCommand.class, SubmitCommand.class, MapCommand.class, PipelineCommand.class, StatusCommand.class, LogsCommand.class,
+      CancelCommand.class, JobsCommand.class, CatalogCommand.class, NodeCommand.class, WorkerCommand.class,
+      tandem.launcher.bench.BenchCommand.class, CdsTrainCommand.class, CommandLine.HelpCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -33,7 +37,7 @@ public final class Tandem implements Runnable {
   public static int run(String[] args) {
     var worker = WorkerCommand.plainlyGiven(args);
     if (worker.isEmpty()) {
-      return commandLine().execute(args);
+      return commandLine(args).execute(args);
     }
     int code;
     try {
@@ -46,11 +50,32 @@ public final class Tandem implements Runnable {
     return worker.get().parentWatch && code == WorkerExit.OUT_OF_MEMORY ? WorkerExit.NOT_JOINED : code;
   }
 
+  /** The whole command, every subcommand in it (for help, and for tests). */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command for a run with these arguments: when the first names a command, only that one is
+   * in it; otherwise (help, a version, a misspelt name that picocli suggests a fix for) all are.
+   */
+  public static CommandLine commandLine(String... args) {
     CommandLine cli = new CommandLine(new Tandem());
+    Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+    for (Class<?> command : named != null ? java.util.List.<Class<?>>of(named) : COMMANDS.values()) {
+      cli.addSubcommand(command);
+    }
     cli.setExecutionExceptionHandler(Tandem::onFailure);
     cli.setParameterExceptionHandler(Tandem::onBadUsage);
     return cli;
+  }
+
+  private static java.util.Map<String, Class<?>> commands(Class<?>... classes) {
+    java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+    for (Class<?> command : classes) {
+      byName.put(command.getAnnotation(Command.class).name(), command);
+    }
+    return java.util.Collections.unmodifiableMap(byName);
   }
 
   private static int onBadUsage(CommandLine.ParameterException e, String[] args) {

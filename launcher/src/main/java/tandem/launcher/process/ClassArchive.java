@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The distribution's class-data sharing (AppCDS) archives, one per kind of process: the classes a
- * node or a worker loads, parsed and laid out once at build time ({@code tandem cds-train}) and
+ * node, a worker or a CLI command loads, parsed and laid out once at build time ({@code tandem cds-train}) and
  * mapped by every such process after. A process starts faster with its archive, and holds less:
  * archived classes need no metaspace of their own (a node's RSS is about 20 MB lower). One per JVM
  * build, since an archive only fits the JVM that wrote it; without one, processes start as usual.
@@ -17,7 +17,9 @@ public final class ClassArchive {
 
   /** Which kind of process an archive is for; its name is part of the file's. */
   public enum Kind {
-    NODE, WORKER;
+    NODE, WORKER,
+    /** The CLI's commands; bin/tandem maps it, finding it by the JVM's release file. */
+    CLI;
 
     String fileName() {
       String jvm = Runtime.version().toString().replaceAll("[^A-Za-z0-9.+_-]", "_");

@@ -62,6 +62,13 @@ class LocalClusterIT {
       handle.children().forEach(worker -> assertMapsArchive(worker, "worker"));
     }
 
+    // And one for the CLI, which bin/tandem finds by the JVM's release file.
+    Path loaded = here.resolve("cli-classes.txt");
+    Dist.Result listed = dist.run(here, Map.of("TANDEM_JAVA_OPTS", "-Xlog:class+load:file=" + loaded), "jobs");
+    assertEquals(0, listed.exit(), listed.toString());
+    assertTrue(Files.readString(loaded).contains("tandem.launcher.cli.JobsCommand source: shared objects file (top)"),
+        "the CLI maps no class archive of its own");
+
     Dist.Result primes = dist.run(here, Map.of(), "submit", "primes", "n=1000000");
     assertEquals(0, primes.exit(), primes.toString());
     assertEquals("78498", primes.out().trim());
