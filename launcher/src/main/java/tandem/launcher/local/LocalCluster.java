@@ -3,8 +3,6 @@ package tandem.launcher.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +79,10 @@ public final class LocalCluster {
     }
     passOn = withSecret(passOn);
     List<NodeEntry> started = new ArrayList<>();
+    FreePorts ports = new FreePorts();
     try {
       for (int i = 1; i <= nodes; i++) {
-        started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), passOn, nodeJvmOptions));
+        started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), passOn, nodeJvmOptions, ports));
         write(new ClusterState(started, workers));
       }
       awaitUp(started, workers, timeout);
@@ -130,9 +129,10 @@ public final class LocalCluster {
     return file.hasPath("tandem.journal.url") && !file.getString("tandem.journal.url").isEmpty();
   }
 
-  private NodeEntry startNode(int index, int workers, NodeEntry seed, List<String> passOn, List<String> jvmOptions) {
-    int port = freePort();
-    int httpPort = freePort();
+  private NodeEntry startNode(int index, int workers, NodeEntry seed, List<String> passOn, List<String> jvmOptions,
+      FreePorts ports) {
+    int port = ports.next();
+    int httpPort = ports.next();
     List<String> args = new ArrayList<>(List.of("node", "--port", String.valueOf(port),
         "--http-port", String.valueOf(httpPort), "--workers", String.valueOf(workers)));
     if (seed != null) {
@@ -271,14 +271,6 @@ public final class LocalCluster {
           .forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // already gone
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -34,21 +34,23 @@ class LocalClusterIT {
   }
 
   @Test
-  @DisplayName("up starts a local cluster of 5 nodes, the CLI finds it from the same folder, the oldest and the youngest killed take only themselves and their workers, down stops exactly the rest")
+  @DisplayName("up starts a local cluster of 3 nodes, the CLI finds it from the same folder, the oldest and the youngest killed take only themselves and their workers, down stops exactly the rest")
   void upSubmitDown() throws Exception {
     Path here = Files.createDirectories(dist.work().resolve("project"));
-    Dist.Result up = dist.run(here, Map.of(), "up", "--nodes", "5", "--workers", "1");
+    // 3 nodes and 3 workers: 5 and 5 (ten JVMs starting at once on 2 busy cores) starved each
+    // other for a minute, and a starved node may rightly be removed.
+    Dist.Result up = dist.run(here, Map.of(), "up", "--nodes", "3", "--workers", "1");
     rememberPids(here);
     assertEquals(0, up.exit(), up.toString());
-    assertTrue(up.out().contains("cluster up: 5 node(s), 5 worker(s)"), up.toString());
+    assertTrue(up.out().contains("cluster up: 3 node(s), 3 worker(s)"), up.toString());
 
     // Workers take work before they are Up; give the last ones a moment to be.
     JsonNode members = Json.read(dist.run(here, Map.of(), "members", "--json").out());
-    for (int i = 0; i < 100 && !allUp(members, 10); i++) {
+    for (int i = 0; i < 100 && !allUp(members, 6); i++) {
       Thread.sleep(200);
       members = Json.read(dist.run(here, Map.of(), "members", "--json").out());
     }
-    assertTrue(allUp(members, 10), members.toString());
+    assertTrue(allUp(members, 6), members.toString());
     for (JsonNode m : members) {
       upPids.add(m.path("pid").asLong());
     }
@@ -82,16 +84,16 @@ class LocalClusterIT {
     List<UpCluster.Node> nodes = new ArrayList<>();
     Json.MAPPER.readTree(here.resolve(".tandem/cluster.json").toFile()).path("nodes")
         .forEach(n -> nodes.add(new UpCluster.Node(n.path("url").asText(), n.path("pid").asLong())));
-    UpCluster.killAndServe(nodes.get(0), nodes.get(1), nodes.get(2), nodes.get(3), nodes.get(4));
-    UpCluster.killAndServe(nodes.get(4), nodes.get(1), nodes.get(2), nodes.get(3));
-    UpCluster.awaitMembers(nodes.get(1), 6);
-    Http.Answer map = Http.post(nodes.get(2).url() + "/jobs?wait=true", "application/json",
+    UpCluster.killAndServe(nodes.get(0), nodes.get(1), nodes.get(2));
+    UpCluster.killAndServe(nodes.get(2), nodes.get(1));
+    UpCluster.awaitMembers(nodes.get(1), 2);
+    Http.Answer map = Http.post(nodes.get(1).url() + "/jobs?wait=true", "application/json",
         "{\"job\":\"square\",\"range\":{\"key\":\"x\",\"from\":1,\"to\":200},\"reduce\":\"sum\"}");
     assertEquals(2686700, map.body().path("result").asLong(), "a map over what is left: " + map);
 
     Dist.Result down = dist.run(here, Map.of(), "down");
     assertEquals(0, down.exit(), down.toString());
-    assertTrue(down.out().contains("stopped 3 node(s) and 3 worker(s)"), down.toString());
+    assertTrue(down.out().contains("stopped 1 node(s) and 1 worker(s)"), down.toString());
     for (long pid : upPids) {
       assertTrue(Dist.gone(pid), "pid " + pid + " survived tandem down");
     }
