@@ -35,6 +35,7 @@ class ClusterIT {
   private Dist dist;
   private Dist.Background nodeA;
   private Dist.Background nodeB;
+  private Dist.Background workerByHand;
   private String urlA;
   private String urlB;
   private String seedA;
@@ -52,7 +53,8 @@ class ClusterIT {
     seedA = seed;
     nodeB = dist.start("node-b", "node", "--port", "0", "--http-port", "0", "--workers", "1", "--seed", seed);
     urlB = nodeB.await(READY, Duration.ofSeconds(60)).group(2);
-    dist.start("worker-by-hand", "worker", "--seed", seed).await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
+    workerByHand = dist.start("worker-by-hand", "worker", "--seed", seed);
+    workerByHand.await(Pattern.compile("tandem worker ready"), Duration.ofSeconds(60));
     awaitMembers(2, 4, Duration.ofSeconds(90));
   }
 
@@ -107,6 +109,15 @@ class ClusterIT {
     Set<Long> children = new HashSet<>();
     nodeA.process().children().forEach(c -> children.add(c.pid()));
     assertTrue(workers.containsAll(children) && children.size() == 2, "node A's two children are workers");
+    // Started by hand through bin/tandem, a node and a worker map the build's class archive for
+    // their kind, as those Tandem starts itself do.
+    assertMapsArchive(nodeA.pid(), "node");
+    assertMapsArchive(workerByHand.pid(), "worker");
+  }
+
+  private static void assertMapsArchive(long pid, String kind) throws java.io.IOException {
+    String maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
+    assertTrue(maps.contains("/lib/cds/" + kind + "-"), kind + " pid " + pid + " maps no " + kind + " class archive");
   }
 
   @Test
