@@ -14,6 +14,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
 import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
@@ -21,8 +22,8 @@ import tandem.protocol.ValueCodec;
 
 /**
  * Takes over the unfinished jobs of nodes that left the cluster: when this node sees a node
- * removed (downed, or gone), and every {@code tandem.journal.sweep-every} (which also finds the
- * jobs of a whole cluster that was killed and started again), it looks in the journal for
+ * removed (downed, or gone), once it is Up itself (which finds the jobs of a whole cluster that
+ * was killed and started again), and every {@code tandem.journal.sweep-every}, it looks in the journal for
  * unfinished jobs whose owner is no member, claims each (a conditional update: of nodes that try
  * at once, exactly one wins a job), and hands those it won to its JobManager to run again under
  * their ids. Only once this node is Up: a node still joining does not know every member yet, and
@@ -34,6 +35,9 @@ public final class Recovery {
   interface Command {}
 
   private enum Sweep implements Command { INSTANCE }
+
+  /** This node is Up (the cluster's own view of it may still say otherwise for a moment). */
+  private enum Ready implements Command { INSTANCE }
 
   private record Left(ClusterEvent.MemberRemoved removed) implements Command {}
 
@@ -49,6 +53,10 @@ public final class Recovery {
       Cluster cluster = Cluster.get(context.getSystem());
       cluster.subscriptions().tell(Subscribe.create(
           context.messageAdapter(ClusterEvent.MemberRemoved.class, Left::new), ClusterEvent.MemberRemoved.class));
+      // The first sweep as soon as this node is Up: a cluster killed and started again resumes
+      // its jobs then, not at the first periodic sweep (sweep-every, 10 s, after the start).
+      cluster.subscriptions().tell(Subscribe.create(
+          context.messageAdapter(SelfUp.class, up -> Ready.INSTANCE), SelfUp.class));
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, every);
       String me = owner(cluster.selfMember().uniqueAddress());
       // Members this actor heard were removed. The cluster's state is updated by a subscriber of its
@@ -59,10 +67,11 @@ public final class Recovery {
       // A removal seen during a sweep (which may have read the members before it) sweeps once more.
       boolean[] sweeping = {false};
       boolean[] again = {false};
+      boolean[] ready = {false};
       Runnable sweepNow = () -> {
         if (sweeping[0]) {
           again[0] = true;
-        } else if (cluster.selfMember().status() == MemberStatus.up()) {
+        } else if (isUp(cluster, ready[0])) {
           sweeping[0] = true;
           again[0] = false;
           Set<String> live = liveOwners(cluster, removed, me);
@@ -73,6 +82,11 @@ public final class Recovery {
       return Behaviors.receive(Command.class)
           .onMessage(Left.class, left -> {
             removed.add(left.removed().member().uniqueAddress());
+            sweepNow.run();
+            return Behaviors.same();
+          })
+          .onMessage(Ready.class, up -> {
+            ready[0] = true;
             sweepNow.run();
             return Behaviors.same();
           })
@@ -94,6 +108,16 @@ public final class Recovery {
           })
           .build();
     }));
+  }
+
+  /**
+   * Whether this node is Up: as the cluster's view says, or as SelfUp said ({@code toldUp}) while
+   * that view still shows the node joining. A node leaving takes no jobs over.
+   */
+  private static boolean isUp(Cluster cluster, boolean toldUp) {
+    MemberStatus status = cluster.selfMember().status();
+    return status == MemberStatus.up()
+        || toldUp && (status == MemberStatus.joining() || status == MemberStatus.weaklyUp());
   }
 
   /**
