@@ -81,6 +81,10 @@ public final class Tandem implements Runnable {
   private static int onBadUsage(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     cmd.getErr().println("tandem: " + e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      // A misspelt command or option: the ones it may have meant ('sbumit': submit).
+      cmd.getErr().println("did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?");
+    }
     cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
     return ExitCodes.USAGE;
   }

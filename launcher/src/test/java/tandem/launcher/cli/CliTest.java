@@ -18,7 +18,7 @@ class CliTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run tandem(String... args) {
-    CommandLine cli = Tandem.commandLine();
+    CommandLine cli = Tandem.commandLine(args); // as bin/tandem builds it: only the named command
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
@@ -62,6 +62,14 @@ class CliTest {
     Run unknown = tandem("frobnicate");
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("see 'tandem --help'"), unknown.err());
+    Run misspelt = tandem("sbumit", "square", "x=1");
+    assertEquals(2, misspelt.exit());
+    assertTrue(misspelt.err().contains("did you mean: submit?"), misspelt.err());
+    Run help = tandem("--help");
+    assertEquals(0, help.exit());
+    for (String command : List.of("demo", "up", "submit", "map", "pipeline", "bench", "worker")) {
+      assertTrue(help.out().contains("\n  " + command + " "), "help lists " + command + ": " + help.out());
+    }
     assertEquals(2, tandem("submit").exit());
     assertEquals(2, tandem("submit", "square", "x").exit());
     Run badUrl = tandem("jobs", "--node", "not a url");
