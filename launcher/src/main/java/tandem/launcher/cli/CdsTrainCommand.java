@@ -33,7 +33,7 @@ import tandem.protocol.api.Json;
  * The build runs it once per distribution.
  */
 @Command(name = "cds-train", hidden = true, mixinStandardHelpOptions = true,
-    description = "Record the class-data sharing archives that make node and worker JVMs start faster and smaller (the build runs this).")
+    description = "Record the class-data sharing archives that make node, worker and CLI JVMs start faster and smaller (the build runs this).")
 final class CdsTrainCommand implements Callable<Integer> {
   private static final Duration READY = Duration.ofSeconds(90);
   @Spec CommandSpec spec;
@@ -72,7 +72,12 @@ final class CdsTrainCommand implements Callable<Integer> {
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       awaitWorker(client, worker);
       exercise(client);
-      recordCli(state.nodes().get(0).url());
+      try {
+        recordCli(state.nodes().get(0).url());
+      } catch (CliException | IOException e) {
+        // The CLI then starts without an archive; the node's and the worker's are still worth having.
+        spec.commandLine().getErr().println("tandem: " + e.getMessage());
+      }
       worker.destroy(); // SIGTERM: the worker leaves, exits, and its JVM writes the archive
       // Once it has left, the node stops too (the same: a polite stop, then its archive), while
       // the worker's JVM is still writing: the two archives are written side by side.
@@ -92,9 +97,10 @@ final class CdsTrainCommand implements Callable<Integer> {
       Files.deleteIfExists(workerRecording);
     }
     Path cliArchive = ClassArchive.path(ClassArchive.Kind.CLI).orElseThrow();
-    spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB), %s (%.1f MB) and %s (%.1f MB) in %.1f s%n",
+    spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB), %s (%.1f MB)%s in %.1f s%n",
         nodeArchive, Files.size(nodeArchive) / 1e6, workerArchive, Files.size(workerArchive) / 1e6,
-        cliArchive, Files.size(cliArchive) / 1e6, (System.nanoTime() - start) / 1e9);
+        Files.isRegularFile(cliArchive) ? String.format(" and %s (%.1f MB)", cliArchive, Files.size(cliArchive) / 1e6) : "",
+        (System.nanoTime() - start) / 1e9);
     return ExitCodes.OK;
   }
 
