@@ -27,8 +27,12 @@ public final class ClusterTarget {
     Path here = Path.of("").toAbsolutePath();
     var started = LocalCluster.in(LocalCluster.defaultDir()).read();
     if (started.isPresent() && !started.get().nodes().isEmpty()) {
-      // The others are where it waits for a job if its node dies meanwhile.
-      return new TandemClient(URI.create(started.get().nodes().get(0).url()),
+      // The first node still running (its process is on this machine), so a dead first node does
+      // not stop the CLI while the others serve. The others are where it waits for a job if its
+      // node dies meanwhile.
+      var nodes = started.get().nodes();
+      var first = nodes.stream().filter(tandem.launcher.local.NodeEntry::alive).findFirst().orElse(nodes.get(0));
+      return new TandemClient(URI.create(first.url()),
           "the cluster 'tandem up' started in " + here)
           .alsoTry(started.get().nodes().stream().map(n -> URI.create(n.url())).toList());
     }

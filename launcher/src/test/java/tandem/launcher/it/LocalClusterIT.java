@@ -85,6 +85,9 @@ class LocalClusterIT {
     Json.MAPPER.readTree(here.resolve(".tandem/cluster.json").toFile()).path("nodes")
         .forEach(n -> nodes.add(new UpCluster.Node(n.path("url").asText(), n.path("pid").asLong())));
     UpCluster.killAndServe(nodes.get(0), nodes.get(1), nodes.get(2));
+    Dist.Result withoutTheFirst = dist.run(here, Map.of(), "submit", "square", "x=3");
+    assertEquals(0, withoutTheFirst.exit(), "the CLI goes to a node still running: " + withoutTheFirst);
+    assertEquals("9", withoutTheFirst.out().trim(), withoutTheFirst.toString());
     UpCluster.killAndServe(nodes.get(2), nodes.get(1));
     UpCluster.awaitMembers(nodes.get(1), 2);
     Http.Answer map = Http.post(nodes.get(1).url() + "/jobs?wait=true", "application/json",
