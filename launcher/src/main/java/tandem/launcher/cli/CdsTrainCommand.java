@@ -239,8 +239,7 @@ final class CdsTrainCommand implements Callable<Integer> {
           client.catalog().join();
           client.submit("no-such-job", Json.object()).handle((ok, error) -> ok).join();
         });
-    for (int round = 0; round < 1; round++) {
-      jobs.forEach(Runnable::run);
-    }
+    // One round: three loaded no class one did not (the archives came out the same size).
+    jobs.forEach(Runnable::run);
   }
 }

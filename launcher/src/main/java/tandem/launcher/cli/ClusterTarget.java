@@ -34,7 +34,7 @@ public final class ClusterTarget {
       var first = nodes.stream().filter(tandem.launcher.local.NodeEntry::alive).findFirst().orElse(nodes.get(0));
       return new TandemClient(URI.create(first.url()),
           "the cluster 'tandem up' started in " + here)
-          .alsoTry(started.get().nodes().stream().map(n -> URI.create(n.url())).toList());
+          .alsoTry(nodes.stream().map(n -> URI.create(n.url())).toList());
     }
     return new TandemClient(URI.create(DEFAULT_URL), "the default local port");
   }

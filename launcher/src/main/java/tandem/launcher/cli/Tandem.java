@@ -50,11 +50,6 @@ public final class Tandem implements Runnable {
     return worker.get().parentWatch && code == WorkerExit.OUT_OF_MEMORY ? WorkerExit.NOT_JOINED : code;
   }
 
-  /** The whole command, every subcommand in it (for help, and for tests). */
-  public static CommandLine commandLine() {
-    return commandLine(new String[0]);
-  }
-
   /**
    * The command for a run with these arguments: when the first names a command, only that one is
    * in it; otherwise (help, a version, a misspelt name that picocli suggests a fix for) all are.

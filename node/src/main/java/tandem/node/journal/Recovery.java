@@ -102,7 +102,7 @@ public final class Recovery {
             }
             return Behaviors.same();
           })
-          .onAnyMessage(sweep -> {
+          .onMessage(Sweep.class, sweep -> {
             sweepNow.run();
             return Behaviors.same();
           })
