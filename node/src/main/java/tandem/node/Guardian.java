@@ -42,6 +42,7 @@ import tandem.node.scheduler.WorkerDoor;
 import tandem.node.pool.WorkerProcessFactory;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
+import tandem.node.worker.NodeFinder;
 import tandem.node.worker.Worker;
 
 /** The root of a Tandem process: spawns the actors of its cluster role. */
@@ -124,7 +125,7 @@ public final class Guardian {
     var local = bound.binding().localAddress();
     httpGet.httpApiBound(local.getPort()); // --http-port 0 picks the port only now
     String url = "http://" + local.getHostString() + ":" + local.getPort();
-    context.spawn(MemberInfo.create(url, new TaskCounts(0)), "member");
+    context.spawn(MemberInfo.create(url, new TaskCounts(0)), MemberInfo.NAME);
     spawnHeapReturn(context);
     started.complete(new NodeStarted(address, url));
     return Behaviors.same();
@@ -191,7 +192,8 @@ public final class Guardian {
           logBytesPerJob(context.getSystem()));
       TaskCounts counts = new TaskCounts(settings.computeThreads());
       ActorRef<Worker.Command> worker = context.spawn(Worker.create(runner, settings, counts), "worker");
-      context.spawn(MemberInfo.create("", counts), "member");
+      context.spawn(NodeFinder.create(worker), "node-finder");
+      context.spawn(MemberInfo.create("", counts), MemberInfo.NAME);
       spawnHeapReturn(context);
       finishTasksOnShutdown(context.getSystem(), worker,
           context.getSystem().settings().config().getDuration("tandem.node.drain-deadline"));

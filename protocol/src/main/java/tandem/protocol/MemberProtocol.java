@@ -2,19 +2,21 @@ package tandem.protocol;
 
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * How any node learns who every process in the cluster is (its OS pid and, for nodes, its HTTP
- * URL) and how it is doing ({@link Vitals}): each node and worker registers a small responder
- * under {@link #MEMBERS}.
+ * URL) and how it is doing ({@link Vitals}): each node and worker runs a small responder at
+ * {@link #MEMBER_PATH}, which a node asks at the address of every member the cluster lists.
  */
 public final class MemberProtocol {
   private MemberProtocol() {}
 
-  /** Every node and worker registers its responder under this key. */
-  public static final ServiceKey<ToMember> MEMBERS =
-      ServiceKey.create(ToMember.class, "tandem-members");
+  /**
+   * Where every node and worker runs its responder, under its cluster address. A well-known path,
+   * not the receptionist: workers run no receptionist (its distributed data is about 350 classes,
+   * an actor and gossip ticks in every worker), and a member's address is all it takes to ask.
+   */
+  public static final String MEMBER_PATH = "/user/member";
 
   /** What one process asks another about itself. */
   public sealed interface ToMember extends WireMessage permits DescribeMember, TailLog {}

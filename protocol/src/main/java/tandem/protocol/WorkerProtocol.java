@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The conversation between a node (which owns jobs) and a worker process (which runs CPU jobs).
  *
- * <p>Workers find nodes through the receptionist under {@link #NODES}, announce themselves with
+ * <p>Workers find nodes among the cluster's members (role {@code node}), at {@link #NODE_INBOX_PATH}
+ * under each one's address, announce themselves with
  * {@link WorkerReady}, and then receive {@link RunTasks}. A node never sends a worker more tasks
  * than the capacity the worker announced, so a worker's queue stays bounded however many nodes
  * use it.
@@ -17,12 +17,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public final class WorkerProtocol {
   private WorkerProtocol() {}
 
-  /** Every node registers its worker-facing inbox under this key. */
-  public static final ServiceKey<ToNode> NODES = ServiceKey.create(ToNode.class, "tandem-nodes");
-
   /**
    * Where a node's TaskScheduler takes worker messages, under the node's address: a worker offers
-   * itself to the node it was told to join there at once, before the receptionist tells it more.
+   * itself there to the node it was told to join at once, and to every other node as the cluster
+   * shows it as a member.
    */
   public static final String NODE_INBOX_PATH = "/user/tasks";
 

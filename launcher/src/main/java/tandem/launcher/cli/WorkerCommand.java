@@ -51,6 +51,10 @@ final class WorkerCommand implements Callable<Integer> {
     }
     Map<String, Object> options = new HashMap<>();
     options.put("pekko.cluster.roles", List.of("worker"));
+    // No receptionist: a worker finds nodes among the cluster's members (NodeFinder) and answers
+    // at a well-known path (MemberInfo), and Pekko would otherwise start the receptionist, with
+    // its distributed data, in every process at start. Its only entry in that list.
+    options.put("pekko.actor.typed.library-extensions", List.of());
     options.put("pekko.remote.artery.canonical.port", NodeCommand.checkPort(port, "--port"));
     if (host != null) {
       options.put("tandem.cluster.host", host);

@@ -94,8 +94,8 @@ class MetricsIT {
     var map = Json.object();
     map.putObject("range").put("key", "x").put("from", 1).put("to", 100);
     client.runMap("square", Json.object(), map).join();
-    // A worker answers for itself once it is Up (the receptionist spreads its responder only then),
-    // which may come after its first tasks: wait for that, bounded.
+    // A worker answers for itself once the node lists it as a member, which may come after its
+    // first tasks (it offers itself before): wait for that, bounded.
     String text = scrape();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (sum(samples(text), "tandem_member_resident_memory_bytes", "role=\"worker\"") == 0 && System.nanoTime() < deadline) {

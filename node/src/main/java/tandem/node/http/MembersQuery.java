@@ -8,12 +8,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
@@ -43,27 +47,42 @@ final class MembersQuery {
     return responders().thenCompose(this::describeAll);
   }
 
-  /** Every member's responder the receptionist knows of now. */
-  CompletionStage<java.util.Set<org.apache.pekko.actor.typed.ActorRef<MemberProtocol.ToMember>>> responders() {
-    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
-            system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
-        .thenApply(listing -> listing.getServiceInstances(MemberProtocol.MEMBERS));
+  /**
+   * The responder of every member the cluster lists and this node can reach, at its well-known
+   * path ({@link MemberProtocol#MEMBER_PATH}): a member that joined a moment ago is asked too,
+   * with no registry to wait for.
+   */
+  CompletionStage<Set<ActorRef<MemberProtocol.ToMember>>> responders() {
+    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+    Set<Member> unreachable = state.getUnreachable();
+    Set<ActorRef<MemberProtocol.ToMember>> refs = new HashSet<>();
+    for (Member m : state.getMembers()) {
+      if (!unreachable.contains(m)) {
+        refs.add(responderOf(m));
+      }
+    }
+    return CompletableFuture.completedFuture(refs);
   }
 
-  /** The HTTP API's URL of the member at this cluster address, if it has one and answers. */
+  /** The HTTP API's URL of the member at this cluster address, if it is one, has one and answers. */
   CompletionStage<Optional<String>> httpUrlOf(String address) {
-    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
-            system, system.receptionist(), replyTo -> Receptionist.find(MemberProtocol.MEMBERS, replyTo), ASK)
-        .thenCompose(listing -> describeAll(listing.getServiceInstances(MemberProtocol.MEMBERS).stream()
-            .filter(ref -> ref.path().address().toString().equals(address))
-            .collect(java.util.stream.Collectors.toSet())))
-        .thenApply(described -> Optional.ofNullable(described.get(address))
-            .map(MemberProtocol.MemberDescription::httpUrl)
-            .filter(url -> !url.isEmpty()));
+    Set<ActorRef<MemberProtocol.ToMember>> refs = new HashSet<>();
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.address().toString().equals(address)) {
+        refs.add(responderOf(m));
+      }
+    }
+    return describeAll(refs).thenApply(described -> Optional.ofNullable(described.get(address))
+        .map(MemberProtocol.MemberDescription::httpUrl)
+        .filter(url -> !url.isEmpty()));
+  }
+
+  private ActorRef<MemberProtocol.ToMember> responderOf(Member member) {
+    return ActorRefResolver.get(system).resolveActorRef(member.address() + MemberProtocol.MEMBER_PATH);
   }
 
   private CompletionStage<Map<String, MemberProtocol.MemberDescription>> describeAll(
-      java.util.Set<org.apache.pekko.actor.typed.ActorRef<MemberProtocol.ToMember>> refs) {
+      Set<ActorRef<MemberProtocol.ToMember>> refs) {
     Map<String, MemberProtocol.MemberDescription> byAddress = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> asks = new ArrayList<>();
     for (var ref : refs) {

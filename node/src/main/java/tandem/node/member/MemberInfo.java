@@ -3,7 +3,6 @@ package tandem.node.member;
 import java.util.List;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
 import tandem.protocol.MemberProtocol;
 import tandem.protocol.Vitals;
@@ -17,6 +16,9 @@ import tandem.protocol.Vitals;
 public final class MemberInfo {
   private MemberInfo() {}
 
+  /** The name it runs under, beside the guardian: {@link MemberProtocol#MEMBER_PATH}, where nodes ask. */
+  public static final String NAME = MemberProtocol.MEMBER_PATH.substring("/user/".length());
+
   /**
    * @param httpUrl this node's HTTP API, or an empty string in a worker
    * @param tasks what this process runs
@@ -24,7 +26,6 @@ public final class MemberInfo {
   public static Behavior<MemberProtocol.ToMember> create(String httpUrl, TaskCounts tasks) {
     return Behaviors.setup(
         context -> {
-          context.getSystem().receptionist().tell(Receptionist.register(MemberProtocol.MEMBERS, context.getSelf()));
           String address = Cluster.get(context.getSystem()).selfMember().address().toString();
           long pid = ProcessHandle.current().pid();
           return Behaviors.receive(MemberProtocol.ToMember.class)

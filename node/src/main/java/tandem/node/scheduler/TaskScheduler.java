@@ -17,7 +17,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
@@ -38,8 +37,8 @@ import tandem.protocol.WorkerProtocol.ToWorker;
  * how it ended, or that its worker was lost; what to do then (retry, fail, split a chunk) is the
  * owner's call, since only the owner knows the budget of a job or of each element of a map.
  *
- * <p>Workers offer themselves at {@link WorkerProtocol#NODE_INBOX_PATH} and through the
- * receptionist under {@link WorkerProtocol#NODES}; both lead here.
+ * <p>Workers offer themselves at {@link WorkerProtocol#NODE_INBOX_PATH} ({@link WorkerDoor}), where
+ * they find every node among the cluster's members.
  */
 public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command> {
 
@@ -165,8 +164,6 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
     this.metrics = NodeMetrics.get(context.getSystem());
     this.timeline = TaskTimeline.get(context.getSystem());
     this.workerWatch = new WorkerWatch<>(context, WorkerTerminated::new, MemberChanged::new);
-    context.getSystem().receptionist().tell(Receptionist.register(
-        WorkerProtocol.NODES, context.messageAdapter(WorkerProtocol.ToNode.class, FromWorker::new)));
   }
 
   @Override

@@ -7,9 +7,9 @@ import tandem.protocol.WorkerProtocol;
 
 /**
  * Lets the TaskScheduler take worker messages at its own, well-known path
- * ({@link WorkerProtocol#NODE_INBOX_PATH}), so a new worker can offer itself before the
- * receptionist has told it where nodes are. Worker messages are wrapped as the scheduler's own
- * inbox wraps them; no extra actor, so no extra hop.
+ * ({@link WorkerProtocol#NODE_INBOX_PATH}), where a worker offers itself: to the nodes it was told
+ * to join before it is even a member, and to every other node once the cluster lists it. Worker
+ * messages are wrapped as the scheduler's own inbox wraps them; no extra actor, so no extra hop.
  */
 public final class WorkerDoor extends BehaviorInterceptor<Object, TaskScheduler.Command> {
   public WorkerDoor() {

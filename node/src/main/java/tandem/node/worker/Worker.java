@@ -24,7 +24,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.node.WorkerSettings;
 import tandem.protocol.Parts;
 import tandem.protocol.PartsBuffer;
@@ -39,7 +38,7 @@ import tandem.protocol.WorkerProtocol.TaskResult;
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
   public sealed interface Command extends NoSerializationVerificationNeeded
-      permits FromNode, NodesChanged, SendFinished, NodeGone, Retire, SendOutput {}
+      permits FromNode, NodeUp, SendFinished, NodeGone, Retire, SendOutput {}
 
   /**
    * Stop taking tasks: tell every node, finish the ones running, then answer (the process then
@@ -49,7 +48,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private record FromNode(WorkerProtocol.ToWorker message) implements Command {}
 
-  private record NodesChanged(Receptionist.Listing listing) implements Command {}
+  /** A node is a member of the cluster now ({@link NodeFinder}), or, in tests, here to be used. */
+  public record NodeUp(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
 
   /** A task's outcome, waiting in {@link #finished} to be sent. */
   private record TaskFinished(ActorRef<WorkerProtocol.ToNode> owner, TaskResult result) {}
@@ -93,7 +93,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   private final WorkerSettings settings;
   private final Executor compute;
   private final ActorRef<WorkerProtocol.ToWorker> inbox;
-  /** The nodes this worker watches (it learned them from the receptionist, as cluster members). */
+  /** The nodes this worker watches (it learned them as cluster members). */
   private final Set<Address> watched = new HashSet<>();
   /**
    * Every node this worker ever offered itself to, by the number it gave it (its index here).
@@ -131,16 +131,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     this.inbox = context.messageAdapter(WorkerProtocol.ToWorker.class, FromNode::new);
     this.self = context.getSelf();
     this.paramParts = new PartsBuffer<>(settings.wire().maxPayloadBytes());
-    ActorRef<Receptionist.Listing> listings =
-        context.messageAdapter(Receptionist.Listing.class, NodesChanged::new);
-    context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.NODES, listings));
     helloToSeeds(context);
   }
 
   /**
    * Offers this worker to the nodes it was told to join at once, by their JobManager's well-known
-   * path, instead of waiting to be a member and for the receptionist to spread the nodes'
-   * addresses (together about half a second). Sending needs no membership; watching does, so
+   * path, instead of waiting to be a member and to see the nodes among the members (about half a
+   * second). Sending needs no membership; watching does, so
    * each side watches the other once it sees it as a member.
    */
   private void helloToSeeds(ActorContext<Command> context) {
@@ -163,7 +160,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(NodesChanged.class, this::onNodesChanged)
+        .onMessage(NodeUp.class, this::onNodeUp)
         .onMessage(FromNode.class, this::onFromNode)
         .onMessage(SendFinished.class, sent -> sendFinished())
         .onMessage(NodeGone.class, this::onNodeGone)
@@ -197,17 +194,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   /**
-   * Nodes as members, from the receptionist: each is watched, and offered this worker unless it
-   * was already (an offer twice is harmless: a node adds a worker once).
+   * A node as a member: watched, and offered this worker unless it was already (an offer twice is
+   * harmless: a node adds a worker once).
    */
-  private Behavior<Command> onNodesChanged(NodesChanged changed) {
-    for (ActorRef<WorkerProtocol.ToNode> node : changed.listing().getServiceInstances(WorkerProtocol.NODES)) {
-      Address address = node.path().address();
-      if (watched.add(address)) {
-        getContext().watchWith(node, new NodeGone(address));
-        if (!numbers.containsKey(address)) {
-          offer(node);
-        }
+  private Behavior<Command> onNodeUp(NodeUp up) {
+    Address address = up.node().path().address();
+    if (watched.add(address)) {
+      getContext().watchWith(up.node(), new NodeGone(address));
+      if (!numbers.containsKey(address)) {
+        offer(up.node());
       }
     }
     return this;

@@ -18,7 +18,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +33,7 @@ import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
+import tandem.node.scheduler.WorkerDoor;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.protocol.ChunkForm;
@@ -52,7 +53,7 @@ class JobManagerTest {
     kit.shutdownTestKit();
   }
 
-  /** Each test's JobManager leaves the receptionist with it, so the next test finds only its own. */
+  /** Each test's actors stop with it, so the next test meets only its own. */
   @org.junit.jupiter.api.AfterEach
   void stopActors() {
     spawned.forEach(kit::stop);
@@ -70,6 +71,7 @@ class JobManagerTest {
 
   /** The scheduler of the last JobManager made: it hears of local workers' exits. */
   private ActorRef<TaskScheduler.Command> scheduler;
+  private ActorRef<WorkerProtocol.ToNode> inbox;
 
   /** Stands in for the cluster manager: receives the Down of a worker the OS saw die. */
   private TestProbe<ClusterCommand> membership;
@@ -82,7 +84,11 @@ class JobManagerTest {
     membership = kit.createTestProbe();
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."), 64L << 20), 64L << 20),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-    scheduler = kit.spawn(TaskScheduler.create(settings.wire(), settings.cancelGrace(), threads(), membership.ref()));
+    // Behind the WorkerDoor, as the Guardian spawns it: workers offer themselves there.
+    ActorRef<Object> door = kit.spawn(Behaviors.intercept(WorkerDoor::new,
+        TaskScheduler.create(settings.wire(), settings.cancelGrace(), threads(), membership.ref())));
+    scheduler = door.narrow();
+    inbox = door.narrow();
     ActorRef<JobManager.Command> jobs = kit.spawn(JobManager.create(JobCatalog.load(), settings, io, scheduler, ADDRESS));
     spawned.add(io);
     spawned.add(scheduler);
@@ -103,16 +109,9 @@ class JobManagerTest {
     return worker;
   }
 
-  /** The worker-facing inbox the JobManager registered, found the way a worker finds it. */
-  private ActorRef<WorkerProtocol.ToNode> inboxOf(int expectedNodes) {
-    TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
-    return listing.awaitAssert(() -> {
-      kit.system().receptionist().tell(Receptionist.find(WorkerProtocol.NODES, listing.ref()));
-      Set<ActorRef<WorkerProtocol.ToNode>> nodes =
-          listing.receiveMessage().getServiceInstances(WorkerProtocol.NODES);
-      assertEquals(expectedNodes, nodes.size());
-      return nodes.iterator().next();
-    });
+  /** Where a worker offers itself to the scheduler (a node's {@code WorkerProtocol.NODE_INBOX_PATH}). */
+  private ActorRef<WorkerProtocol.ToNode> inbox() {
+    return inbox;
   }
 
   private JobRecord submit(ActorRef<JobManager.Command> jobs, String job, String params) {
@@ -131,7 +130,7 @@ class JobManagerTest {
   @DisplayName("a CPU job goes to a worker with a free slot, and its result comes back once")
   void cpuJobsGoToWorkers() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 2);
 
     JobRecord accepted = submit(jobs, "square", "{\"x\":12}");
@@ -154,7 +153,7 @@ class JobManagerTest {
   @DisplayName("a job whose worker dies is retried on another worker, and the dead worker's late result is ignored")
   void lostWorkersJobsAreRetried() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 111, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
     long taskId = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
@@ -176,7 +175,7 @@ class JobManagerTest {
   @DisplayName("a job that keeps losing its worker fails with a reason instead of hanging")
   void poisonJobsFail() {
     ActorRef<JobManager.Command> jobs = jobManager(1);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}");
     for (int pid = 1; pid <= 2; pid++) {
       TestProbe<WorkerProtocol.ToWorker> worker = kit.createTestProbe();
@@ -196,7 +195,7 @@ class JobManagerTest {
   @DisplayName("a job that runs its worker out of memory goes to one more worker, then fails saying so; the task queued behind it is only retried")
   void outOfMemoryJobsKillTwoWorkersAtMost() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     JobRecord hog = submit(jobs, "spin", "{\"ms\":1}");
     JobRecord behind = submit(jobs, "spin", "{\"ms\":2}");
     for (int pid = 41; pid <= 42; pid++) {
@@ -222,7 +221,7 @@ class JobManagerTest {
   @DisplayName("a chunk running when its worker ran out of memory is split; the element that does it again fails saying so, the others succeed")
   void outOfMemoryInAChunk() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 51, 1);
     JobRecord map = submitMap(jobs, 2, 2, null);
     assertEquals(2, ValueCodec.decode(first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).params()).size());
@@ -271,7 +270,7 @@ class JobManagerTest {
   @DisplayName("a cancelled queued job never starts; a running one is stopped on its worker, whose slot then frees")
   void cancelsCpuJobs() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     JobRecord queued = submit(jobs, "spin", "{\"ms\":60000}");
     JobProtocol.CancelReply first = cancel(jobs, queued.id());
     assertTrue(first.cancelled());
@@ -366,7 +365,7 @@ class JobManagerTest {
   @DisplayName("a map runs in chunks, keeps results in input order, and reports a failed element by index")
   void mapsInChunks() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 5, 2, null);
     assertEquals(new MapView(5, 0, 0, 2, null, List.of()), map.map());
@@ -402,7 +401,7 @@ class JobManagerTest {
   @DisplayName("a lost chunk's elements are retried each on its own task, and each fails only when it was lost more than its retries")
   void lostChunksSplitIntoElements() {
     ActorRef<JobManager.Command> jobs = jobManager(1);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 31, 1);
     JobRecord map = submitMap(jobs, 4, 4, null);
     var chunk = first.expectMessageClass(WorkerProtocol.RunTasks.class).tasks();
@@ -430,7 +429,7 @@ class JobManagerTest {
   @DisplayName("a map's settled elements can be read while it runs; a reader waiting for news is answered when a chunk settles")
   void streamsMapResults() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 4, 2, null);
     TestProbe<JobProtocol.MapEntries> reader = kit.createTestProbe();
@@ -457,7 +456,7 @@ class JobManagerTest {
   @DisplayName("with fail-fast, the first failed element ends the map and its other chunks are dropped or cancelled")
   void failFastStopsMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 8, 2, null, true);
     answerChunks(worker, inbox, 2); // elements 0..3: element 3 fails
@@ -485,7 +484,7 @@ class JobManagerTest {
   @DisplayName("cancelling a map drops its queued chunks and stops its running ones")
   void cancelsMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 9, 1);
     JobRecord map = submitMap(jobs, 10, 1, null);
     long running = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
@@ -518,7 +517,7 @@ class JobManagerTest {
   @DisplayName("a cancelled CPU job that ignores its interrupt past the grace period gets its worker halted")
   void stuckCancelledJobsHaltTheirWorker() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
@@ -535,7 +534,7 @@ class JobManagerTest {
   @DisplayName("a job that stops when cancelled keeps its worker")
   void cooperativeCancelKeepsTheWorker() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}");
     long taskId = worker.expectMessageClass(WorkerProtocol.RunTasks.class).tasks().get(0).taskId();
@@ -549,7 +548,7 @@ class JobManagerTest {
   @DisplayName("a job past its --timeout ends timed-out, and its task is cancelled")
   void timeoutsEndJobs() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":60000}",
         new JobOptions(Placement.BY_KIND, Duration.ofMillis(300), null, false));
@@ -567,7 +566,7 @@ class JobManagerTest {
   @DisplayName("--retry-on-error starts a failing job again up to its retries, then fails with how often it failed")
   void retriesOnError() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 4242, 1);
     JobRecord accepted = submit(jobs, "square", "{\"x\":2}", new JobOptions(Placement.BY_KIND, null, 2, true));
     for (int attempt = 1; attempt <= 3; attempt++) {
@@ -590,7 +589,7 @@ class JobManagerTest {
   @DisplayName("--retries 0 fails a job at its first lost worker")
   void retriesPerJob() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 555, 1);
     JobRecord accepted = submit(jobs, "spin", "{\"ms\":1}", new JobOptions(Placement.BY_KIND, null, 0, false));
     worker.expectMessageClass(WorkerProtocol.RunTasks.class);
@@ -637,7 +636,7 @@ class JobManagerTest {
     jobs.tell(untilFinal(new JobProtocol.SubmitMap("square", Json.object(),
         List.of(Json.object().put("x", 2), Json.object().put("x", 4)), 2, null, false, reply.ref())));
     reply.expectNoMessage(Duration.ofMillis(100));
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     answerChunks(readyWorker(inbox, 7, 1), inbox, 1);
     JobRecord mapped = assertInstanceOf(JobProtocol.Accepted.class, reply.receiveMessage()).job();
     assertEquals(JobState.SUCCEEDED, mapped.state(), mapped.toString());
@@ -651,7 +650,7 @@ class JobManagerTest {
   @DisplayName("a draining node refuses new work as busy, lets a running map finish, then answers the drain")
   void drains() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 12, 1);
     JobRecord map = submitMap(jobs, 4, 2, null);
     TestProbe<org.apache.pekko.Done> drained = kit.createTestProbe();
@@ -697,7 +696,7 @@ class JobManagerTest {
   @DisplayName("a range map larger than its node keeps streams its results: it waits for its reader, drops what was read, and ends without them")
   void streamsLargeMaps() {
     ActorRef<JobManager.Command> jobs = jobManager(settings(3, 20)); // it keeps at most 20 results of a map
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 23, 1);
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 1000), 5, null, false, reply.ref()));
@@ -735,7 +734,7 @@ class JobManagerTest {
   @DisplayName("a map's uploaded inputs go out as its workers take them: the upload waits while the map has no room, and the map ends once they all settled")
   void uploadedInputsFlowWithTheWorkers() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 31, 1);
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), UploadedElements.LATER, 100, Reduce.SUM, false, reply.ref()));
@@ -822,7 +821,7 @@ class JobManagerTest {
   @DisplayName("a folding map's sum is folded chunk by chunk and matches the sum of its results")
   void foldsAsChunksSettle() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> worker = readyWorker(inbox, 22, 1);
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 60), 5,
@@ -842,7 +841,7 @@ class JobManagerTest {
   @DisplayName("a large chunk lost with its worker goes out again in at most 16 parts, not one task per element")
   void largeLostChunksSplitInParts() {
     ActorRef<JobManager.Command> jobs = jobManager(3);
-    ActorRef<WorkerProtocol.ToNode> inbox = inboxOf(1);
+    ActorRef<WorkerProtocol.ToNode> inbox = inbox();
     TestProbe<WorkerProtocol.ToWorker> first = readyWorker(inbox, 61, 1);
     TestProbe<JobProtocol.SubmitReply> reply = kit.createTestProbe();
     jobs.tell(new JobProtocol.SubmitMap("square", Json.object(), new RangeElements("x", 4, 1, 160), 160, null, false, reply.ref()));

@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,8 @@ class WorkerTest {
   @DisplayName("a worker offers its slots to a node, runs its tasks off the actor thread, and interrupts a cancelled one")
   void runsAndCancelsTasks() {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
-    kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000, 1000), java.nio.file.Path.of("."))));
+    var worker = kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(64L << 20, 1000, 1000), java.nio.file.Path.of("."))));
+    worker.tell(new Worker.NodeUp(node.ref())); // as NodeFinder does for a node among the members
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
     assertEquals(2, ready.capacity());
     assertEquals(ProcessHandle.current().pid(), ready.pid());
@@ -87,8 +86,8 @@ class WorkerTest {
 
   private static void largePayloadsTravelInParts(ActorTestKit kit) {
     TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
-    kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
-    kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of("."))));
+    var worker = kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null), new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of("."))));
+    worker.tell(new Worker.NodeUp(node.ref())); // as NodeFinder does for a node among the members
     var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
 
     String text = "word ".repeat(1000);
@@ -131,10 +130,10 @@ class WorkerTest {
     ActorTestKit kit = ActorTestKit.create("WorkerHaltTest");
     try {
       TestProbe<WorkerProtocol.ToNode> node = kit.createTestProbe();
-      kit.system().receptionist().tell(Receptionist.register(WorkerProtocol.NODES, node.ref()));
       java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
-      kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null),
+      var worker = kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null),
           new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of(".")), halted::countDown));
+      worker.tell(new Worker.NodeUp(node.ref()));
       var ready = node.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
       ready.worker().tell(new WorkerProtocol.Halt("task 1 ignored its cancel for 2 s"));
       node.awaitAssert(() -> {
