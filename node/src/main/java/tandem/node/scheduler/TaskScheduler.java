@@ -345,9 +345,8 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
         onWorkerLost(Optional.of(slot), false);
       });
     }
-    if (workerWatch.anyWaiting()) {
-      timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, joinDeadline());
-    }
+    workerWatch.nextOverdue(joinDeadline())
+        .ifPresent(due -> timers.startSingleTimer(CheckJoins.INSTANCE, CheckJoins.INSTANCE, due));
     return this;
   }
 

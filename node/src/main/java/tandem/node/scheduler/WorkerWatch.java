@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -88,8 +90,16 @@ final class WorkerWatch<C> {
     return out;
   }
 
-  boolean anyWaiting() {
-    return !waiting.isEmpty();
+  /**
+   * How long until the earliest of the workers still waiting to join is overdue by {@code limit};
+   * empty when none waits. A check at that time, not a full {@code limit} after the last one,
+   * forgets a worker that offered itself in between within {@code limit}, not up to twice that.
+   */
+  Optional<Duration> nextOverdue(Duration limit) {
+    long now = System.nanoTime();
+    OptionalLong earliest = waiting.values().stream().mapToLong(Waiting::sinceNanos).min();
+    return earliest.isEmpty() ? Optional.empty()
+        : Optional.of(Duration.ofNanos(Math.max(0, earliest.getAsLong() + limit.toNanos() - now)));
   }
 
   /** Whether the member at {@code address} is leaving the cluster on purpose (Leaving or Exiting). */
