@@ -37,6 +37,8 @@ import tandem.node.scheduler.TaskScheduler;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.node.worker.Worker;
+import tandem.node.scheduler.WorkerDoor;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Pipelines and placement on a JobManager with a real worker actor beside it (in one JVM, every message still
@@ -60,11 +62,14 @@ class JobFlowTest {
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
-    ActorRef<TaskScheduler.Command> scheduler = kit.spawn(TaskScheduler.create(wire, settings.cancelGrace(),
-        kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref()));
+    // Behind the WorkerDoor, as the Guardian spawns it; the worker is told of it as NodeFinder tells it of a node.
+    ActorRef<Object> door = kit.spawn(Behaviors.intercept(WorkerDoor::new, TaskScheduler.create(wire, settings.cancelGrace(),
+        kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref())));
+    ActorRef<TaskScheduler.Command> scheduler = door.narrow();
     jobs = kit.spawn(JobManager.create(catalog, settings, io, scheduler, "pekko://tandem@127.0.0.1:2551"));
-    kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes(), new NodeIoContext(kit.system(), data, wire.maxPayloadBytes())),
-        new WorkerSettings(1, 1, wire, data)));
+    ActorRef<Worker.Command> worker = kit.spawn(Worker.create(new TaskRunner(catalog, wire.maxPayloadBytes(),
+        new NodeIoContext(kit.system(), data, wire.maxPayloadBytes())), new WorkerSettings(1, 1, wire, data)));
+    worker.tell(new Worker.NodeUp(door.narrow()));
   }
 
   @AfterAll
