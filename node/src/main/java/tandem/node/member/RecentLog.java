@@ -64,6 +64,18 @@ public final class RecentLog extends UnsynchronizedAppenderBase<ILoggingEvent> {
     this.pattern = pattern;
   }
 
+  public int getMaxLines() {
+    return maxLines;
+  }
+
+  public int getMaxBytes() {
+    return maxBytes;
+  }
+
+  public String getPattern() {
+    return pattern;
+  }
+
   @Override
   public void start() {
     if (maxLines < 1 || maxBytes < 1) {
