@@ -53,12 +53,12 @@ final class WorkerCommand implements Callable<Integer> {
     options.put("pekko.cluster.roles", List.of("worker"));
     // No receptionist: a worker finds nodes among the cluster's members (NodeFinder) and answers
     // at a well-known path (MemberInfo), and Pekko would otherwise start the receptionist, with
-    // its distributed data, in every process at start. Its only entry in that list.
+    // its distributed data, in every process at start (it is the only entry Pekko puts in that list).
     options.put("pekko.actor.typed.library-extensions", List.of());
     // Pekko's scheduler wakes every tick, whether a timer is due or not: 10 ms/s of an idle
     // worker's CPU at the default 10 ms, 2 ms/s at 50 ms. A worker's timers are all a second or
-    // more (cluster gossip and heartbeats, Artery's handshakes, its output flush); a task's own
-    // waits have a timer thread of their own (NodeIoContext), so none of them turns later.
+    // more (cluster gossip and heartbeats, Artery's handshakes, its output flush), for which up to
+    // 50 ms late is nothing; a task's own waits have a timer thread of their own (NodeIoContext).
     options.put("pekko.scheduler.tick-duration", "50ms");
     options.put("pekko.remote.artery.canonical.port", NodeCommand.checkPort(port, "--port"));
     if (host != null) {

@@ -48,7 +48,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
   private record FromNode(WorkerProtocol.ToWorker message) implements Command {}
 
-  /** A node is a member of the cluster now ({@link NodeFinder}), or, in tests, here to be used. */
+  /** A node to offer this worker to and to watch: one the cluster shows as a member ({@link NodeFinder}). */
   public record NodeUp(ActorRef<WorkerProtocol.ToNode> node) implements Command {}
 
   /** A task's outcome, waiting in {@link #finished} to be sent. */
@@ -135,10 +135,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
   }
 
   /**
-   * Offers this worker to the nodes it was told to join at once, by their JobManager's well-known
-   * path, instead of waiting to be a member and to see the nodes among the members (about half a
-   * second). Sending needs no membership; watching does, so
-   * each side watches the other once it sees it as a member.
+   * Offers this worker to the nodes it was told to join at once, at their TaskScheduler's
+   * well-known path, instead of waiting to be a member and to see the nodes among the members
+   * (about half a second). Sending needs no membership; watching does, so each side watches the
+   * other once it sees it as a member.
    */
   private void helloToSeeds(ActorContext<Command> context) {
     var resolver = ActorRefResolver.get(context.getSystem());
