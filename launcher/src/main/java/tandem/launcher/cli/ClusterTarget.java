@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import tandem.launcher.client.TandemClient;
 import tandem.launcher.local.LocalCluster;
+import tandem.launcher.local.NodeEntry;
 
 /**
  * Which node a command talks to: {@code --node URL}, else {@code TANDEM_URL}, else the cluster
@@ -31,7 +32,7 @@ public final class ClusterTarget {
       // not stop the CLI while the others serve. The others are where it waits for a job if its
       // node dies meanwhile.
       var nodes = started.get().nodes();
-      var first = nodes.stream().filter(tandem.launcher.local.NodeEntry::alive).findFirst().orElse(nodes.get(0));
+      var first = nodes.stream().filter(NodeEntry::alive).findFirst().orElse(nodes.get(0));
       return new TandemClient(URI.create(first.url()),
           "the cluster 'tandem up' started in " + here)
           .alsoTry(nodes.stream().map(n -> URI.create(n.url())).toList());

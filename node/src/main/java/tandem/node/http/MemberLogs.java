@@ -48,15 +48,14 @@ final class MemberLogs {
   CompletionStage<HttpResponse> tail(String member, Optional<String> lines, Optional<String> after) {
     int count = lines.map(MemberLogs::parseLines).orElse(DEFAULT_LINES);
     long since = after.map(MemberLogs::parseAfter).orElse(0L);
-    return members.responders().thenCompose(refs -> {
-      Optional<ActorRef<MemberProtocol.ToMember>> byAddress = refs.stream()
-          .filter(ref -> matchesAddress(addressOf(ref), member))
-          .findFirst();
-      if (byAddress.isPresent()) {
-        return ask(byAddress.get(), member, count, since);
-      }
-      return members.described().thenCompose(described -> byPid(refs, described, member, count, since));
-    });
+    Set<ActorRef<MemberProtocol.ToMember>> refs = members.responders();
+    Optional<ActorRef<MemberProtocol.ToMember>> byAddress = refs.stream()
+        .filter(ref -> matchesAddress(addressOf(ref), member))
+        .findFirst();
+    if (byAddress.isPresent()) {
+      return ask(byAddress.get(), member, count, since);
+    }
+    return members.described(refs).thenCompose(described -> byPid(refs, described, member, count, since));
   }
 
   private CompletionStage<HttpResponse> byPid(Set<ActorRef<MemberProtocol.ToMember>> refs,

@@ -44,7 +44,7 @@ final class MembersQuery {
 
   /** What every member that answers in time says about itself, by cluster address. */
   CompletionStage<Map<String, MemberProtocol.MemberDescription>> described() {
-    return responders().thenCompose(this::describeAll);
+    return described(responders());
   }
 
   /**
@@ -52,7 +52,7 @@ final class MembersQuery {
    * path ({@link MemberProtocol#MEMBER_PATH}): a member that joined a moment ago is asked too,
    * with no registry to wait for.
    */
-  CompletionStage<Set<ActorRef<MemberProtocol.ToMember>>> responders() {
+  Set<ActorRef<MemberProtocol.ToMember>> responders() {
     ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
     Set<Member> unreachable = state.getUnreachable();
     Set<ActorRef<MemberProtocol.ToMember>> refs = new HashSet<>();
@@ -61,7 +61,7 @@ final class MembersQuery {
         refs.add(responderOf(m));
       }
     }
-    return CompletableFuture.completedFuture(refs);
+    return refs;
   }
 
   /** The HTTP API's URL of the member at this cluster address, if it is one, has one and answers. */
@@ -72,7 +72,7 @@ final class MembersQuery {
         refs.add(responderOf(m));
       }
     }
-    return describeAll(refs).thenApply(described -> Optional.ofNullable(described.get(address))
+    return described(refs).thenApply(described -> Optional.ofNullable(described.get(address))
         .map(MemberProtocol.MemberDescription::httpUrl)
         .filter(url -> !url.isEmpty()));
   }
@@ -81,8 +81,8 @@ final class MembersQuery {
     return ActorRefResolver.get(system).resolveActorRef(member.address() + MemberProtocol.MEMBER_PATH);
   }
 
-  private CompletionStage<Map<String, MemberProtocol.MemberDescription>> describeAll(
-      Set<ActorRef<MemberProtocol.ToMember>> refs) {
+  /** What each of these responders says about itself, by cluster address; one that does not answer in time is left out. */
+  CompletionStage<Map<String, MemberProtocol.MemberDescription>> described(Set<ActorRef<MemberProtocol.ToMember>> refs) {
     Map<String, MemberProtocol.MemberDescription> byAddress = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> asks = new ArrayList<>();
     for (var ref : refs) {
