@@ -79,8 +79,8 @@ public final class LocalCluster {
     }
     passOn = withSecret(passOn);
     List<NodeEntry> started = new ArrayList<>();
-    FreePorts ports = new FreePorts();
-    try {
+    // The ports stay claimed until every node is Up, so another 'tandem up' cannot pick them first.
+    try (FreePorts ports = new FreePorts()) {
       for (int i = 1; i <= nodes; i++) {
         started.add(startNode(i, workers, started.isEmpty() ? null : started.get(0), passOn, nodeJvmOptions, ports));
         write(new ClusterState(started, workers));
