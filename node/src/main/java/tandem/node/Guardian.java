@@ -38,7 +38,6 @@ import tandem.node.owner.JobManager;
 import tandem.node.owner.JobProtocol;
 import tandem.node.pool.WorkerPool;
 import tandem.node.scheduler.TaskScheduler;
-import tandem.node.scheduler.WorkerDoor;
 import tandem.node.pool.WorkerProcessFactory;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
@@ -82,20 +81,22 @@ public final class Guardian {
       TaskOutput.install(); // what a job prints on the node's threads is its own
       ActorRef<ThreadRunner.Command> threads = context.spawn(
           ThreadRunner.create(new TaskRunner(catalog, settings.wire().maxPayloadBytes(), null, logBytesPerJob(system))), "threads");
-      // At WorkerProtocol.NODE_INBOX_PATH, taking worker messages too (WorkerDoor).
+      // At WorkerProtocol.NODE_INBOX_PATH, taking worker messages too (its door).
       ActorRef<Object> tasksDoor = context.spawn(
-          Behaviors.intercept(WorkerDoor::new, Behaviors.supervise(
+          Behaviors.intercept(TaskScheduler::door, Behaviors.supervise(
                   TaskScheduler.create(settings.wire(), settings.cancelGrace(), threads, Cluster.get(system).manager()))
               .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)))),
           "tasks");
       ActorRef<TaskScheduler.Command> scheduler = tasksDoor.narrow();
       Optional<JobJournal> journal = Journals.of(system);
       SubmissionReader reader = new SubmissionReader(settings, system.settings().config());
-      ActorRef<JobManager.Command> jobs = context.spawn(
-          Behaviors.supervise(JobManager.create(catalog, settings, io, scheduler, address, journal,
-                  Recovery.owner(Cluster.get(system).selfMember().uniqueAddress()), reader::read))
-              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1))),
+      // At NodeProtocol.PEER_PATH, taking other nodes' questions too (its door).
+      ActorRef<Object> jobsDoor = context.spawn(
+          Behaviors.intercept(JobManager::door, Behaviors.supervise(JobManager.create(catalog, settings, io, scheduler, address,
+                  journal, Recovery.owner(Cluster.get(system).selfMember().uniqueAddress()), reader::read))
+              .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)))),
           "jobs");
+      ActorRef<JobManager.Command> jobs = jobsDoor.narrow();
       journal.ifPresent(j -> context.spawn(Recovery.create(j, jobs, j.settings().sweepEvery()), "recovery"));
       drainOnShutdown(system, jobs, settings.drainDeadline());
       // A pool even for none yet: 'tandem scale' may ask for some later.

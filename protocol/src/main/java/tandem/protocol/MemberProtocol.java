@@ -13,8 +13,8 @@ public final class MemberProtocol {
 
   /**
    * Where every node and worker runs its responder, under its cluster address. A well-known path,
-   * not the receptionist: workers run no receptionist (its distributed data is about 350 classes,
-   * an actor and gossip ticks in every worker), and a member's address is all it takes to ask.
+   * not the receptionist: no Tandem process runs one (its distributed data is about 350 classes,
+   * an actor and gossip ticks in every process), and a member's address is all it takes to ask.
    */
   public static final String MEMBER_PATH = "/user/member";
 

@@ -1,14 +1,18 @@
 package tandem.protocol;
 
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /** Between nodes: any node can be asked about a job, and the node that owns it answers. */
 public final class NodeProtocol {
   private NodeProtocol() {}
 
-  /** Every node registers its peer-facing inbox under this key. */
-  public static final ServiceKey<ToPeer> PEERS = ServiceKey.create(ToPeer.class, "tandem-peers");
+  /**
+   * Where every node's JobManager takes other nodes' questions, under the node's cluster address:
+   * a node asks every node the cluster lists there. A well-known path, not Pekko's receptionist,
+   * whose registry spreads by distributed-data gossip (a replicator, its ticks and about 350
+   * classes in every node) and lags a new node by a gossip round or more.
+   */
+  public static final String PEER_PATH = "/user/jobs";
 
   /** What one node asks another. */
   public sealed interface ToPeer extends WireMessage permits FindJob {}

@@ -20,8 +20,7 @@ final class WireSize {
 
   static int smallJobBytes() {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench-wire-size",
-        // A local system: the serializer needs no cluster, and a cluster system stopped this soon
-        // logs its receptionist failing to start.
+        // A local system: the serializer needs no cluster.
         ConfigFactory.parseString("pekko.loglevel = ERROR\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
     try {
       var message = new WorkerProtocol.RunTasks(0, List.of(WorkerProtocol.Task.single(123_456, "noop",

@@ -51,10 +51,6 @@ final class WorkerCommand implements Callable<Integer> {
     }
     Map<String, Object> options = new HashMap<>();
     options.put("pekko.cluster.roles", List.of("worker"));
-    // No receptionist: a worker finds nodes among the cluster's members (NodeFinder) and answers
-    // at a well-known path (MemberInfo), and Pekko would otherwise start the receptionist, with
-    // its distributed data, in every process at start (it is the only entry Pekko puts in that list).
-    options.put("pekko.actor.typed.library-extensions", List.of());
     // Pekko's scheduler wakes every tick, whether a timer is due or not: 10 ms/s of an idle
     // worker's CPU at the default 10 ms, 2 ms/s at 50 ms. A worker's timers are all a second or
     // more (cluster gossip and heartbeats, Artery's handshakes, its output flush), for which up to

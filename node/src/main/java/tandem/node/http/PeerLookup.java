@@ -2,12 +2,19 @@ package tandem.node.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.protocol.NodeProtocol;
@@ -41,19 +48,32 @@ final class PeerLookup {
    * (then as it stands). Empty when no node owns it.
    */
   CompletableFuture<Optional<Found>> find(String id, boolean wait, Duration maxWait) {
-    return Asks.<Receptionist.Command, Receptionist.Listing>ask(
-            system, system.receptionist(), replyTo -> Receptionist.find(NodeProtocol.PEERS, replyTo), FIND)
-        .thenCompose(listing -> {
-          List<CompletableFuture<Optional<Found>>> asks = listing.getServiceInstances(NodeProtocol.PEERS).stream()
-              .map(peer -> Asks.<NodeProtocol.ToPeer, NodeProtocol.FoundJob>ask(
-                      system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo),
-                      wait ? (maxWait.compareTo(PEER_WAIT) < 0 ? maxWait : PEER_WAIT) : FIND)
-                  .thenApply(PeerLookup::found)
-                  .exceptionallyCompose(error -> wait ? find(id, false, maxWait) : CompletableFuture.completedFuture(Optional.empty())))
-              .collect(Collectors.toList());
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
-              .map(CompletableFuture::join).flatMap(Optional::stream).findFirst());
-        });
+    List<CompletableFuture<Optional<Found>>> asks = peers().stream()
+        .map(peer -> Asks.<NodeProtocol.ToPeer, NodeProtocol.FoundJob>ask(
+                system, peer, replyTo -> new NodeProtocol.FindJob(id, wait, replyTo),
+                wait ? (maxWait.compareTo(PEER_WAIT) < 0 ? maxWait : PEER_WAIT) : FIND)
+            .thenApply(PeerLookup::found)
+            .exceptionallyCompose(error -> wait ? find(id, false, maxWait) : CompletableFuture.completedFuture(Optional.empty())))
+        .collect(Collectors.toList());
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
+        .map(CompletableFuture::join).flatMap(Optional::stream).findFirst());
+  }
+
+  /**
+   * The JobManager of every node the cluster lists and this node can reach, this one included, at
+   * its well-known path: a node that joined a moment ago is asked too, with no registry to wait for.
+   */
+  private List<ActorRef<NodeProtocol.ToPeer>> peers() {
+    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+    Set<Member> unreachable = state.getUnreachable();
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    List<ActorRef<NodeProtocol.ToPeer>> peers = new ArrayList<>();
+    for (Member m : state.getMembers()) {
+      if (m.hasRole("node") && !unreachable.contains(m) && m.status() != MemberStatus.down()) {
+        peers.add(resolver.resolveActorRef(m.address() + NodeProtocol.PEER_PATH));
+      }
+    }
+    return peers;
   }
 
   private static Optional<Found> found(NodeProtocol.FoundJob found) {

@@ -1,6 +1,7 @@
 package tandem.node.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import tandem.node.Door;
 import tandem.node.journal.JobJournal;
 
 import tandem.node.logs.JobLogs;
@@ -22,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import tandem.protocol.api.Json;
 import tandem.node.metrics.NodeMetrics;
 import tandem.node.owner.JobProtocol.Busy;
@@ -68,6 +68,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           PipelineEnded, RunStopped, TimedOut, DrainDeadline, JobProtocol.Adopt, Unrecorded, AdoptReplied, OwnRows {}
 
   private record FromPeer(NodeProtocol.ToPeer message) implements Command {}
+
+  /**
+   * What the JobManager is spawned behind, so other nodes ask it at its well-known path
+   * ({@link NodeProtocol#PEER_PATH}) about the jobs it owns.
+   */
+  public static Door<NodeProtocol.ToPeer, Command> door() {
+    return new Door<>(NodeProtocol.ToPeer.class, FromPeer::new);
+  }
 
   private record IoFinished(IoRunner.Finished outcome) implements Command {}
 
@@ -216,8 +224,6 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         context.getSelf());
     scheduler.tell(new TaskScheduler.FollowFleet(
         context.messageAdapter(TaskScheduler.FleetChanged.class, f -> new FleetChanged(f.workers()))));
-    context.getSystem().receptionist().tell(Receptionist.register(
-        NodeProtocol.PEERS, context.messageAdapter(NodeProtocol.ToPeer.class, FromPeer::new)));
     // Started again by its supervisor, it forgot its jobs; the journal has them under this node's name.
     context.pipeToSelf(recording.ownUnfinished(), OwnRows::new);
   }

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.ClusterCommand;
 import org.apache.pekko.cluster.typed.Down;
+import tandem.node.Door;
 import tandem.node.metrics.NodeMetrics;
 import tandem.node.metrics.TaskTimeline;
 import tandem.node.WireSettings;
@@ -37,7 +38,7 @@ import tandem.protocol.WorkerProtocol.ToWorker;
  * how it ended, or that its worker was lost; what to do then (retry, fail, split a chunk) is the
  * owner's call, since only the owner knows the budget of a job or of each element of a map.
  *
- * <p>Workers offer themselves at {@link WorkerProtocol#NODE_INBOX_PATH} ({@link WorkerDoor}), where
+ * <p>Workers offer themselves at {@link WorkerProtocol#NODE_INBOX_PATH} ({@link #door}), where
  * they find every node among the cluster's members.
  */
 public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command> {
@@ -115,9 +116,14 @@ public final class TaskScheduler extends AbstractBehavior<TaskScheduler.Command>
   /** Sends queued tasks to workers once the messages already in the mailbox are handled. */
   private enum DispatchQueued implements Command { INSTANCE }
 
-  /** A worker's message as the scheduler takes it at its well-known path (see {@link WorkerDoor}). */
+  /** A worker's message as the scheduler takes it at its well-known path (see {@link #door}). */
   public static Command fromWorker(WorkerProtocol.ToNode message) {
     return new FromWorker(message);
+  }
+
+  /** What the scheduler is spawned behind, so it takes workers' messages at its own path. */
+  public static Door<WorkerProtocol.ToNode, Command> door() {
+    return new Door<>(WorkerProtocol.ToNode.class, TaskScheduler::fromWorker);
   }
 
   /**

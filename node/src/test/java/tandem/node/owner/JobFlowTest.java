@@ -37,7 +37,6 @@ import tandem.node.scheduler.TaskScheduler;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.node.worker.Worker;
-import tandem.node.scheduler.WorkerDoor;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -62,8 +61,8 @@ class JobFlowTest {
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), data, wire.maxPayloadBytes()),
         wire.maxPayloadBytes()), DispatcherSelector.fromConfig("tandem.io-dispatcher"));
     TestProbe<ClusterCommand> membership = kit.createTestProbe();
-    // Behind the WorkerDoor, as the Guardian spawns it; the worker is told of it as NodeFinder tells it of a node.
-    ActorRef<Object> door = kit.spawn(Behaviors.intercept(WorkerDoor::new, TaskScheduler.create(wire, settings.cancelGrace(),
+    // Behind its door, as the Guardian spawns it; the worker is told of it as NodeFinder tells it of a node.
+    ActorRef<Object> door = kit.spawn(Behaviors.intercept(TaskScheduler::door, TaskScheduler.create(wire, settings.cancelGrace(),
         kit.spawn(ThreadRunner.create(new TaskRunner(catalog, wire.maxPayloadBytes(), null))), membership.ref())));
     ActorRef<TaskScheduler.Command> scheduler = door.narrow();
     jobs = kit.spawn(JobManager.create(catalog, settings, io, scheduler, "pekko://tandem@127.0.0.1:2551"));

@@ -33,7 +33,6 @@ import tandem.node.io.IoRunner;
 import tandem.node.io.NodeIoContext;
 import tandem.node.jobs.JobCatalog;
 import tandem.node.scheduler.TaskScheduler;
-import tandem.node.scheduler.WorkerDoor;
 import tandem.node.threads.ThreadRunner;
 import tandem.node.worker.TaskRunner;
 import tandem.protocol.ChunkForm;
@@ -84,8 +83,8 @@ class JobManagerTest {
     membership = kit.createTestProbe();
     ActorRef<IoRunner.Command> io = kit.spawn(IoRunner.create(new NodeIoContext(kit.system(), Path.of("."), 64L << 20), 64L << 20),
         DispatcherSelector.fromConfig("tandem.io-dispatcher"));
-    // Behind the WorkerDoor, as the Guardian spawns it: workers offer themselves there.
-    ActorRef<Object> door = kit.spawn(Behaviors.intercept(WorkerDoor::new,
+    // Behind its door, as the Guardian spawns it: workers offer themselves there.
+    ActorRef<Object> door = kit.spawn(Behaviors.intercept(TaskScheduler::door,
         TaskScheduler.create(settings.wire(), settings.cancelGrace(), threads(), membership.ref())));
     scheduler = door.narrow();
     inbox = door.narrow();
