@@ -140,7 +140,9 @@ class JournalIT {
     List<Node> nodes = up(here, 2, "--config", config.toString());
     Node owner = nodes.get(0);
     TandemClient client = new TandemClient(URI.create(owner.url()));
-    Dist.Background waiting = dist.start("waiting-hand-over", "submit", "print", "text=handed", "lines=16", "pause=250",
+    // 10 s of printing: still running when the node is stopped, after the map below has started
+    // too, even with another test class's cluster on the same cores (4 s was not, once).
+    Dist.Background waiting = dist.start("waiting-hand-over", "submit", "print", "text=handed", "lines=40", "pause=250",
         "--node", owner.url());
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() > 0, "the job accepted");
     String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
@@ -153,12 +155,13 @@ class JournalIT {
         mapId + " has settled 4");
 
     ProcessHandle node = ProcessHandle.of(owner.pid()).orElseThrow();
+    assertEquals("running", client.job(id).join().path("state").asText(), "the job is still running when its node stops");
     new ProcessBuilder("kill", "-TERM", String.valueOf(owner.pid())).start().waitFor();
     assertTrue(node.onExit().get(60, TimeUnit.SECONDS) != null, "the node stopped");
     assertTrue(waiting.process().waitFor(120, TimeUnit.SECONDS), "the waiting CLI finished");
     String out = Files.readString(waiting.log());
     assertEquals(0, waiting.process().exitValue(), out);
-    assertTrue(out.startsWith("16\n"), out);
+    assertTrue(out.startsWith("40\n"), out);
     JsonNode moved = status(here, id, "--node", nodes.get(1).url());
     assertEquals("succeeded", moved.path("state").asText(), moved.toString());
     assertEquals(1, moved.path("recovered").asInt(), moved.toString());
@@ -213,16 +216,17 @@ class JournalIT {
     TandemClient client = new TandemClient(URI.create(owner.url()));
     // A job the CLI waits on, then one on the Java client's job channel. The kill comes once the
     // CLI's job runs and both are accepted, so in the journal: neither can have ended by then (the
-    // CLI's runs 4 s, and the channel's queues behind it or runs on the other worker). Submitting
-    // the channel's first let it end before a slow machine had started the CLI.
-    Dist.Background waiting = dist.start("waiting-submit-" + here.getFileName(), "submit", "print", "text=carry", "lines=16",
+    // CLI's runs 10 s, and the channel's queues behind it or runs on the other worker for 10 s;
+    // 4 and 3 s were tight with another test class's cluster on the same cores). Submitting the
+    // channel's first let it end before a slow machine had started the CLI.
+    Dist.Background waiting = dist.start("waiting-submit-" + here.getFileName(), "submit", "print", "text=carry", "lines=40",
         "pause=250", "--node", owner.url());
     UpCluster.await(Duration.ofSeconds(60), () -> client.jobs(5).join().path("jobs").size() == 1, "the CLI's job accepted");
     String id = client.jobs(5).join().path("jobs").get(0).path("id").asText();
     awaitRunning(client, id);
     tandem.launcher.client.JobChannel channel = client.openChannel().join();
     java.util.concurrent.CompletableFuture<JsonNode> viaChannel =
-        channel.run("print", Json.object().put("text", "channel").put("lines", 12).put("pause", 250));
+        channel.run("print", Json.object().put("text", "channel").put("lines", 40).put("pause", 250));
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "both jobs accepted");
     String channelId = client.jobs(5).join().path("jobs").get(0).path("id").asText();
 
@@ -231,13 +235,13 @@ class JournalIT {
     assertTrue(waiting.process().waitFor(120, TimeUnit.SECONDS), "the waiting CLI finished");
     String out = Files.readString(waiting.log());
     assertEquals(0, waiting.process().exitValue(), out);
-    assertTrue(out.startsWith("16\n"), out);
+    assertTrue(out.startsWith("40\n"), out);
     JsonNode moved = status(here, id, "--node", survivor.url());
     assertEquals(1, moved.path("recovered").asInt(), moved.toString());
     assertEquals("succeeded", moved.path("state").asText(), moved.toString());
     JsonNode channelled = viaChannel.get(120, TimeUnit.SECONDS);
     assertEquals("succeeded", channelled.path("state").asText(), channelled.toString());
-    assertEquals(12, channelled.path("result").asInt(), channelled.toString());
+    assertEquals(40, channelled.path("result").asInt(), channelled.toString());
     assertEquals(channelId, channelled.path("id").asText(), channelled.toString());
     assertEquals(1, channelled.path("recovered").asInt(), "the channel's job, taken over: " + channelled);
     channel.close();
