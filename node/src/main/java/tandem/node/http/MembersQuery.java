@@ -17,7 +17,6 @@ import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
@@ -53,15 +52,7 @@ final class MembersQuery {
    * with no registry to wait for.
    */
   Set<ActorRef<MemberProtocol.ToMember>> responders() {
-    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
-    Set<Member> unreachable = state.getUnreachable();
-    Set<ActorRef<MemberProtocol.ToMember>> refs = new HashSet<>();
-    for (Member m : state.getMembers()) {
-      if (!unreachable.contains(m)) {
-        refs.add(responderOf(m));
-      }
-    }
-    return refs;
+    return MemberPaths.reachable(system, MemberProtocol.MEMBER_PATH, m -> true);
   }
 
   /** The HTTP API's URL of the member at this cluster address, if it is one, has one and answers. */

@@ -2,19 +2,14 @@ package tandem.node.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import tandem.node.Asks;
 import tandem.protocol.api.Json;
 import tandem.protocol.NodeProtocol;
@@ -63,17 +58,8 @@ final class PeerLookup {
    * The JobManager of every node the cluster lists and this node can reach, this one included, at
    * its well-known path: a node that joined a moment ago is asked too, with no registry to wait for.
    */
-  private List<ActorRef<NodeProtocol.ToPeer>> peers() {
-    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
-    Set<Member> unreachable = state.getUnreachable();
-    ActorRefResolver resolver = ActorRefResolver.get(system);
-    List<ActorRef<NodeProtocol.ToPeer>> peers = new ArrayList<>();
-    for (Member m : state.getMembers()) {
-      if (m.hasRole("node") && !unreachable.contains(m) && m.status() != MemberStatus.down()) {
-        peers.add(resolver.resolveActorRef(m.address() + NodeProtocol.PEER_PATH));
-      }
-    }
-    return peers;
+  private Set<ActorRef<NodeProtocol.ToPeer>> peers() {
+    return MemberPaths.reachable(system, NodeProtocol.PEER_PATH, m -> m.hasRole("node") && m.status() != MemberStatus.down());
   }
 
   private static Optional<Found> found(NodeProtocol.FoundJob found) {
