@@ -187,9 +187,24 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
   }
 
+  /**
+   * A node left the cluster (downed or removed; it never comes back as the same member): its tasks
+   * here are interrupted, queued ones never start. Their results could only go to dead letters,
+   * and with a journal another node takes the node's jobs over and sends them again, here or to
+   * another worker: a task left running would hold a compute thread that the new copy waits for.
+   */
   private Behavior<Command> onNodeGone(NodeGone gone) {
     watched.remove(gone.node());
     paramParts.dropIf(key -> key.owner().path().address().equals(gone.node()));
+    int cancelled = 0;
+    for (Map.Entry<TaskKey, RunningTask> task : running.entrySet()) {
+      if (task.getKey().owner().path().address().equals(gone.node()) && task.getValue().cancel(true)) {
+        cancelled++;
+      }
+    }
+    if (cancelled > 0) {
+      getContext().getLog().info("node {} left the cluster: cancelled its {} tasks here", gone.node(), cancelled);
+    }
     return this;
   }
 

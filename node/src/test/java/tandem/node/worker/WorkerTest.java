@@ -73,6 +73,39 @@ class WorkerTest {
   }
 
   @Test
+  @DisplayName("a node that leaves the cluster has its tasks cancelled: another node's task waiting for the thread runs at once")
+  void cancelsTheTasksOfANodeThatIsGone() {
+    ActorTestKit kit = ActorTestKit.create("WorkerNodeGoneTest");
+    // A worker knows a node by its address: the node that leaves lives in a system of its own.
+    ActorTestKit elsewhere = ActorTestKit.create("NodeThatLeaves");
+    try {
+      TestProbe<WorkerProtocol.ToNode> gone = elsewhere.createTestProbe();
+      TestProbe<WorkerProtocol.ToNode> survivor = kit.createTestProbe();
+      // One compute thread: the survivor's task waits behind the other node's minute-long spin.
+      var worker = kit.spawn(Worker.create(new TaskRunner(JobCatalog.load(), 1_000_000, null),
+          new WorkerSettings(1, 1, new WireSettings(1_000_000, 1000, 1000), java.nio.file.Path.of("."))));
+      worker.tell(new Worker.NodeUp(gone.ref()));
+      var toGone = gone.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
+      worker.tell(new Worker.NodeUp(survivor.ref()));
+      var toSurvivor = survivor.expectMessageClass(WorkerProtocol.WorkerReady.class, Duration.ofSeconds(5));
+
+      // The worker's inbox is one for every node (the number says which); sent from this system.
+      toSurvivor.worker().tell(new WorkerProtocol.RunTasks(toGone.nodeNo(), List.of(
+          WorkerProtocol.Task.single(1, "spin", ValueCodec.encode(Json.read("{\"ms\":60000}"))))));
+      toSurvivor.worker().tell(new WorkerProtocol.RunTasks(toSurvivor.nodeNo(), List.of(
+          WorkerProtocol.Task.single(1, "square", ValueCodec.encode(Json.read("{\"x\":7}"))))));
+      survivor.expectNoMessage(Duration.ofMillis(300)); // the spin holds the only thread
+      gone.stop(); // as a downed node's actor ends for its watchers
+
+      var done = survivor.expectMessageClass(WorkerProtocol.TasksDone.class, Duration.ofSeconds(5)).results().get(0);
+      assertEquals(49, ValueCodec.decode(done.result()).asInt(), done.toString());
+    } finally {
+      elsewhere.shutdownTestKit();
+      kit.shutdownTestKit();
+    }
+  }
+
+  @Test
   @DisplayName("parameters and results larger than one message travel in parts, and a task whose parts went missing fails with a reason")
   void largePayloadsTravelInParts() {
     // A system of its own: a worker offers its slots to every node it finds.
