@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,32 @@ public final class JobJournal implements AutoCloseable {
    * job's record costs the JobManager nothing.
    */
   private record Pending(Supplier<JobStore.Accepted> accepted, Supplier<JobStore.Finished> finished,
-      JobStore.SettledChunk chunk, CompletableFuture<Void> done) {}
+      JobStore.SettledChunk chunk, CompletableFuture<Void> done, Acceptance acceptance) {
+    Pending(Supplier<JobStore.Accepted> accepted, Supplier<JobStore.Finished> finished, JobStore.SettledChunk chunk,
+        CompletableFuture<Void> done) {
+      this(accepted, finished, chunk, done, null);
+    }
+  }
+
+  /**
+   * An acceptance not written yet, and the job's end if it came first. Short jobs end before the
+   * writer reaches their acceptance (a stream of no-ops keeps thousands waiting): such a job is
+   * written once, as it ended, instead of an insert and then an update, and its submission is
+   * never encoded, as it never runs again.
+   */
+  private static final class Acceptance {
+    private static final Supplier<JobStore.Ended> TAKEN = () -> null;
+    final String id;
+    /** Null while neither came; the end, if it came first; {@link #TAKEN} once the writer has it. */
+    final AtomicReference<Supplier<JobStore.Ended>> end = new AtomicReference<>();
+
+    Acceptance(String id) {
+      this.id = id;
+    }
+  }
+
+  /** Acceptances in the queue, by job id: a job's end looks for its own here. */
+  private final ConcurrentHashMap<String, Acceptance> unwrittenAcceptances = new ConcurrentHashMap<>();
 
   private final JobStore store;
   private final String where;
@@ -93,9 +120,34 @@ public final class JobJournal implements AutoCloseable {
     return enqueue(new Pending(accepted, null, null, new CompletableFuture<>()));
   }
 
+  /**
+   * Records accepted job {@code id}; completes once it is committed, or fails with why it could not
+   * be. Should the job end before this is written, {@link #ended} writes both as one row.
+   */
+  public CompletableFuture<Void> accepted(String id, Supplier<JobStore.Accepted> accepted) {
+    Acceptance acceptance = new Acceptance(id);
+    unwrittenAcceptances.put(id, acceptance);
+    CompletableFuture<Void> done = enqueue(new Pending(accepted, null, null, new CompletableFuture<>(), acceptance));
+    if (done.isDone()) { // refused: the queue is full
+      unwrittenAcceptances.remove(id, acceptance);
+    }
+    return done;
+  }
+
   /** Records a job's end; it is written when the store can take it (kept meanwhile). */
   public void finished(Supplier<JobStore.Finished> finished) {
     enqueue(new Pending(null, finished, null, new CompletableFuture<>()));
+  }
+
+  /**
+   * Records job {@code id}'s end: with its acceptance as one row if that is not written yet, else
+   * as {@link #finished}.
+   */
+  public void ended(String id, Supplier<JobStore.Ended> ended) {
+    Acceptance waiting = unwrittenAcceptances.remove(id);
+    if (waiting == null || !waiting.end.compareAndSet(null, ended)) {
+      finished(() -> ended.get().end());
+    }
   }
 
   /**
@@ -183,12 +235,18 @@ public final class JobJournal implements AutoCloseable {
     List<JobStore.Finished> retried = new ArrayList<>(unwritten);
     List<JobStore.Finished> ends = new ArrayList<>();
     List<JobStore.Accepted> accepted = new ArrayList<>();
+    List<JobStore.Ended> acceptedEnded = new ArrayList<>();
     List<JobStore.SettledChunk> chunks = new ArrayList<>();
     for (Pending p : batch) {
       if (p.chunk() != null) {
         chunks.add(p.chunk());
       } else if (p.accepted() != null) {
-        accepted.add(p.accepted().get());
+        Supplier<JobStore.Ended> end = p.acceptance() == null ? null : taken(p.acceptance());
+        if (end != null) {
+          acceptedEnded.add(end.get());
+        } else {
+          accepted.add(p.accepted().get());
+        }
       } else {
         ends.add(p.finished().get());
       }
@@ -204,6 +262,7 @@ public final class JobJournal implements AutoCloseable {
       }
       store.transaction(List.of((s, c) -> {
         s.insertAll(c, accepted);
+        s.insertEnded(c, acceptedEnded);
         s.insertChunks(c, chunks);
         s.finishAll(c, retried);
         s.finishAll(c, ends);
@@ -232,6 +291,12 @@ public final class JobJournal implements AutoCloseable {
       trouble = reason; // before anyone hears of the failure: a caller told of it is refused from then on
       batch.forEach(p -> p.done().completeExceptionally(e));
     }
+  }
+
+  /** The end that came before the writer took this acceptance, or null; from now on an end is written on its own. */
+  private Supplier<JobStore.Ended> taken(Acceptance acceptance) {
+    unwrittenAcceptances.remove(acceptance.id, acceptance);
+    return acceptance.end.getAndSet(Acceptance.TAKEN);
   }
 
   private void purgeNowAndThen() {

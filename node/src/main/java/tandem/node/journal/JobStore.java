@@ -39,6 +39,13 @@ public final class JobStore implements AutoCloseable {
   /** A final job as written: its record as the HTTP API shows it, and a bytes result raw (or null). */
   public record Finished(String id, String owner, String state, String record, byte[] result, long finishedAt) {}
 
+  /**
+   * A job's end with what its acceptance would have written: a job that ended before its
+   * acceptance was written is written once, as it ended (without its submission: it never runs
+   * again).
+   */
+  public record Ended(Finished end, String job, long submittedAt) {}
+
   private final HikariDataSource pool;
   private final boolean sqlite;
 
@@ -193,6 +200,32 @@ public final class JobStore implements AutoCloseable {
   /** Records a job's end, by its owner only: a node that lost its job to another records nothing. */
   void finish(Connection c, Finished f) throws SQLException {
     finishAll(c, List.of(f));
+  }
+
+  private static final String INSERT_ENDED = "INSERT INTO tandem_jobs (id, owner, job, state, record, result, submitted_at,"
+      + " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner,"
+      + " state = excluded.state, record = excluded.record, result = excluded.result, finished_at = excluded.finished_at";
+
+  /** Records jobs accepted and ended since the last commit, one row each (see {@link Ended}). */
+  void insertEnded(Connection c, List<Ended> all) throws SQLException {
+    if (all.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement(INSERT_ENDED)) {
+      for (Ended e : all) {
+        Finished f = e.end();
+        p.setString(1, f.id());
+        p.setString(2, f.owner());
+        p.setString(3, e.job());
+        p.setString(4, f.state());
+        p.setString(5, f.record());
+        setBytes(p, 6, f.result());
+        p.setLong(7, e.submittedAt());
+        p.setLong(8, f.finishedAt());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
   }
 
   /** Records jobs' ends, one statement prepared for all of them. */

@@ -51,7 +51,7 @@ final class JobRecording {
       return CompletableFuture.completedFuture(null);
     }
     long maxBytes = journal.get().settings().maxSubmissionBytes();
-    return journal.get().accepted(() -> {
+    return journal.get().accepted(job.id(), () -> {
       String why = Submission.notReplayable(submission);
       byte[] bytes = null;
       if (why == null) {
@@ -90,13 +90,16 @@ final class JobRecording {
     return new MapJournal(journal.get(), map.id(), takeover);
   }
 
-  /** Records {@code job}'s end (a pipeline's steps are not recorded). */
+  /**
+   * Records {@code job}'s end (a pipeline's steps are not recorded); with its acceptance, as one row,
+   * if that is not written yet.
+   */
   void finished(JobRecord job) {
     if (journal.isEmpty() || job.parent() != 0) {
       return;
     }
     long maxBytes = journal.get().settings().maxResultBytes();
-    journal.get().finished(() -> {
+    journal.get().ended(job.id(), () -> {
       ObjectNode json = JobJson.of(job, System.nanoTime());
       String text = Json.write(json);
       if (text.length() > maxBytes) {
@@ -106,7 +109,8 @@ final class JobRecording {
         text = Json.write(json);
       }
       byte[] bytes = job.bytes() != null && job.bytes().length <= maxBytes ? job.bytes() : null;
-      return new JobStore.Finished(job.id(), owner, job.state().label(), text, bytes, System.currentTimeMillis());
+      return new JobStore.Ended(new JobStore.Finished(job.id(), owner, job.state().label(), text, bytes,
+          System.currentTimeMillis()), job.job(), job.submittedAtMillis());
     });
   }
 }

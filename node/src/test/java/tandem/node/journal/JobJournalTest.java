@@ -79,6 +79,48 @@ class JobJournalTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("a job that ends before its acceptance is written is written once, as it ended; one that ends after is updated")
+  void aJobThatEndsBeforeItsAcceptanceIsWrittenIsOneRow() throws Exception {
+    // The writer makes rows on its own thread: one that blocks holds back the acceptances behind it.
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    CompletableFuture<Void> held = journal.accepted(() -> {
+      try {
+        hold.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return accepted("held");
+    });
+    byte[] submission = {1, 2, 3};
+    CompletableFuture<Void> early = journal.accepted("early", () -> new JobStore.Accepted("early", "me#1", "square", "queued",
+        submission, null, 1234));
+    journal.ended("early", () -> ended("early", "{\"id\":\"early\",\"result\":4}"));
+    hold.countDown();
+    CompletableFuture.allOf(held, early).get(30, TimeUnit.SECONDS);
+    await("the early end written", () -> journal.find("early").join().map(r -> r.finishedAt() != null).orElse(false));
+    JobStore.Row one = journal.find("early").join().orElseThrow();
+    assertEquals("succeeded", one.state());
+    assertEquals("square", one.job());
+    assertEquals(1234, one.submittedAt());
+    assertTrue(one.record().contains("\"result\":4"), one.record());
+    assertNull(one.submission(), "a job that ended is never run again: its submission is not kept");
+
+    journal.accepted("late", () -> new JobStore.Accepted("late", "me#1", "square", "queued", submission, null, 1))
+        .get(30, TimeUnit.SECONDS);
+    journal.ended("late", () -> ended("late", "{}"));
+    await("the late end written", () -> journal.find("late").join().map(r -> r.finishedAt() != null).orElse(false));
+    JobStore.Row two = journal.find("late").join().orElseThrow();
+    assertEquals("succeeded", two.state());
+    assertEquals(3, two.submission().length, "written on its acceptance, kept at its end");
+    assertEquals(3, journal.store().count());
+  }
+
+  private static JobStore.Ended ended(String id, String record) {
+    return new JobStore.Ended(new JobStore.Finished(id, "me#1", "succeeded", record, null, System.currentTimeMillis()),
+        "square", 1234);
+  }
+
+  @Test
   @org.junit.jupiter.api.DisplayName("finished jobs beyond the retention are removed while jobs keep coming")
   void keepsItsRetentionUnderAStreamOfJobs() throws Exception {
     journal.close();

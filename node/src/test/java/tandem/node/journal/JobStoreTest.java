@@ -71,6 +71,31 @@ abstract class JobStoreTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("a job that ended before its acceptance was written is one row, as it ended; a taken-over one's row goes to its new owner")
+  void aJobAcceptedAndEndedIsOneRow() throws Exception {
+    JobStore store = store();
+    store.transaction(List.of((s, c) -> s.insertEnded(c, List.of(new JobStore.Ended(
+        new JobStore.Finished("e-1", "n1#1", "succeeded", "{\"result\":4}", new byte[] {9}, 7), "square", 3)))));
+    JobStore.Row row = store.find("e-1").orElseThrow();
+    assertEquals("succeeded", row.state());
+    assertEquals("n1#1", row.owner());
+    assertEquals("square", row.job());
+    assertEquals(3L, row.submittedAt());
+    assertEquals(7L, row.finishedAt());
+    assertEquals("{\"result\":4}", row.record());
+    assertNull(row.submission());
+    assertTrue(store.orphans(Set.of(), 100).isEmpty(), "a job that ended is nobody's to take over");
+    // The same id written again by a node that took the job over and ended it at once: its end wins.
+    store.transaction(List.of((s, c) -> s.insert(c, accepted("e-2", "dead#1"))));
+    store.transaction(List.of((s, c) -> s.insertEnded(c, List.of(new JobStore.Ended(
+        new JobStore.Finished("e-2", "n1#1", "failed", "{}", null, 8), "square", 3)))));
+    row = store.find("e-2").orElseThrow();
+    assertEquals("failed", row.state());
+    assertEquals("n1#1", row.owner());
+    assertEquals(8L, row.finishedAt());
+  }
+
+  @Test
   void orphansAreTheUnfinishedJobsOfOwnersNoLongerLive() throws Exception {
     JobStore store = store();
     store.transaction(List.of(
