@@ -97,6 +97,7 @@ final class CdsTrainCommand implements Callable<Integer> {
       Files.deleteIfExists(workerRecording);
     }
     Path cliArchive = ClassArchive.path(ClassArchive.Kind.CLI).orElseThrow();
+    ClassArchive.recordedFor(Distribution.home().orElseThrow());
     spec.commandLine().getOut().printf("tandem: recorded the class archives %s (%.1f MB), %s (%.1f MB)%s in %.1f s%n",
         nodeArchive, Files.size(nodeArchive) / 1e6, workerArchive, Files.size(workerArchive) / 1e6,
         Files.isRegularFile(cliArchive) ? String.format(" and %s (%.1f MB)", cliArchive, Files.size(cliArchive) / 1e6) : "",

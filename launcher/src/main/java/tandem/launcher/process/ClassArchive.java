@@ -32,8 +32,37 @@ public final class ClassArchive {
     return Distribution.home().map(home -> home.resolve("lib/cds").resolve(kind.fileName()));
   }
 
-  /** The options that map the archive for {@code kind}; none when this JVM has none. */
+  /**
+   * The file in {@code lib/cds} that names the folder the archives were recorded in. On JDK 17 an
+   * archive holds the class path's absolute paths, so a distribution copied or moved elsewhere
+   * finds its archives unfit, and its JVMs start without them (silently); bin/tandem reads this
+   * file to say so, and {@code cds-train} records them again where the distribution is now.
+   */
+  public static final String RECORDED_FOR = "recorded-for";
+
+  /**
+   * Whether the archives under {@code home} were recorded there (or nothing says where, as for
+   * archives recorded before this file existed).
+   */
+  public static boolean fits(Path home) {
+    Path where = home.resolve("lib/cds").resolve(RECORDED_FOR);
+    try {
+      return !Files.isRegularFile(where) || Files.readString(where).strip().equals(home.toString());
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
+
+  /** Notes that the archives under {@code home} were recorded there. */
+  public static void recordedFor(Path home) throws java.io.IOException {
+    Files.writeString(home.resolve("lib/cds").resolve(RECORDED_FOR), home + "\n");
+  }
+
+  /** The options that map the archive for {@code kind}; none when this JVM has none, or it was recorded elsewhere. */
   public static List<String> useOptions(Kind kind) {
+    if (!Distribution.home().map(ClassArchive::fits).orElse(true)) {
+      return List.of();
+    }
     return path(kind).filter(Files::isReadable)
         // An archive that no longer fits (a changed class path) is skipped silently, never fatal.
         .map(archive -> List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"))
