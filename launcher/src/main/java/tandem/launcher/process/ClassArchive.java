@@ -47,15 +47,15 @@ public final class ClassArchive {
   public static boolean fits(Path home) {
     Path where = home.resolve("lib/cds").resolve(RECORDED_FOR);
     try {
-      return !Files.isRegularFile(where) || Files.readString(where).strip().equals(home.toString());
+      return !Files.isRegularFile(where) || Files.readString(where).strip().equals(home.toRealPath().toString());
     } catch (java.io.IOException e) {
       return true;
     }
   }
 
-  /** Notes that the archives under {@code home} were recorded there. */
+  /** Notes that the archives under {@code home} were recorded there (its real path: a link to it is the same folder). */
   public static void recordedFor(Path home) throws java.io.IOException {
-    Files.writeString(home.resolve("lib/cds").resolve(RECORDED_FOR), home + "\n");
+    Files.writeString(home.resolve("lib/cds").resolve(RECORDED_FOR), home.toRealPath() + "\n");
   }
 
   /** The options that map the archive for {@code kind}; none when this JVM has none, or it was recorded elsewhere. */
