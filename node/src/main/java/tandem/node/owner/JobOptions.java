@@ -33,9 +33,19 @@ public record JobOptions(Placement on, Duration timeout, Integer retries, boolea
 
   /** The options with the node's defaults where none was given. */
   JobOptions resolved(NodeSettings settings) {
-    return new JobOptions(on, timeout != null ? timeout : settings.timeout(),
+    JobOptions resolved = new JobOptions(on, timeout != null ? timeout : settings.timeout(),
         retries != null ? retries : settings.retries(), retryOnError);
+    // Nearly every job of a stream resolves to the same options: the finished jobs a node keeps
+    // (10,000 by default) share one value instead of holding one each.
+    JobOptions last = lastResolved;
+    if (resolved.equals(last)) {
+      return last;
+    }
+    lastResolved = resolved;
+    return resolved;
   }
+
+  private static volatile JobOptions lastResolved;
 
   /**
    * A duration as users write it: a whole number with a unit, {@code 500ms}, {@code 30s}, {@code
