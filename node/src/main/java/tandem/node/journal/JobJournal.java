@@ -115,11 +115,6 @@ public final class JobJournal implements AutoCloseable {
         + " job it could not record; try again shortly, or another node";
   }
 
-  /** Records an accepted job; completes once it is committed, or fails with why it could not be. */
-  public CompletableFuture<Void> accepted(Supplier<JobStore.Accepted> accepted) {
-    return enqueue(new Pending(accepted, null, null, new CompletableFuture<>()));
-  }
-
   /**
    * Records accepted job {@code id}; completes once it is committed, or fails with why it could not
    * be. Should the job end before this is written, {@link #ended} writes both as one row.

@@ -61,7 +61,7 @@ class JobJournalTest {
     long start = System.nanoTime();
     for (int i = 0; i < 2000; i++) {
       String id = "b-" + i;
-      written.add(journal.accepted(() -> accepted(id)));
+      written.add(journal.accepted(id, () -> accepted(id)));
       journal.finished(() -> new JobStore.Finished(id, "me#1", "succeeded", "{\"id\":\"" + id + "\",\"result\":1}", null,
           System.currentTimeMillis()));
     }
@@ -83,7 +83,7 @@ class JobJournalTest {
   void aJobThatEndsBeforeItsAcceptanceIsWrittenIsOneRow() throws Exception {
     // The writer makes rows on its own thread: one that blocks holds back the acceptances behind it.
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-    CompletableFuture<Void> held = journal.accepted(() -> {
+    CompletableFuture<Void> held = journal.accepted("held", () -> {
       try {
         hold.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -137,7 +137,7 @@ class JobJournalTest {
       List<CompletableFuture<Void>> written = new ArrayList<>();
       for (int i = 0; i < 100; i++, n++) {
         String id = "k-" + n;
-        written.add(journal.accepted(() -> accepted(id)));
+        written.add(journal.accepted(id, () -> accepted(id)));
         journal.finished(() -> new JobStore.Finished(id, "me#1", "succeeded", "{}", null, System.currentTimeMillis()));
       }
       CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -155,12 +155,12 @@ class JobJournalTest {
   @Test
   @org.junit.jupiter.api.DisplayName("a journal that cannot be written refuses, says why, and takes writes again once it can; an end is kept meanwhile")
   void refusesWhileTheStoreCannotBeWrittenThenRecovers() throws Exception {
-    journal.accepted(() -> accepted("first")).get(30, TimeUnit.SECONDS);
+    journal.accepted("first", () -> accepted("first")).get(30, TimeUnit.SECONDS);
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("journal.db"));
         Statement s = other.createStatement()) {
       s.execute("PRAGMA busy_timeout = 100");
       s.execute("BEGIN EXCLUSIVE"); // another process holds the write lock
-      CompletableFuture<Void> refused = journal.accepted(() -> accepted("second"));
+      CompletableFuture<Void> refused = journal.accepted("second", () -> accepted("second"));
       ExecutionException error = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
       assertTrue(String.valueOf(error.getCause().getMessage()).contains("locked"), error.getCause().toString());
       String refusal = journal.refusal();
@@ -171,7 +171,7 @@ class JobJournalTest {
     }
     await("the journal takes writes again", () -> journal.refusal() == null);
     await("the end kept meanwhile is written", () -> journal.find("first").join().map(r -> r.finishedAt() != null).orElse(false));
-    journal.accepted(() -> accepted("third")).get(30, TimeUnit.SECONDS);
+    journal.accepted("third", () -> accepted("third")).get(30, TimeUnit.SECONDS);
     assertTrue(journal.find("second").join().isEmpty(), "what was refused is not recorded");
   }
 }

@@ -104,9 +104,9 @@ class JobManagerJournalTest {
   @DisplayName("started again (by its supervisor), it runs the unfinished jobs the journal says this node owns, under their ids")
   void runsAgainWhatItOwnedBefore() throws Exception {
     byte[] submission = ValueCodec.encode(Json.object().put("job", "sleep").set("params", Json.object().put("ms", 10)));
-    journal.accepted(() -> new JobStore.Accepted("old-7", OWNER, "sleep", "running", submission, null,
+    journal.accepted("old-7", () -> new JobStore.Accepted("old-7", OWNER, "sleep", "running", submission, null,
         System.currentTimeMillis())).get(10, TimeUnit.SECONDS);
-    journal.accepted(() -> new JobStore.Accepted("old-8", OWNER, "square", "queued", null,
+    journal.accepted("old-8", () -> new JobStore.Accepted("old-8", OWNER, "square", "queued", null,
         "its inputs were uploaded to the node that owned it", System.currentTimeMillis())).get(10, TimeUnit.SECONDS);
     jobManager();
     JobStore.Row again = awaitEnded("old-7");
@@ -127,7 +127,7 @@ class JobManagerJournalTest {
     for (int x = 1; x <= 20; x++) {
       inputs.addObject().put("x", x);
     }
-    journal.accepted(() -> new JobStore.Accepted("old-9", OWNER, "square", "running", ValueCodec.encode(tree), null,
+    journal.accepted("old-9", () -> new JobStore.Accepted("old-9", OWNER, "square", "running", ValueCodec.encode(tree), null,
         System.currentTimeMillis())).get(10, TimeUnit.SECONDS);
     // Elements 0-4 and 10-14 settled before: recorded as results no square gives, so a rerun would show.
     for (int offset : new int[] {0, 10}) {
