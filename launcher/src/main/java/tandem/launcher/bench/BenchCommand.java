@@ -72,16 +72,19 @@ public final class BenchCommand implements Callable<Integer> {
       boolean withPython = vsPython && noPython.isEmpty();
       if (suite) {
         // Python first, while the cluster is idle: the suite's peer column then shows what it measured.
+        // Its CPU pair runs later, in turns with the suite's own CPU runs.
         PythonPeer peer = withPython
-            ? PythonPeer.run(Suite.CPU, cluster.workers(), Suite.INDIVIDUAL_TASKS, VsPython.Sizes.of(false).mapElements()) : null;
+            ? PythonPeer.runWithoutCpu(Suite.CPU, cluster.workers(), Suite.INDIVIDUAL_TASKS, VsPython.Sizes.of(false).mapElements(), reps)
+            : null;
         String setting = "tandem bench --suite: " + where + ", " + reps + " runs each"
             + (peer == null ? "" : "; Python " + peer.python() + " measured in this run");
         List<Figure> figures;
         try {
-          // A second node like the first but without a journal, for the journal's cost side by side.
-          java.util.function.Supplier<BenchCluster> withoutJournal = node != null ? null
-              : () -> BenchCluster.start(workers, NodeJvm.options(config), java.util.List.of("--journal", ""));
-          figures = new Suite(cluster, reps, WorkerJvm.options(config), progress, peer, withoutJournal).run();
+          // Two more nodes like the first, one with and one without a journal, for the journal's cost side by side.
+          java.util.function.Function<Boolean, BenchCluster> freshNode = node != null ? null
+              : journal -> BenchCluster.start(workers, NodeJvm.options(config),
+                  journal ? java.util.List.of() : java.util.List.of("--journal", ""));
+          figures = new Suite(cluster, reps, WorkerJvm.options(config), progress, peer, freshNode).run();
         } catch (Suite.Unfinished unfinished) {
           // What was measured before the failing row, and the node's log to see why it failed.
           String partial = setting + "; STOPPED EARLY: " + unfinished.getMessage();

@@ -16,8 +16,8 @@ import tandem.protocol.api.Json;
 /**
  * Python's half of {@code tandem bench --vs-python}: runs {@code python/vs_python.py} of the
  * distribution with {@code python3} on the PATH, over the same primes workload and as many
- * processes as Tandem has workers, and reads what it measured. Run after Tandem's half, never
- * beside it, so the two do not share the cores.
+ * processes as Tandem has workers, and reads what it measured. Never at the same time as Tandem's
+ * half, so the two do not share the cores: in turns.
  *
  * @param python the Python version
  * @param serialSeconds the primes counted in one process
@@ -59,16 +59,47 @@ record PythonPeer(String python, double serialSeconds, double poolSeconds, doubl
   }
 
   /**
-   * Runs the script; its progress lines go to this process's stderr.
+   * Runs the whole script once; its progress lines go to this process's stderr.
    *
    * @param jobs no-op tasks submitted one by one
    * @param mapElements elements of the no-op maps over {@code range(N)}
    */
   static PythonPeer run(PrimesWorkload cpu, int workers, int jobs, int mapElements) {
+    return of(invoke(cpu, workers, jobs, mapElements, "cpu,jobs,maps", 1));
+  }
+
+  /**
+   * Everything but the CPU pair, each jobs figure the median of {@code reps} runs: the suite
+   * measures the CPU pair beside each of its own runs instead ({@link #cpuPair}). The CPU figures
+   * of what this returns are NaN.
+   */
+  static PythonPeer runWithoutCpu(PrimesWorkload cpu, int workers, int jobs, int mapElements, int reps) {
+    return of(invoke(cpu, workers, jobs, mapElements, "jobs,maps", reps));
+  }
+
+  /** The primes serially, then in {@code Pool(workers).map} over the chunks: one pair, seconds each. */
+  record CpuPair(double serialSeconds, double poolSeconds) {
+    double speedup() {
+      return serialSeconds / poolSeconds;
+    }
+  }
+
+  static CpuPair cpuPair(PrimesWorkload cpu, int workers) {
+    JsonNode r = invoke(cpu, workers, 1, 1, "cpu", 1);
+    return new CpuPair(r.path("serialS").asDouble(), r.path("poolS").asDouble());
+  }
+
+  private static PythonPeer of(JsonNode r) {
+    return new PythonPeer(r.path("python").asText(), r.path("serialS").asDouble(Double.NaN), r.path("poolS").asDouble(Double.NaN),
+        r.path("applyAsyncPerS").asDouble(), r.path("threadPoolPerS").asDouble(), r.path("poolMapPerS").asDouble(),
+        r.path("imapPerS").asDouble(), r.path("imapChunksize").asInt());
+  }
+
+  private static JsonNode invoke(PrimesWorkload cpu, int workers, int jobs, int mapElements, String parts, int reps) {
     Path script = script().orElseThrow(() -> new CliException(ExitCodes.USAGE, unavailable().orElse("no vs_python.py")));
     List<String> command = List.of("python3", script.toString(), "--below", Long.toString(cpu.below()),
         "--chunks", Integer.toString(cpu.chunks()), "--workers", Integer.toString(workers), "--jobs", Integer.toString(jobs),
-        "--map", Integer.toString(mapElements));
+        "--map", Integer.toString(mapElements), "--parts", parts, "--reps", Integer.toString(reps));
     try {
       Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,10 +107,7 @@ record PythonPeer(String python, double serialSeconds, double poolSeconds, doubl
         p.destroyForcibly();
         throw new CliException(ExitCodes.JOB_FAILED, "python3 " + script + " did not succeed: " + out.strip());
       }
-      JsonNode r = Json.read(out);
-      return new PythonPeer(r.path("python").asText(), r.path("serialS").asDouble(), r.path("poolS").asDouble(),
-          r.path("applyAsyncPerS").asDouble(), r.path("threadPoolPerS").asDouble(), r.path("poolMapPerS").asDouble(),
-          r.path("imapPerS").asDouble(), r.path("imapChunksize").asInt());
+      return Json.read(out);
     } catch (IOException e) {
       throw new CliException(ExitCodes.JOB_FAILED, "cannot run python3 " + script + ": " + e.getMessage());
     } catch (InterruptedException e) {
