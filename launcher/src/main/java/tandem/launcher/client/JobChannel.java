@@ -265,6 +265,15 @@ public final class JobChannel implements AutoCloseable {
     });
   }
 
+  /**
+   * How many jobs the node has said it accepted (with their ids) that are not answered yet: those
+   * this channel would wait for at another node should the node die. A job sent but not yet
+   * acknowledged is not among them; if the node dies then, its future fails saying so.
+   */
+  public int acceptedUnanswered() {
+    return ids.size();
+  }
+
   /** Closes the connection; jobs still running on the node carry on there, and their futures here fail. */
   @Override
   public void close() {

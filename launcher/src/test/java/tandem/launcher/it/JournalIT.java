@@ -228,6 +228,9 @@ class JournalIT {
     java.util.concurrent.CompletableFuture<JsonNode> viaChannel =
         channel.run("print", Json.object().put("text", "channel").put("lines", 40).put("pause", 250));
     UpCluster.await(Duration.ofSeconds(30), () -> client.jobs(5).join().path("jobs").size() == 2, "both jobs accepted");
+    // ...and the channel told so: the node lists a job before the line with its id reaches the
+    // client, and a job whose id the client never heard cannot be followed elsewhere.
+    UpCluster.await(Duration.ofSeconds(30), () -> channel.acceptedUnanswered() == 1, "the channel's job's id heard");
     String channelId = client.jobs(5).join().path("jobs").get(0).path("id").asText();
 
     kill(owner);

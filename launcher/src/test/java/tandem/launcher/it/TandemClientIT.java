@@ -279,6 +279,14 @@ class TandemClientIT {
       for (int i = 0; i < 2_000; i++) {
         assertEquals((long) i * i, answers.get(i).join().asLong());
       }
+      // Every job answered: none left that the channel would follow at another node.
+      assertEquals(0, channel.acceptedUnanswered());
+      // A job in flight, once its id is heard: the one it would follow.
+      CompletableFuture<JsonNode> slow = channel.run("sleep", Json.object().put("ms", 2_000));
+      UpCluster.await(Duration.ofSeconds(30), () -> channel.acceptedUnanswered() == 1 || slow.isDone(), "the slow job's id heard");
+      assertTrue(!slow.isDone(), "a 2 s job answered before its id was heard");
+      assertEquals("succeeded", slow.join().path("state").asText());
+      assertEquals(0, channel.acceptedUnanswered());
       CompletionException refused = assertThrows(CompletionException.class, unknown::join);
       TandemException why = assertInstanceOf(TandemException.class, refused.getCause());
       assertEquals(400, why.status());
