@@ -230,14 +230,14 @@ final class Suite {
   /**
    * Serial (the whole workload as one task in one worker) against the same in balanced chunks on
    * every worker; with Python, its serial run and {@code Pool(N).map} over chunks of the same
-   * shape ({@link #PYTHON_CPU}) after each of Tandem's runs, while the cluster idles. One pair of either moves by more than the
-   * difference between them on a shared machine, so the goal is the median of Python's pairs
-   * taken in the same minutes, not one pair.
+   * shape ({@link #PYTHON_CPU}) after each of Tandem's runs, while the cluster idles. One pair of
+   * either moves by more than the difference between them on a shared machine, so the goal is the
+   * median of Python's pairs taken in the same minutes, not one pair.
    */
   private List<Figure> cpuSpeedup() {
     PrimesWorkload cpu = CPU;
     List<Double> speedups = new ArrayList<>();
-    List<Double> pool = new ArrayList<>();
+    List<Double> pools = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
       progress.say("cpu speedup %d/%d: primes below %,d, one chunk in one worker, then %d chunks on %d workers%s", i + 1, reps,
           cpu.below(), cpu.chunks(), cluster.workers(), python == null ? "" : ", then Python's serial run and Pool");
@@ -245,23 +245,20 @@ final class Suite {
       double parallel = timed(() -> primes(cpu, cpu.perChunk()));
       speedups.add(serial / parallel);
       if (python != null) {
-        pool.add(PythonPeer.cpuPair(PYTHON_CPU, cluster.workers()).speedup());
+        pools.add(PythonPeer.cpuPair(PYTHON_CPU, cluster.workers()).speedup());
       }
     }
+    Figure pythons = pools.isEmpty() ? null : Figure.of(String.format(
+        "  Python's Pool(%d).map, 16 chunks of primes below %,d, in turns with the above", cluster.workers(), PYTHON_CPU.below()),
+        "x", pools, Double.NaN, true, "-");
+    if (pythons != null) {
+      poolSpeedup = String.format("Pool(%d) %.2fx (median of this run)", cluster.workers(), pythons.median());
+    }
     List<Figure> out = new ArrayList<>();
-    String peer = "Pool(2) 1.86x, Dask 1.77x";
-    double goal = 1.90;
-    if (!pool.isEmpty()) {
-      Figure python = Figure.of(String.format("  Python's Pool(%d).map, 16 chunks of primes below %,d, in turns with the above",
-          cluster.workers(), PYTHON_CPU.below()),
-          "x", pool, Double.NaN, true, "-");
-      goal = python.median();
-      poolSpeedup = String.format("Pool(%d) %.2fx (median of this run)", cluster.workers(), goal);
-      peer = poolSpeedup;
-      out.add(Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups, goal, true, peer));
-      out.add(python);
-    } else {
-      out.add(Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups, goal, true, peer));
+    out.add(Figure.of("CPU speedup, " + cluster.workers() + " workers, 16 balanced chunks", "x", speedups,
+        pythons == null ? 1.90 : pythons.median(), true, pythons == null ? "Pool(2) 1.86x, Dask 1.77x" : poolSpeedup));
+    if (pythons != null) {
+      out.add(pythons);
     }
     // ...and the slowest run not far below the machine's ceiling: the spread is the issue too.
     out.add(Figure.of("  its slowest run", "x", List.of(Collections.min(speedups)), 1.80, true, "-"));
